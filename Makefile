@@ -1,0 +1,65 @@
+# BatteryTrace: `make run` starts everything locally, `make test` runs the suite on a real Neo4j.
+SHELL := /bin/bash
+PY := .venv/bin/python
+STAMP := .venv/.installed-stamp
+API_HOST ?= 127.0.0.1
+API_PORT ?= 8000
+DEMO_BATTERIES ?= 2000
+DEMO_SEED ?= 7
+DEMO_DIR := var/demo-world
+
+.DEFAULT_GOAL := help
+.PHONY: help install run api demo neo4j-start neo4j-stop neo4j-status neo4j-logs test test-fast lint format clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+$(STAMP): pyproject.toml
+	python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project with its dev tools
+
+neo4j-start: $(STAMP) ## start the local Neo4j (assembled from Maven Central on first use)
+	$(PY) -m neo4j_runtime start
+
+neo4j-stop: $(STAMP) ## stop the local Neo4j
+	$(PY) -m neo4j_runtime stop
+
+neo4j-status: $(STAMP) ## is the local Neo4j running?
+	$(PY) -m neo4j_runtime status
+
+neo4j-logs: $(STAMP) ## the tail of the local Neo4j's logs
+	$(PY) -m neo4j_runtime logs
+
+demo: neo4j-start ## generate the demo world (once) and load it through the ingest path
+	@if [ ! -f $(DEMO_DIR)/manifest.json ]; then \
+	  $(PY) -m loaders.synth --batteries $(DEMO_BATTERIES) --seed $(DEMO_SEED) --out $(DEMO_DIR); fi
+	$(PY) -m loaders load $(DEMO_DIR)
+
+api: $(STAMP) ## serve the API on http://$(API_HOST):$(API_PORT) (docs at /docs)
+	$(PY) -m uvicorn app.main:create_app --factory --host $(API_HOST) --port $(API_PORT)
+
+run: neo4j-start demo api ## local Neo4j, schema, demo world, then the API on :8000
+
+test: $(STAMP) ## the whole suite against a real Neo4j
+	$(PY) -m pytest
+
+test-fast: $(STAMP) ## only the tests that need no database
+	$(PY) -m pytest tests/unit
+
+lint: $(STAMP) ## ruff and mypy
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+format: $(STAMP) ## apply ruff's formatting and safe fixes
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean: ## stop Neo4j and remove local state (var/), keeping the cached jars
+	-$(PY) -m neo4j_runtime stop
+	-$(PY) -m neo4j_runtime stop --home var/neo4j-test
+	rm -rf var

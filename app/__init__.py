@@ -1,0 +1,1 @@
+"""BatteryTrace: provenance of EV power batteries as a Neo4j graph behind a small HTTP API."""

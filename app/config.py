@@ -1,0 +1,44 @@
+"""Settings from the environment (and an optional .env file); no secrets live in the repo."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr | None = None
+    # The local launcher writes a generated password here; used when NEO4J_PASSWORD is unset.
+    neo4j_password_file: Path = PROJECT_ROOT / "var" / "neo4j" / "password"
+    neo4j_database: str = "neo4j"
+    neo4j_max_pool: int = 50
+    neo4j_connect_timeout_s: float = 5.0
+
+    max_batch_events: int = Field(10_000, ge=1)
+    max_page_size: int = Field(1_000, ge=1)
+    default_page_size: int = Field(50, ge=1)
+    retry_after_s: int = 5
+
+    def password(self) -> str:
+        if self.neo4j_password is not None:
+            return self.neo4j_password.get_secret_value()
+        if self.neo4j_password_file.exists():
+            return self.neo4j_password_file.read_text().strip()
+        raise RuntimeError(
+            "no Neo4j password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE "
+            f"(looked for {self.neo4j_password_file})"
+        )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,113 @@
+"""Domain exceptions and the one place that maps them, and Neo4j's, to HTTP answers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired, TransientError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One bad value: which event (index in the batch, when in a batch), which field, and why."""
+
+    field: str
+    reason: str
+    index: int | None = None
+    event_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"field": self.field, "reason": self.reason}
+        if self.index is not None:
+            out["index"] = self.index
+        if self.event_id is not None:
+            out["event_id"] = self.event_id
+        return out
+
+
+class DomainError(Exception):
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": self.message}
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+    def __init__(self, message: str, event_ids: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.event_ids = event_ids or []
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": self.message, "event_ids": self.event_ids}
+
+
+class InvalidInput(DomainError):
+    """Rejected input, listing every problem so the sender can fix them all at once."""
+
+    status_code = 422
+
+    def __init__(self, problems: list[FieldProblem], message: str = "invalid input") -> None:
+        super().__init__(message)
+        self.problems = problems
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": self.message, "errors": [p.as_dict() for p in self.problems]}
+
+
+def _loc_to_problem(loc: tuple[Any, ...], msg: str) -> FieldProblem:
+    parts = [p for p in loc if p != "body"]
+    index: int | None = None
+    if len(parts) >= 2 and parts[0] == "events" and isinstance(parts[1], int):
+        index = parts[1]
+        # parts[2] is the discriminator tag pydantic adds for a tagged union; drop it.
+        parts = parts[3:] if len(parts) > 2 and isinstance(parts[2], str) else parts[2:]
+    field = ".".join(str(p) for p in parts) or "body"
+    return FieldProblem(field=field, reason=msg, index=index)
+
+
+def validation_problems(errors: list[Any]) -> list[FieldProblem]:
+    out = []
+    for err in errors:
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        out.append(_loc_to_problem(tuple(err.get("loc", ())), msg))
+    return out
+
+
+def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = validation_problems(list(exc.errors()))
+        body = {"detail": "invalid input", "errors": [p.as_dict() for p in problems]}
+        return JSONResponse(body, status_code=422)
+
+    async def unavailable(_: Request, exc: Exception) -> JSONResponse:
+        log.warning("database unavailable: %s", exc)
+        return JSONResponse(
+            {"detail": "the graph database is unavailable; retry later"},
+            status_code=503,
+            headers={"Retry-After": str(retry_after_s)},
+        )
+
+    for exc_type in (ServiceUnavailable, SessionExpired, TransientError, DriverError, OSError):
+        app.add_exception_handler(exc_type, unavailable)

@@ -1,0 +1,42 @@
+"""Application assembly: the driver's lifespan, routers and error handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api import router as api_router
+from app.config import Settings, get_settings
+from app.db import Database
+from app.errors import install_error_handlers
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings)
+        app.state.db = db
+        try:
+            db.apply_schema()
+        except Exception as exc:
+            log.warning("Neo4j not ready at start-up (%s); will retry on /readyz", exc)
+        yield
+        db.close()
+
+    app = FastAPI(
+        title="BatteryTrace",
+        version="0.1.0",
+        summary="Provenance of EV power batteries: GB/T 34014 identity, lifecycle events, custody.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app, settings.retry_after_s)
+    app.include_router(api_router)
+    return app

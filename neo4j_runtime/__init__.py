@@ -1,0 +1,1 @@
+"""Local Neo4j runtime: the real server assembled from Maven Central, no Docker needed."""

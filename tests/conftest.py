@@ -1,0 +1,99 @@
+"""One real Neo4j server for the whole suite; every data test starts from an empty graph.
+
+Where the server comes from, in order: ``NEO4J_URI`` (with ``NEO4J_USER``/``NEO4J_PASSWORD``)
+when set; a testcontainers Neo4j when a Docker engine answers; else the project's own launcher
+(Neo4j Community assembled from Maven Central) on a test-only home and port.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from app.config import Settings
+from app.db import Database
+from app.main import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    uri: str
+    user: str
+    password: str
+    source: str
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        client = docker.from_env(timeout=3)
+        client.ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[ServerInfo]:
+    if os.environ.get("NEO4J_URI"):
+        yield ServerInfo(
+            os.environ["NEO4J_URI"],
+            os.environ.get("NEO4J_USER", "neo4j"),
+            os.environ.get("NEO4J_PASSWORD", ""),
+            "NEO4J_URI",
+        )
+        return
+    if _docker_answers():
+        from testcontainers.neo4j import Neo4jContainer
+
+        with Neo4jContainer("neo4j:5.26-community", password="batterytrace-test") as container:
+            yield ServerInfo(container.get_connection_url(), "neo4j", "batterytrace-test", "docker")
+        return
+    from neo4j_runtime import launcher
+
+    home = Path(os.environ.get("BT_TEST_NEO4J_HOME", ROOT / "var" / "neo4j-test"))
+    port = int(os.environ.get("BT_TEST_NEO4J_PORT", "7697"))
+    instance = launcher.start(home=home, port=port, heap="2g", pagecache="1g")
+    yield ServerInfo(instance.uri, instance.user, instance.password, "launcher")
+    if not os.environ.get("BT_KEEP_NEO4J"):
+        launcher.stop(home)
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_server: ServerInfo) -> Settings:
+    return Settings(
+        neo4j_uri=neo4j_server.uri,
+        neo4j_user=neo4j_server.user,
+        neo4j_password=SecretStr(neo4j_server.password),
+        neo4j_database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+    )
+
+
+@pytest.fixture(scope="session")
+def database(settings: Settings) -> Iterator[Database]:
+    db = Database(settings)
+    db.apply_schema()
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def db(database: Database) -> Database:
+    """The shared database, emptied before the test (cheap: no restart, schema kept)."""
+    database.autocommit("admin.clear_graph")
+    return database
+
+
+@pytest.fixture
+def client(db: Database, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
