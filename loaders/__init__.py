@@ -1,1 +1,1 @@
-"""Command-line loaders: synthetic worlds, bulk files, EPCIS documents, all through the ingest service."""
+"""Command-line loaders: synthetic worlds, bulk files, EPCIS documents; one ingest path."""
