@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     neo4j_max_pool: int = 50
     neo4j_connect_timeout_s: float = 5.0
+    # How long managed transactions retry transient failures before the API answers 503.
+    neo4j_retry_time_s: float = 5.0
 
     max_batch_events: int = Field(10_000, ge=1)
     max_page_size: int = Field(1_000, ge=1)
@@ -34,8 +36,7 @@ class Settings(BaseSettings):
         if self.neo4j_password_file.exists():
             return self.neo4j_password_file.read_text().strip()
         raise RuntimeError(
-            "no Neo4j password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE "
-            f"(looked for {self.neo4j_password_file})"
+            f"no Neo4j password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE (looked for {self.neo4j_password_file})"
         )
 
 

@@ -51,7 +51,7 @@ class Database:
             max_connection_pool_size=settings.neo4j_max_pool,
             connection_timeout=settings.neo4j_connect_timeout_s,
             connection_acquisition_timeout=settings.neo4j_connect_timeout_s * 2,
-            max_transaction_retry_time=10.0,
+            max_transaction_retry_time=settings.neo4j_retry_time_s,
         )
         self.schema_applied = False
 

@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired, TransientError
 
+from app.schemas.events import EVENT_TYPES
+
 log = logging.getLogger(__name__)
 
 
@@ -76,8 +78,10 @@ def _loc_to_problem(loc: tuple[Any, ...], msg: str) -> FieldProblem:
     index: int | None = None
     if len(parts) >= 2 and parts[0] == "events" and isinstance(parts[1], int):
         index = parts[1]
-        # parts[2] is the discriminator tag pydantic adds for a tagged union; drop it.
-        parts = parts[3:] if len(parts) > 2 and isinstance(parts[2], str) else parts[2:]
+        # pydantic puts the union's tag (the event type) before the field; drop it.
+        parts = parts[3:] if len(parts) > 2 and parts[2] in EVENT_TYPES else parts[2:]
+        field = ".".join(str(p) for p in parts) or "event"
+        return FieldProblem(field=field, reason=msg, index=index)
     field = ".".join(str(p) for p in parts) or "body"
     return FieldProblem(field=field, reason=msg, index=index)
 

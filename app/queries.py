@@ -35,6 +35,21 @@ def _strip_comments(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
 
 
+def _top_level_split(text: str) -> list[str]:
+    """Split on commas outside brackets: ``rows: list[{a, b}], n: int`` is two parameters."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "[{(":
+            depth += 1
+        elif ch in "]})":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
 def parse_query_file(name: str, source: str) -> NamedQuery:
     lines = source.splitlines()
     header = [line for line in lines if line.startswith("//")]
@@ -51,12 +66,10 @@ def parse_query_file(name: str, source: str) -> NamedQuery:
             raise QueryFileError(f"{name}: header lacks '// {key}:'")
     mode = fields["mode"]
     if mode not in ("read", "write", "schema", "autocommit"):
-        raise QueryFileError(
-            f"{name}: mode must be read, write, schema or autocommit, not {mode!r}"
-        )
+        raise QueryFileError(f"{name}: mode must be read, write, schema or autocommit, not {mode!r}")
     declared: list[str] = []
     if fields["params"] not in ("", "none"):
-        for item in fields["params"].split(","):
+        for item in _top_level_split(fields["params"]):
             pname = item.split(":")[0].strip().lstrip("$")
             if pname:
                 declared.append(pname)

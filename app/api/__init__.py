@@ -2,7 +2,10 @@
 
 from fastapi import APIRouter
 
-from app.api import health
+from app.api import batteries, events, health, registry
 
 router = APIRouter()
 router.include_router(health.router)
+router.include_router(events.router)
+router.include_router(registry.router)
+router.include_router(batteries.router)

@@ -44,9 +44,7 @@ SECOND_LIFE_LENGTH: Final = 19
 
 _ALPHABET: Final = frozenset(string.ascii_uppercase + string.digits)
 
-PRODUCT_TYPES: Final[Mapping[str, Level]] = MappingProxyType(
-    {"P": "pack", "M": "module", "C": "cell"}
-)
+PRODUCT_TYPES: Final[Mapping[str, Level]] = MappingProxyType({"P": "pack", "M": "module", "C": "cell"})
 
 #: Position 5 -> (chemistry, confirmed). Only B and E are confirmed from the standard; the other
 #: letters are the commonly quoted reading and are reported with ``chemistry_confirmed=False``.
@@ -71,8 +69,7 @@ _YEAR_LETTERS: Final = "".join(c for c in string.ascii_uppercase if c not in _YE
 
 #: Position 15 -> year: digit d is 2010 + d, then letters from 2020 (see the skip list above).
 YEAR_CODES: Final[Mapping[str, int]] = MappingProxyType(
-    {str(d): 2010 + d for d in range(10)}
-    | {letter: 2020 + i for i, letter in enumerate(_YEAR_LETTERS)}
+    {str(d): 2010 + d for d in range(10)} | {letter: 2020 + i for i, letter in enumerate(_YEAR_LETTERS)}
 )
 
 #: Position 16 -> month.
@@ -120,9 +117,7 @@ class BatteryCode:
     def to_dict(self) -> dict[str, object]:
         """Plain JSON types, so API responses and event payloads need no custom encoder."""
         data: dict[str, object] = dataclasses.asdict(self)
-        data["production_date"] = (
-            self.production_date.isoformat() if self.production_date is not None else None
-        )
+        data["production_date"] = self.production_date.isoformat() if self.production_date is not None else None
         return data
 
 
@@ -160,9 +155,7 @@ def parse_battery_code(code: str) -> BatteryCode:
             "a 19-character code is accepted only as the second-life form ending in "
             f"'R' plus P, M or C, and this one ends in {text[17:]!r}",
         )
-    raise IdentifierError(
-        "length", f"expected {CODE_LENGTH} characters (GB/T 34014), got {len(text)}"
-    )
+    raise IdentifierError("length", f"expected {CODE_LENGTH} characters (GB/T 34014), got {len(text)}")
 
 
 def is_battery_code(code: str) -> bool:
@@ -214,9 +207,7 @@ def make_battery_code(
     return text
 
 
-def _decode(
-    text: str, *, date_at: int, trace_info: str, serial: str, level: Level, second_life: bool
-) -> BatteryCode:
+def _decode(text: str, *, date_at: int, trace_info: str, serial: str, level: Level, second_life: bool) -> BatteryCode:
     """Decode the fields both forms share: 1-7, and the three date characters at ``date_at``."""
     if second_life:
         # Positions 1-7 are the original code's, so position 4 must still be a product type.
@@ -225,8 +216,7 @@ def _decode(
     if chemistry_letter not in BATTERY_TYPES:
         raise IdentifierError(
             "battery_type",
-            f"character {chemistry_letter!r} at position 5 is not a battery type: "
-            "expected one of A-G or Z (other)",
+            f"character {chemistry_letter!r} at position 5 is not a battery type: expected one of A-G or Z (other)",
         )
     chemistry, confirmed = BATTERY_TYPES[chemistry_letter]
     year = _year(text[date_at], date_at + 1)
@@ -278,8 +268,7 @@ def _month(char: str, position: int) -> int:
     if month is None:
         raise IdentifierError(
             "month",
-            f"character {char!r} at position {position} is not a month code: "
-            "expected 1-9, A (10), B (11) or C (12)",
+            f"character {char!r} at position {position} is not a month code: expected 1-9, A (10), B (11) or C (12)",
         )
     return month
 
@@ -289,8 +278,7 @@ def _day(char: str, position: int, year: int, month: int) -> int | None:
     if char == "0":
         raise IdentifierError(
             "day",
-            f"character '0' at position {position} is not a day code: "
-            "days are 1-9, then letters from A (10)",
+            f"character '0' at position {position} is not a day code: days are 1-9, then letters from A (10)",
         )
     day = DAY_CODES.get(char)
     if day is None or day > calendar.monthrange(year, month)[1]:

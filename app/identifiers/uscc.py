@@ -22,9 +22,7 @@ USCC_LENGTH: Final = 18
 USCC_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _HINT: Final = "GB 32100 uses digits and letters but never I, O, S, V or Z"
 
-_VALUES: Final[Mapping[str, int]] = MappingProxyType(
-    {char: value for value, char in enumerate(USCC_ALPHABET)}
-)
+_VALUES: Final[Mapping[str, int]] = MappingProxyType({char: value for value, char in enumerate(USCC_ALPHABET)})
 # 3**i mod 31 for i = 0..16, as tabulated in GB 32100.
 _WEIGHTS: Final = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -49,15 +47,12 @@ def parse_uscc(code: str) -> Uscc:
     """Decode a USCC, refusing it when the check character does not match."""
     text = normalise(code, _VALUES, what="unified social credit code", hint=_HINT)
     if len(text) != USCC_LENGTH:
-        raise IdentifierError(
-            "length", f"expected {USCC_LENGTH} characters (GB 32100), got {len(text)}"
-        )
+        raise IdentifierError("length", f"expected {USCC_LENGTH} characters (GB 32100), got {len(text)}")
     division = text[2:8]
     if not division.isdigit():
         raise IdentifierError(
             "division_code",
-            f"positions 3-8 must be a 6-digit administrative division code (GB/T 2260), "
-            f"got {division!r}",
+            f"positions 3-8 must be a 6-digit administrative division code (GB/T 2260), got {division!r}",
         )
     expected = _compute(text[:17])
     found = text[17]
@@ -82,8 +77,7 @@ def uscc_check_char(first_17: str) -> str:
     if len(text) != USCC_LENGTH - 1:
         raise IdentifierError(
             "length",
-            f"expected {USCC_LENGTH - 1} characters (the code without its check character), "
-            f"got {len(text)}",
+            f"expected {USCC_LENGTH - 1} characters (the code without its check character), got {len(text)}",
         )
     return _compute(text)
 

@@ -78,9 +78,7 @@ def vin_check_digit(vin: str) -> str:
     text = vin.strip()
     _check_length(text)
     # Position 9 is ignored, so any placeholder ('0', '*', '_') is fine there.
-    masked = normalise(
-        text[:_CHECK_INDEX] + "0" + text[_CHECK_INDEX + 1 :], _ALPHABET, what="VIN", hint=_HINT
-    )
+    masked = normalise(text[:_CHECK_INDEX] + "0" + text[_CHECK_INDEX + 1 :], _ALPHABET, what="VIN", hint=_HINT)
     return _compute(masked)
 
 

@@ -246,9 +246,7 @@ def test_invalid_battery_code_names_the_field(code: str, field: str) -> None:
         (BASE[:-1], ["24", "got 23"]),
     ],
 )
-def test_battery_error_reason_points_at_the_problem(
-    code: str, expected_in_reason: list[str]
-) -> None:
+def test_battery_error_reason_points_at_the_problem(code: str, expected_in_reason: list[str]) -> None:
     with pytest.raises(IdentifierError) as caught:
         parse_battery_code(code)
     for fragment in expected_in_reason:
@@ -272,9 +270,7 @@ def test_length_error_message() -> None:
         ("0abpe12f610000001rp", "pack", "ternary", date(2025, 6, 1), "0000001"),
     ],
 )
-def test_second_life_form(
-    code: str, level: str, chemistry: str, produced: date, serial: str
-) -> None:
+def test_second_life_form(code: str, level: str, chemistry: str, produced: date, serial: str) -> None:
     parsed = parse_battery_code(code)
     assert parsed.second_life is True
     assert parsed.code == code.upper()

@@ -1,0 +1,68 @@
+"""Registries: companies (with white-list licences), swap stations, vehicles."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import DbDep, SettingsDep
+from app.api.params import UsccPath
+from app.schemas.registry import CompanyBatch, Role, StationBatch, UpsertResult, VehicleBatch
+from app.services import registry
+
+router = APIRouter(prefix="/v1", tags=["registry"])
+
+
+@router.put("/registry/companies")
+def upsert_companies(batch: CompanyBatch, db: DbDep) -> UpsertResult:
+    """Bulk upsert of companies; each company's licences are replaced by those sent."""
+    return UpsertResult(upserted=registry.merge_companies(db, batch.companies))
+
+
+@router.put("/registry/stations")
+def upsert_stations(batch: StationBatch, db: DbDep) -> UpsertResult:
+    """Bulk upsert of swap stations; their operators must be registered."""
+    return UpsertResult(upserted=registry.merge_stations(db, batch.stations))
+
+
+@router.put("/registry/vehicles")
+def upsert_vehicles(batch: VehicleBatch, db: DbDep) -> UpsertResult:
+    """Bulk upsert of vehicles; their makers must be registered."""
+    return UpsertResult(upserted=registry.merge_vehicles(db, batch.vehicles))
+
+
+@router.get("/companies")
+def list_companies(
+    db: DbDep,
+    settings: SettingsDep,
+    after: Annotated[str, Query(max_length=32)] = "",
+    limit: Annotated[int | None, Query(ge=1)] = None,
+    role: Role | None = None,
+    province: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+) -> dict[str, Any]:
+    """Companies by USCC, optionally by role and province; page with `after`."""
+    size = min(limit or settings.default_page_size, settings.max_page_size)
+    items = registry.list_companies(db, after, size, role, province)
+    return {"items": items, "next_after": items[-1]["uscc"] if len(items) == size else None}
+
+
+@router.get("/companies/{uscc}")
+def get_company(uscc: UsccPath, db: DbDep) -> dict[str, Any]:
+    """One company with its licences."""
+    return registry.get_company(db, uscc)
+
+
+@router.get("/stations")
+def list_stations(
+    db: DbDep,
+    settings: SettingsDep,
+    after: Annotated[str, Query(max_length=64)] = "",
+    limit: Annotated[int | None, Query(ge=1)] = None,
+    operator: Annotated[str | None, Query(max_length=32)] = None,
+    province: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+) -> dict[str, Any]:
+    """Swap stations by id; page with `after`."""
+    size = min(limit or settings.default_page_size, settings.max_page_size)
+    items = registry.list_stations(db, after, size, operator, province)
+    return {"items": items, "next_after": items[-1]["id"] if len(items) == size else None}

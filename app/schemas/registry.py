@@ -1,0 +1,90 @@
+"""Registry records: companies (with white-list licences), swap stations and vehicles."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from app.schemas.events import ProvinceCode, StationId, UsccStr, VinStr
+
+Role = Literal[
+    "battery_maker",
+    "automaker",
+    "importer",
+    "swap_operator",
+    "repairer",
+    "service_point",
+    "dismantler",
+    "second_life",
+    "recycler",
+]
+LicenceScope = Literal["dismantling", "second_life", "recycling"]
+VehicleCategory = Literal["passenger_bev", "passenger_phev", "mini_bev", "bus", "truck", "other"]
+MakerCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3}$")]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Licence(_Record):
+    scope: LicenceScope
+    valid_from: date
+    valid_to: date | None = None
+    batch: Annotated[int, Field(ge=1, le=99)] | None = None
+
+    @model_validator(mode="after")
+    def _window(self) -> Licence:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError("valid_to: before valid_from")
+        return self
+
+
+class Company(_Record):
+    uscc: UsccStr
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    roles: Annotated[list[Role], Field(min_length=1)]
+    province: ProvinceCode
+    maker_code: MakerCode | None = None
+    licences: list[Licence] = []
+
+    @model_validator(mode="after")
+    def _maker_code_for_makers(self) -> Company:
+        if "battery_maker" in self.roles and self.maker_code is None:
+            raise ValueError("maker_code: required for a battery maker (GB/T 34014 positions 1-3)")
+        return self
+
+
+class Station(_Record):
+    id: StationId
+    operator: UsccStr
+    province: ProvinceCode
+    name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+
+class Vehicle(_Record):
+    vin: VinStr
+    maker: UsccStr
+    model: Annotated[str, StringConstraints(max_length=100)] | None = None
+    category: VehicleCategory = "other"
+    swap_capable: bool = False
+
+
+class CompanyBatch(BaseModel):
+    companies: Annotated[list[Company], Field(min_length=1, max_length=10_000)]
+
+
+class StationBatch(BaseModel):
+    stations: Annotated[list[Station], Field(min_length=1, max_length=10_000)]
+
+
+class VehicleBatch(BaseModel):
+    vehicles: Annotated[list[Vehicle], Field(min_length=1, max_length=10_000)]
+
+
+class UpsertResult(BaseModel):
+    upserted: int

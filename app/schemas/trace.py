@@ -1,0 +1,134 @@
+"""Answers of the trace endpoints (investigators' view of one battery, vehicle or station)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_after: str | None = None
+
+
+class BatterySummary(BaseModel):
+    code: str
+    level: str | None
+    maker_code: str | None
+    status: str | None
+    status_since: datetime | None
+    chemistry: str | None
+    current_vin: str | None
+    current_holder: str | None
+
+
+class CurrentVehicle(BaseModel):
+    vin: str
+    since: datetime
+    model: str | None = None
+    swap_capable: bool | None = None
+
+
+class Custodian(BaseModel):
+    uscc: str
+    name: str | None
+    roles: list[str] | None
+    since: datetime
+
+
+class BatteryDetail(BaseModel):
+    code: str
+    identity: dict[str, Any]
+    level: str | None
+    status: str | None
+    status_since: datetime | None
+    produced: bool
+    chemistry: str | None
+    mass_kg: float | None
+    capacity_kwh: float | None
+    produced_at: datetime | None
+    producer: str | None
+    last_event_at: datetime | None
+    event_count: int
+    current_vehicle: CurrentVehicle | None
+    current_custodian: Custodian | None
+    parent: str | None
+    derived_from: str | None
+    second_life_products: list[str]
+    component_count: int
+
+
+class Reporter(BaseModel):
+    uscc: str | None
+    name: str | None
+
+
+class TimelineEntry(BaseModel):
+    event_id: str
+    type: str
+    role: str
+    occurred_at: datetime
+    recorded_at: datetime
+    imported: bool
+    reporter: Reporter
+    corrected: bool
+    corrected_by: list[str]
+    details: dict[str, Any]
+
+
+class Trace(BaseModel):
+    code: str
+    status: str | None
+    events: list[TimelineEntry]
+
+
+class Component(BaseModel):
+    code: str
+    level: str | None
+    parent: str
+    depth: int
+    status: str | None
+
+
+class Components(BaseModel):
+    code: str
+    components: list[Component]
+
+
+class Installation(BaseModel):
+    code: str
+    level: str | None
+    since: datetime
+    until: datetime | None
+    since_event: str
+    until_event: str | None
+
+
+class VehicleBatteries(BaseModel):
+    vin: str
+    registered: bool | None
+    sold_at: datetime | None
+    scrapped_at: datetime | None
+    batteries: list[Installation]
+
+
+class Swap(BaseModel):
+    event_id: str
+    occurred_at: datetime
+    recorded_at: datetime
+    vehicle: str
+    battery_out: str
+    battery_in: str
+    reporter: str
+
+
+class StationSwaps(BaseModel):
+    station: str
+    since: datetime
+    until: datetime
+    items: list[Swap]
+    next_skip: int | None

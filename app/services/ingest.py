@@ -1,0 +1,333 @@
+"""Event capture: the one ingest path shared by the API and every loader.
+
+A batch is all-or-nothing. Everything that can be checked without the graph is checked before
+a transaction opens; references to registered companies, stations and corrected events are
+checked inside the write transaction, so the answer (accepted, duplicate, conflict, invalid)
+and the write come from the same snapshot. The lifecycle projection is rebuilt in the same
+transaction, so a reader never sees an event without its effect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from neo4j import ManagedTransaction
+from neo4j.exceptions import ConstraintError
+from pydantic import BaseModel, ValidationError
+
+from app.db import Database, run
+from app.errors import Conflict, FieldProblem, InvalidInput, validation_problems
+from app.identifiers import parse_battery_code
+from app.schemas.events import Event, IngestResult, canonical_payload, event_adapter
+from app.services.projection import project_all
+
+# Clock skew we tolerate between reporters and us before calling an event "in the future".
+FUTURE_TOLERANCE = timedelta(hours=24)
+
+
+@dataclass
+class PreparedEvent:
+    index: int
+    model: Any
+    payload: dict[str, Any]
+    content_hash: str
+
+    @property
+    def event_id(self) -> str:
+        return str(self.payload["event_id"])
+
+
+@dataclass
+class Plan:
+    """The rows every write query needs, derived once from the new events."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    batteries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    vins: set[str] = field(default_factory=set)
+    battery_links: list[dict[str, Any]] = field(default_factory=list)
+    vehicle_links: list[dict[str, Any]] = field(default_factory=list)
+    station_links: list[dict[str, Any]] = field(default_factory=list)
+    recipient_links: list[dict[str, Any]] = field(default_factory=list)
+    sender_links: list[dict[str, Any]] = field(default_factory=list)
+    corrections: list[dict[str, Any]] = field(default_factory=list)
+
+
+def validate_raw(raw_events: Sequence[object]) -> list[Any]:
+    """Validate dicts (from files or EPCIS mapping) exactly as the API would; 422 lists all."""
+    models: list[Any] = []
+    problems: list[FieldProblem] = []
+    for i, raw in enumerate(raw_events):
+        try:
+            models.append(event_adapter.validate_python(raw))
+        except ValidationError as err:
+            event_id = raw.get("event_id") if isinstance(raw, dict) else None
+            located = [{**e, "loc": ("events", i, *e["loc"])} for e in err.errors()]
+            problems.extend(
+                FieldProblem(p.field, p.reason, i, str(event_id) if event_id else None)
+                for p in validation_problems(located)
+            )
+    if problems:
+        raise _rejected(problems)
+    return models
+
+
+def _rejected(problems: list[FieldProblem]) -> InvalidInput:
+    count = len({p.index for p in problems})
+    return InvalidInput(problems, f"{count} invalid event(s); nothing was stored")
+
+
+def content_hash(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _prepare(events: Sequence[BaseModel], allow_recorded_at: bool, now: datetime) -> tuple[list[PreparedEvent], int]:
+    """Check what needs no database; collapse exact repeats inside the batch."""
+    problems: list[FieldProblem] = []
+    seen: dict[str, PreparedEvent] = {}
+    repeats = 0
+    for i, model in enumerate(events):
+        payload = canonical_payload(model)
+        eid = payload["event_id"]
+        recorded_at = getattr(model, "recorded_at", None)
+        if recorded_at is not None and not allow_recorded_at:
+            problems.append(
+                FieldProblem("recorded_at", "set by the server; only the admin import may carry it", i, eid)
+            )
+        occurred_at: datetime = model.occurred_at  # type: ignore[attr-defined]
+        if occurred_at > now + FUTURE_TOLERANCE:
+            problems.append(FieldProblem("occurred_at", f"{occurred_at.isoformat()} is in the future", i, eid))
+        prepared = PreparedEvent(i, model, payload, content_hash(payload))
+        earlier = seen.get(eid)
+        if earlier is None:
+            seen[eid] = prepared
+        elif earlier.content_hash == prepared.content_hash:
+            repeats += 1
+        else:
+            problems.append(
+                FieldProblem(
+                    "event_id",
+                    f"repeated in this batch (index {earlier.index}) with other content",
+                    i,
+                    eid,
+                )
+            )
+    if problems:
+        raise _rejected(problems)
+    return list(seen.values()), repeats
+
+
+def _battery_row(code: str) -> dict[str, Any]:
+    parsed = parse_battery_code(code)
+    return {
+        "code": parsed.code,
+        "level": parsed.level,
+        "maker_code": parsed.maker_code,
+        "chemistry_letter": parsed.chemistry_letter,
+        "spec_code": parsed.spec_code,
+        "production_date": parsed.production_date,
+        "second_life": parsed.second_life,
+    }
+
+
+def _event_properties(ev: PreparedEvent, recorded_at: datetime) -> dict[str, Any]:
+    p = ev.payload
+    model = ev.model
+    props: dict[str, Any] = {
+        "event_id": ev.event_id,
+        "type": p["type"],
+        "occurred_at": model.occurred_at,
+        "recorded_at": model.recorded_at or recorded_at,
+        "imported": model.recorded_at is not None,
+        "reporter": p["reporter"],
+        "content_hash": ev.content_hash,
+        "payload": json.dumps(p, sort_keys=True, ensure_ascii=False),
+    }
+    for key in (
+        "province",
+        "note",
+        "battery",
+        "vehicle",
+        "station",
+        "battery_out",
+        "battery_in",
+        "reason",
+        "chemistry",
+        "mass_kg",
+        "capacity_kwh",
+        "components",
+        "application",
+        "new_code",
+        "input_mass_kg",
+        "corrects",
+        "corrective_event_ids",
+    ):
+        if key in p:
+            props[key] = p[key]
+    if "to" in p:
+        props["to_company"] = p["to"]
+    if "from" in p:
+        props["from_company"] = p["from"]
+    if "recovered" in p:
+        elements = sorted(p["recovered"])
+        props["recovered_elements"] = elements
+        props["recovered_kg"] = [float(p["recovered"][e]) for e in elements]
+        props["recovered_total_kg"] = float(sum(p["recovered"].values()))
+    return props
+
+
+def _plan(new_events: Iterable[PreparedEvent], recorded_at: datetime) -> Plan:
+    plan = Plan()
+    for ev in new_events:
+        p, eid = ev.payload, ev.event_id
+        plan.events.append(_event_properties(ev, recorded_at))
+
+        def about(code: str, role: str, eid: str = eid) -> None:
+            plan.batteries.setdefault(code, _battery_row(code))
+            plan.battery_links.append({"event_id": eid, "code": code, "role": role})
+
+        if "battery" in p:
+            about(p["battery"], "subject")
+        if "battery_out" in p:
+            about(p["battery_out"], "out")
+            about(p["battery_in"], "in")
+        for code in p.get("components", []):
+            about(code, "component")
+        if p.get("new_code"):
+            about(p["new_code"], "new")
+        if "vehicle" in p:
+            plan.vins.add(p["vehicle"])
+            plan.vehicle_links.append({"event_id": eid, "vin": p["vehicle"]})
+        if "station" in p:
+            plan.station_links.append({"event_id": eid, "station": p["station"]})
+        if "to" in p:
+            plan.recipient_links.append({"event_id": eid, "uscc": p["to"]})
+        if "from" in p:
+            plan.sender_links.append({"event_id": eid, "uscc": p["from"]})
+        if p["type"] == "correction":
+            plan.corrections.append({"event_id": eid, "corrects": p["corrects"]})
+    return plan
+
+
+def _check_references(tx: ManagedTransaction, fresh: list[PreparedEvent]) -> None:
+    usccs: set[str] = set()
+    stations: set[str] = set()
+    targets: set[str] = set()
+    for ev in fresh:
+        p = ev.payload
+        usccs.add(p["reporter"])
+        usccs.update(p[k] for k in ("to", "from") if k in p)
+        if "station" in p:
+            stations.add(p["station"])
+        if p["type"] == "correction":
+            targets.add(p["corrects"])
+    known: dict[str, dict[str, str | None]] = {"company": {}, "station": {}, "event": {}}
+    for row in run(
+        tx,
+        "ingest.known_references",
+        usccs=sorted(usccs),
+        stations=sorted(stations),
+        targets=sorted(targets),
+    ):
+        known[row["kind"]][row["key"]] = row["type"]
+    in_batch = {ev.event_id: ev.payload["type"] for ev in fresh}
+    problems: list[FieldProblem] = []
+    for ev in fresh:
+        p, i, eid = ev.payload, ev.index, ev.event_id
+        for key in ("reporter", "to", "from"):
+            if key in p and p[key] not in known["company"]:
+                problems.append(FieldProblem(key, f"company {p[key]} is not registered", i, eid))
+        if "station" in p and p["station"] not in known["station"]:
+            problems.append(FieldProblem("station", f"swap station {p['station']} is not registered", i, eid))
+        if p["type"] == "correction":
+            target = p["corrects"]
+            target_type = known["event"].get(target, in_batch.get(target))
+            if target not in known["event"] and target not in in_batch:
+                problems.append(FieldProblem("corrects", f"no event {target} is stored or in this batch", i, eid))
+            elif target_type == "correction":
+                problems.append(FieldProblem("corrects", "a correction cannot be corrected; send a new event", i, eid))
+    if problems:
+        raise _rejected(problems)
+
+
+def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], recorded_at: datetime) -> tuple[int, int]:
+    ids = [ev.event_id for ev in prepared]
+    stored = {row["event_id"]: row["content_hash"] for row in run(tx, "ingest.existing_events", ids=ids)}
+    conflicts = [ev.event_id for ev in prepared if ev.event_id in stored and stored[ev.event_id] != ev.content_hash]
+    if conflicts:
+        raise Conflict(
+            f"{len(conflicts)} event_id(s) already stored with different content; nothing was stored",
+            conflicts,
+        )
+    fresh = [ev for ev in prepared if ev.event_id not in stored]
+    if not fresh:
+        return 0, len(prepared)
+    _check_references(tx, fresh)
+    plan = _plan(fresh, recorded_at)
+    run(tx, "ingest.merge_batteries", rows=list(plan.batteries.values()))
+    run(tx, "ingest.merge_vehicles", vins=sorted(plan.vins))
+    run(tx, "ingest.create_events", rows=plan.events)
+    run(tx, "ingest.link_batteries", rows=plan.battery_links)
+    run(tx, "ingest.link_vehicles", rows=plan.vehicle_links)
+    run(tx, "ingest.link_stations", rows=plan.station_links)
+    run(tx, "ingest.link_recipients", rows=plan.recipient_links)
+    run(tx, "ingest.link_senders", rows=plan.sender_links)
+    affected_codes = set(plan.batteries)
+    affected_vins = set(plan.vins)
+    for row in run(tx, "ingest.link_corrections", rows=plan.corrections):
+        if row["code"]:
+            affected_codes.add(row["code"])
+        if row["vin"]:
+            affected_vins.add(row["vin"])
+    refresh_projection(tx, sorted(affected_codes), sorted(affected_vins))
+    return len(fresh), len(prepared) - len(fresh)
+
+
+def refresh_projection(tx: ManagedTransaction, codes: list[str], vins: list[str]) -> None:
+    """Rebuild the lifecycle relationships of these batteries and vehicles from their events."""
+    if codes:
+        rows = run(tx, "projection.battery_events", codes=codes)
+        projected = project_all(codes, rows)
+        run(tx, "projection.clear_batteries", codes=codes)
+        run(tx, "projection.set_batteries", rows=projected.batteries)
+        run(tx, "projection.create_installed", rows=projected.installed)
+        run(tx, "projection.create_held", rows=projected.held)
+        run(tx, "projection.create_swaps", rows=projected.swaps)
+        run(tx, "projection.create_recycled", rows=projected.recycled)
+        run(tx, "projection.create_part_of", rows=projected.part_of)
+        run(tx, "projection.create_derived_from", rows=projected.derived_from)
+    if vins:
+        run(tx, "projection.refresh_vehicles", vins=vins)
+
+
+def ingest_events(
+    db: Database,
+    events: Sequence[Event] | Sequence[BaseModel],
+    *,
+    allow_recorded_at: bool = False,
+    now: datetime | None = None,
+) -> IngestResult:
+    """Store a batch atomically; idempotent on event_id; returns once the transaction committed."""
+    now = now or datetime.now(UTC)
+    prepared, repeats = _prepare(events, allow_recorded_at, now)
+
+    def work(tx: ManagedTransaction) -> tuple[int, int]:
+        return _write_batch(tx, prepared, now)
+
+    try:
+        accepted, duplicates = db.write(work)
+    except ConstraintError:
+        # Another request stored some of these ids between our check and our commit; a second
+        # pass sees them and answers duplicate or conflict like any other resend.
+        accepted, duplicates = db.write(work)
+    return IngestResult(accepted=accepted, duplicates=duplicates + repeats)
+
+
+def ingest_raw(db: Database, raw_events: Sequence[object], *, allow_recorded_at: bool = False) -> IngestResult:
+    """For loaders: validate plain dicts with the API's models, then ingest."""
+    return ingest_events(db, validate_raw(raw_events), allow_recorded_at=allow_recorded_at)

@@ -1,0 +1,233 @@
+"""Lifecycle projection: from one battery's effective events to its custody and installation.
+
+The event log is the truth; the projection is recomputed from a battery's whole (uncorrected)
+history whenever any of its events arrives or is voided. Recomputing instead of patching is what
+makes late and out-of-order events, and corrections, give the same answer as a perfect feed.
+Pure functions, no database: easy to test by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# Within one instant, apply events in lifecycle order (a pack is produced before it is shipped).
+_LIFECYCLE_RANK = {
+    "produced": 0,
+    "shipped": 1,
+    "received": 2,
+    "installed": 3,
+    "swapped": 3,
+    "removed": 4,
+    "repaired": 5,
+    "repurposed": 6,
+    "recycled": 7,
+}
+
+
+@dataclass
+class Interval:
+    code: str
+    target: str  # VIN or USCC
+    since: datetime
+    since_event: str
+    until: datetime | None = None
+    until_event: str | None = None
+
+    def row(self, key: str) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            key: self.target,
+            "since": self.since,
+            "since_event": self.since_event,
+            "until": self.until,
+            "until_event": self.until_event,
+        }
+
+
+@dataclass
+class Projection:
+    code: str
+    status: str = "unknown"
+    status_since: datetime | None = None
+    produced: bool = False
+    attrs: dict[str, Any] = field(default_factory=dict)
+    installed: list[Interval] = field(default_factory=list)
+    held: list[Interval] = field(default_factory=list)
+    swaps: list[dict[str, Any]] = field(default_factory=list)
+    recycled: dict[str, Any] | None = None
+    part_of: dict[str, Any] | None = None
+    derived_from: dict[str, Any] | None = None
+    last_event_at: datetime | None = None
+    event_count: int = 0
+
+    @property
+    def current_vin(self) -> str | None:
+        return self.installed[-1].target if self.installed and self.installed[-1].until is None else None
+
+    @property
+    def current_holder(self) -> str | None:
+        return self.held[-1].target if self.held and self.held[-1].until is None else None
+
+    def battery_row(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "status": self.status,
+            "status_since": self.status_since,
+            "produced": self.produced,
+            "current_vin": self.current_vin,
+            "current_holder": self.current_holder,
+            "last_event_at": self.last_event_at,
+            "event_count": self.event_count,
+            "chemistry": self.attrs.get("chemistry"),
+            "mass_kg": self.attrs.get("mass_kg"),
+            "capacity_kwh": self.attrs.get("capacity_kwh"),
+            "produced_at": self.attrs.get("produced_at"),
+            "producer": self.attrs.get("producer"),
+        }
+
+
+def _sort_key(ev: dict[str, Any]) -> tuple[datetime, int, str]:
+    return (ev["occurred_at"], _LIFECYCLE_RANK.get(ev["type"], 9), ev["event_id"])
+
+
+def project_battery(code: str, events: list[dict[str, Any]]) -> Projection:
+    """Replay ``events`` (rows of ``projection.battery_events``, any order) for one battery."""
+    proj = Projection(code)
+    open_vehicle: Interval | None = None
+    open_holder: Interval | None = None
+
+    def close_vehicle(at: datetime, event_id: str) -> None:
+        nonlocal open_vehicle
+        if open_vehicle is not None:
+            open_vehicle.until, open_vehicle.until_event = at, event_id
+            open_vehicle = None
+
+    def close_holder(at: datetime, event_id: str) -> None:
+        nonlocal open_holder
+        if open_holder is not None:
+            open_holder.until, open_holder.until_event = at, event_id
+            open_holder = None
+
+    def hold(uscc: str, at: datetime, event_id: str) -> None:
+        nonlocal open_holder
+        if open_holder is not None and open_holder.target == uscc:
+            return
+        close_holder(at, event_id)
+        open_holder = Interval(code, uscc, at, event_id)
+        proj.held.append(open_holder)
+
+    def install(vin: str, at: datetime, event_id: str) -> None:
+        nonlocal open_vehicle
+        close_holder(at, event_id)
+        close_vehicle(at, event_id)
+        open_vehicle = Interval(code, vin, at, event_id)
+        proj.installed.append(open_vehicle)
+
+    def set_status(status: str, at: datetime) -> None:
+        proj.status, proj.status_since = status, at
+
+    for ev in sorted(events, key=_sort_key):
+        kind, role, at, eid = ev["type"], ev["role"], ev["occurred_at"], ev["event_id"]
+        proj.event_count += 1
+        proj.last_event_at = at if proj.last_event_at is None else max(proj.last_event_at, at)
+        if role == "component":
+            proj.part_of = {"code": code, "parent": ev["battery"], "at": at, "event_id": eid}
+            set_status("assembled", at)
+        elif role == "new":
+            proj.derived_from = {"code": code, "original": ev["battery"], "at": at, "event_id": eid}
+            hold(ev["reporter"], at, eid)
+            set_status("in_stock", at)
+        elif kind == "produced":
+            proj.produced = True
+            proj.attrs = {
+                "chemistry": ev.get("chemistry"),
+                "mass_kg": ev.get("mass_kg"),
+                "capacity_kwh": ev.get("capacity_kwh"),
+                "produced_at": at,
+                "producer": ev["reporter"],
+            }
+            hold(ev["reporter"], at, eid)
+            set_status("in_stock", at)
+        elif kind == "shipped":
+            close_holder(at, eid)
+            set_status("in_transit", at)
+        elif kind == "received":
+            hold(ev["reporter"], at, eid)
+            set_status("in_stock", at)
+        elif kind == "installed":
+            install(ev["vehicle"], at, eid)
+            set_status("installed", at)
+        elif kind == "swapped" and role == "in":
+            install(ev["vehicle"], at, eid)
+            proj.swaps.append(_swap(code, ev, "in"))
+            set_status("installed", at)
+        elif kind == "swapped":
+            close_vehicle(at, eid)
+            hold(ev["reporter"], at, eid)
+            proj.swaps.append(_swap(code, ev, "out"))
+            set_status("in_swap_pool", at)
+        elif kind == "removed":
+            close_vehicle(at, eid)
+            hold(ev["reporter"], at, eid)
+            set_status("removed", at)
+        elif kind == "repaired":
+            if proj.status != "installed":
+                hold(ev["reporter"], at, eid)
+        elif kind == "repurposed":
+            close_vehicle(at, eid)
+            hold(ev["reporter"], at, eid)
+            set_status("repurposed", at)
+        elif kind == "recycled":
+            close_vehicle(at, eid)
+            close_holder(at, eid)
+            proj.recycled = {"code": code, "uscc": ev["reporter"], "at": at, "event_id": eid}
+            set_status("recycled", at)
+    return proj
+
+
+def _swap(code: str, ev: dict[str, Any], direction: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "station": ev["station"],
+        "at": ev["occurred_at"],
+        "event_id": ev["event_id"],
+        "direction": direction,
+        "vin": ev["vehicle"],
+    }
+
+
+@dataclass
+class ProjectionRows:
+    """Everything the write queries need for a set of batteries, grouped by relationship type."""
+
+    batteries: list[dict[str, Any]] = field(default_factory=list)
+    installed: list[dict[str, Any]] = field(default_factory=list)
+    held: list[dict[str, Any]] = field(default_factory=list)
+    swaps: list[dict[str, Any]] = field(default_factory=list)
+    recycled: list[dict[str, Any]] = field(default_factory=list)
+    part_of: list[dict[str, Any]] = field(default_factory=list)
+    derived_from: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, proj: Projection) -> None:
+        self.batteries.append(proj.battery_row())
+        self.installed.extend(i.row("vin") for i in proj.installed)
+        self.held.extend(i.row("uscc") for i in proj.held)
+        self.swaps.extend(proj.swaps)
+        if proj.recycled:
+            self.recycled.append(proj.recycled)
+        if proj.part_of:
+            self.part_of.append(proj.part_of)
+        if proj.derived_from:
+            self.derived_from.append(proj.derived_from)
+
+
+def project_all(codes: list[str], rows: list[dict[str, Any]]) -> ProjectionRows:
+    by_code: dict[str, list[dict[str, Any]]] = {c: [] for c in codes}
+    for row in rows:
+        by_code.setdefault(row["code"], []).append(row)
+    out = ProjectionRows()
+    for code in codes:
+        out.add(project_battery(code, by_code[code]))
+    return out

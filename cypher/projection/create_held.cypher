@@ -1,0 +1,8 @@
+// Custody intervals: battery held by a company from since to until (open while held).
+// mode: write
+// params: rows: list[{code, uscc, since, since_event, until, until_event}]
+// returns: nothing
+UNWIND $rows AS row
+MATCH (b:Battery {code: row.code})
+MATCH (c:Company {uscc: row.uscc})
+CREATE (b)-[:HELD_BY {since: row.since, since_event: row.since_event, until: row.until, until_event: row.until_event}]->(c)

@@ -1,0 +1,8 @@
+// Swaps seen from the battery: out of or into a vehicle at a station.
+// mode: write
+// params: rows: list[{code, station, at, event_id, direction, vin}]
+// returns: nothing
+UNWIND $rows AS row
+MATCH (b:Battery {code: row.code})
+MATCH (s:SwapStation {id: row.station})
+CREATE (b)-[:SWAPPED_AT {at: row.at, event_id: row.event_id, direction: row.direction, vin: row.vin}]->(s)

@@ -1,0 +1,14 @@
+// One company with its licences.
+// mode: read
+// params: uscc: str
+// returns: uscc, name, roles, province, maker_code, licences (list of maps)
+MATCH (c:Company {uscc: $uscc})
+OPTIONAL MATCH (c)-[:HOLDS]->(l:Licence)
+WITH c, l
+ORDER BY l.valid_from
+RETURN c.uscc AS uscc,
+       c.name AS name,
+       c.roles AS roles,
+       c.province AS province,
+       c.maker_code AS maker_code,
+       [x IN collect(l) | x {.scope, .valid_from, .valid_to, .batch}] AS licences

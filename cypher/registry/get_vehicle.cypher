@@ -1,0 +1,13 @@
+// One vehicle with its registry data and sale/scrapping dates.
+// mode: read
+// params: vin: str
+// returns: vin, maker, model, category, swap_capable, registered, sold_at, scrapped_at
+MATCH (v:Vehicle {vin: $vin})
+RETURN v.vin AS vin,
+       v.maker AS maker,
+       v.model AS model,
+       v.category AS category,
+       v.swap_capable AS swap_capable,
+       v.registered AS registered,
+       v.sold_at AS sold_at,
+       v.scrapped_at AS scrapped_at

@@ -1,0 +1,83 @@
+"""The projection replays a battery's events in event time, whatever order they arrive in."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from app.services.projection import project_battery
+
+T = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def row(eid: str, kind: str, days: int, reporter: str = "R", role: str = "subject", **kw: Any) -> dict[str, Any]:
+    return {
+        "event_id": eid,
+        "type": kind,
+        "role": role,
+        "occurred_at": T + timedelta(days=days),
+        "reporter": reporter,
+        **kw,
+    }
+
+
+HISTORY = [
+    row("1", "produced", 0, "MAKER", chemistry="LFP", mass_kg=300.0, capacity_kwh=50.0),
+    row("2", "shipped", 1, "MAKER"),
+    row("3", "received", 2, "AUTO"),
+    row("4", "installed", 3, "AUTO", vehicle="V1"),
+    row("5", "removed", 100, "REPAIR", vehicle="V1"),
+    row("6", "repaired", 101, "REPAIR"),
+    row("7", "installed", 102, "REPAIR", vehicle="V1"),
+    row("8", "swapped", 200, "OP", role="out", vehicle="V1", station="S1"),
+    row("9", "recycled", 300, "RECYCLER"),
+]
+
+
+def test_full_history() -> None:
+    p = project_battery("B", HISTORY)
+    assert p.status == "recycled"
+    assert p.produced and p.attrs["producer"] == "MAKER"
+    assert [(i.target, i.since_event, i.until_event) for i in p.installed] == [("V1", "4", "5"), ("V1", "7", "8")]
+    assert [(h.target, h.since_event, h.until_event) for h in p.held] == [
+        ("MAKER", "1", "2"),
+        ("AUTO", "3", "4"),
+        ("REPAIR", "5", "7"),
+        ("OP", "8", "9"),
+    ]
+    assert p.recycled == {"code": "B", "uscc": "RECYCLER", "at": T + timedelta(days=300), "event_id": "9"}
+    assert p.current_vin is None and p.current_holder is None
+    assert p.event_count == 9
+
+
+def test_every_arrival_order_gives_the_same_projection() -> None:
+    expected = project_battery("B", HISTORY)
+    for perm in itertools.islice(itertools.permutations(HISTORY), 0, 5000, 7):
+        assert project_battery("B", list(perm)) == expected
+
+
+def test_same_instant_follows_lifecycle_order() -> None:
+    events = [row("b", "shipped", 0, "MAKER"), row("a", "produced", 0, "MAKER")]
+    p = project_battery("B", events)
+    assert p.status == "in_transit" and [h.until_event for h in p.held] == ["b"]
+
+
+def test_component_and_second_life_roles() -> None:
+    part = project_battery("M", [row("p", "produced", 1, "MAKER", role="component", battery="P")])
+    assert part.part_of is not None and part.part_of["parent"] == "P" and part.status == "assembled"
+    new = project_battery("N", [row("r", "repurposed", 5, "SL", role="new", battery="OLD")])
+    assert new.derived_from is not None and new.derived_from["original"] == "OLD"
+    assert new.current_holder == "SL" and not new.produced
+
+
+def test_swap_in_installs_and_closes_custody() -> None:
+    events = [
+        row("1", "produced", 0, "MAKER"),
+        row("2", "shipped", 1, "MAKER"),
+        row("3", "received", 2, "OP"),
+        row("4", "swapped", 3, "OP", role="in", vehicle="V9", station="S1"),
+    ]
+    p = project_battery("B", events)
+    assert p.current_vin == "V9" and p.current_holder is None and p.status == "installed"
+    assert p.swaps[0]["direction"] == "in"
