@@ -79,15 +79,11 @@ def _java() -> str:
         return str(Path(java_home) / "bin" / "java")
     found = shutil.which("java")
     if not found:
-        raise LauncherError(
-            "no JDK found: install OpenJDK 17 or 21 (java not on PATH, JAVA_HOME unset)"
-        )
+        raise LauncherError("no JDK found: install OpenJDK 17 or 21 (java not on PATH, JAVA_HOME unset)")
     out = subprocess.run([found, "-version"], capture_output=True, text=True, check=False).stderr
     match = re.search(r'version "(\d+)', out)
     if not match or int(match.group(1)) < 17:
-        raise LauncherError(
-            f"Neo4j {NEO4J_VERSION} needs Java 17 or 21; found: {out.splitlines()[:1]}"
-        )
+        raise LauncherError(f"Neo4j {NEO4J_VERSION} needs Java 17 or 21; found: {out.splitlines()[:1]}")
     return found
 
 
@@ -223,9 +219,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], home: Path, port: int, password: 
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise LauncherError(
-                f"server did not come up (exit {proc.returncode}); log tail:\n{_log_tail(home)}"
-            )
+            raise LauncherError(f"server did not come up (exit {proc.returncode}); log tail:\n{_log_tail(home)}")
         if _port_answers(port):
             driver = GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=("neo4j", password))
             try:
@@ -238,9 +232,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], home: Path, port: int, password: 
                 driver.close()
         time.sleep(0.3)
     proc.terminate()
-    raise LauncherError(
-        f"server did not come up in {READY_TIMEOUT_S:.0f}s; log tail:\n{_log_tail(home)}"
-    )
+    raise LauncherError(f"server did not come up in {READY_TIMEOUT_S:.0f}s; log tail:\n{_log_tail(home)}")
 
 
 def start(
@@ -296,9 +288,7 @@ def start(
         "--console-mode",
     ]
     console = (home / "logs" / "console.log").open("ab")
-    proc = subprocess.Popen(
-        cmd, env=env, cwd=home, stdout=console, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    proc = subprocess.Popen(cmd, env=env, cwd=home, stdout=console, stderr=subprocess.STDOUT, start_new_session=True)
     console.close()
     (home / "run" / "neo4j.pid").write_text(f"{proc.pid}\n")
     _wait_ready(proc, home, port, password)
@@ -332,13 +322,9 @@ def status(home: Path = DEFAULT_HOME) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m neo4j_runtime", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m neo4j_runtime", description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["start", "stop", "status", "logs", "env", "fetch"])
-    parser.add_argument(
-        "--home", type=Path, default=Path(os.environ.get("NEO4J_HOME_DIR", DEFAULT_HOME))
-    )
+    parser.add_argument("--home", type=Path, default=Path(os.environ.get("NEO4J_HOME_DIR", DEFAULT_HOME)))
     parser.add_argument("--port", type=int, default=int(os.environ.get("NEO4J_PORT", "7687")))
     parser.add_argument("--heap", default=os.environ.get("NEO4J_HEAP", "4g"))
     parser.add_argument("--pagecache", default=os.environ.get("NEO4J_PAGECACHE", "4g"))
