@@ -52,6 +52,7 @@ class Database:
             connection_timeout=settings.neo4j_connect_timeout_s,
             connection_acquisition_timeout=settings.neo4j_connect_timeout_s * 2,
             max_transaction_retry_time=settings.neo4j_retry_time_s,
+            notifications_min_severity="OFF",
         )
         self.schema_applied = False
 

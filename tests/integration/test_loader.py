@@ -1,0 +1,84 @@
+"""Bulk files go through the same ingest path, resumably and idempotently."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.db import Database
+from app.services.ingest import ingest_raw
+from loaders.files import LoadError, load_directory, load_events, load_registry, read_batches
+from tests.factories import AUTOMAKER, MAKER, Events, first_life, pack, uscc, vin
+
+
+def _write(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+def _world(tmp_path: Path, batteries: int) -> list[dict[str, Any]]:
+    companies = [
+        {"uscc": MAKER, "name": "Maker", "roles": ["battery_maker"], "province": "320000", "maker_code": "CAT"},
+        {"uscc": AUTOMAKER, "name": "Auto", "roles": ["automaker"], "province": "310000"},
+    ]
+    vehicles = [{"vin": vin(i), "maker": AUTOMAKER, "category": "passenger_bev"} for i in range(batteries)]
+    ev = Events("load")
+    events = [e for i in range(batteries) for e in first_life(ev, pack(i), vin(i))]
+    _write(tmp_path / "companies.jsonl", companies)
+    _write(tmp_path / "vehicles.jsonl", vehicles)
+    _write(tmp_path / "events.jsonl", events)
+    return events
+
+
+def _count(db: Database, label: str) -> int:
+    with db.driver.session(database=db.name) as s:
+        rec = s.run("MATCH (n) WHERE $label IN labels(n) RETURN count(n) AS n", label=label).single()
+    assert rec is not None
+    return int(rec["n"])
+
+
+def test_directory_load_and_rerun(db: Database, tmp_path: Path) -> None:
+    events = _world(tmp_path, 30)
+    report = load_directory(db, tmp_path, batch_size=40, progress=False)
+    assert (report.companies, report.vehicles, report.accepted, report.duplicates) == (2, 30, len(events), 0)
+    assert report.batches == -(-len(events) // 40)
+    again = load_directory(db, tmp_path, batch_size=40, progress=False)
+    assert (again.accepted, again.duplicates) == (0, len(events))
+    assert _count(db, "Event") == len(events)
+
+
+def test_resume_after_a_stop_half_way(db: Database, tmp_path: Path) -> None:
+    events = _world(tmp_path, 20)
+    # A run killed after 3 committed and checkpointed batches of 10 ...
+    load_registry(db, tmp_path)
+    path = tmp_path / "events.jsonl"
+    batches = list(read_batches(path, 10))
+    for _, _, rows in batches[:3]:
+        ingest_raw(db, rows)
+    # ... and whose 4th batch committed just before the kill, its checkpoint never written.
+    ingest_raw(db, batches[3][2])
+    (tmp_path / "events.jsonl.progress").write_text(
+        json.dumps({"offset": batches[2][1], "size": path.stat().st_size, "lines": 30})
+    )
+    report = load_events(db, path, 10, progress=False)
+    assert report.resumed_from_line == 30
+    assert report.accepted == len(events) - 40 and report.duplicates == 10
+    assert _count(db, "Event") == len(events)
+    assert not (tmp_path / "events.jsonl.progress").exists()
+
+
+def test_bad_line_is_reported_with_its_number_and_nothing_of_the_batch_is_stored(db: Database, tmp_path: Path) -> None:
+    events = _world(tmp_path, 2)
+    events[8]["vehicle"] = "NOT-A-VIN"
+    _write(tmp_path / "events.jsonl", events)
+    with pytest.raises(LoadError, match=r"line 9: vehicle: .*VIN"):
+        load_directory(db, tmp_path, batch_size=100, progress=False)
+    assert _count(db, "Event") == 0
+
+
+def test_registry_problem_names_file_and_line(db: Database, tmp_path: Path) -> None:
+    _write(tmp_path / "companies.jsonl", [{"uscc": uscc(1), "name": "x", "roles": ["wizard"], "province": "1"}])
+    with pytest.raises(LoadError, match=r"companies.jsonl: .*line 1: roles.0"):
+        load_directory(db, tmp_path, progress=False)
