@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from app.config import get_settings
 from app.db import Database
+from app.errors import InvalidInput
+from app.services.epcis import capture_document
 from loaders.files import LoadError, load_directory, load_events, load_registry
+
+
+def _load_epcis(db: Database, files: list[Path]) -> int:
+    failed = 0
+    for path in files:
+        try:
+            result = capture_document(db, json.loads(path.read_text()), get_settings().max_batch_events)
+        except (InvalidInput, json.JSONDecodeError) as err:
+            failed += 1
+            reasons = (
+                "; ".join(f"event {p.index}: {p.field}: {p.reason}" for p in err.problems[:20])
+                if isinstance(err, InvalidInput)
+                else str(err)
+            )
+            print(f"{path}: refused: {reasons}", file=sys.stderr)
+            continue
+        print(f"{path}: {result.model_dump_json()}")
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="admin path: keep the recorded_at carried by each event (marked as imported)",
     )
+    epcis = sub.add_parser("epcis", help="EPCIS 2.0 JSON-LD documents, each stored atomically")
+    epcis.add_argument("files", type=Path, nargs="+")
     for p in (world, events):
         p.add_argument("--batch-size", type=int, default=5_000)
         p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -34,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     db = Database(get_settings())
     try:
         db.apply_schema()
+        if args.command == "epcis":
+            return _load_epcis(db, args.files)
         if args.command == "load":
             report = load_directory(db, args.directory, args.batch_size, progress=not args.quiet)
         elif args.command == "registry":

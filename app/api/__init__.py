@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from app.api import batteries, events, health, registry
+from app.api import batteries, epcis, events, health, registry
 
 router = APIRouter()
 router.include_router(health.router)
 router.include_router(events.router)
+router.include_router(epcis.router)
 router.include_router(registry.router)
 router.include_router(batteries.router)

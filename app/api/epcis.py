@@ -1,0 +1,25 @@
+"""EPCIS 2.0 capture for companies that already keep GS1 event data."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+
+from app.api.deps import DbDep, SettingsDep
+from app.services.epcis import EpcisCaptureResult, capture_document
+
+router = APIRouter(prefix="/v1/epcis", tags=["epcis"])
+
+
+@router.post(
+    "/capture",
+    responses={422: {"description": "every problem, by EPCIS event index, field and reason; nothing stored"}},
+)
+def capture(
+    document: Annotated[dict[str, Any], Body(description="an EPCISDocument (JSON-LD); see docs/epcis.md")],
+    db: DbDep,
+    settings: SettingsDep,
+) -> EpcisCaptureResult:
+    """Map CBV business steps onto v1 events and store them atomically; resending is safe."""
+    return capture_document(db, document, settings.max_batch_events)

@@ -1,0 +1,42 @@
+"""EPCIS 2.0 capture: a document is mapped onto native events, then takes the one ingest path.
+
+A document with anything unmappable is refused whole (422 listing every problem by EPCIS event
+index), the same all-or-nothing rule as a native batch.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from app.db import Database
+from app.epcis import map_document
+from app.errors import FieldProblem, InvalidInput
+from app.services.ingest import ingest_raw
+
+
+class EpcisCaptureResult(BaseModel):
+    epcis_events: int
+    native_events: int
+    accepted: int
+    duplicates: int
+
+
+def capture_document(db: Database, document: object, max_events: int) -> EpcisCaptureResult:
+    """Validate and map the document, then ingest the native events atomically."""
+    mapping = map_document(document)
+    if mapping.problems:
+        problems = [FieldProblem(p.field, p.reason, p.index) for p in mapping.problems]
+        raise InvalidInput(problems, f"{len(problems)} problem(s) in the EPCIS document; nothing was stored")
+    if len(mapping.events) > max_events:
+        raise InvalidInput(
+            [FieldProblem("epcisBody.eventList", f"maps to {len(mapping.events)} events; at most {max_events}")]
+        )
+    if not mapping.events:
+        raise InvalidInput([FieldProblem("epcisBody.eventList", "no events")])
+    result = ingest_raw(db, mapping.events)
+    return EpcisCaptureResult(
+        epcis_events=mapping.source_count,
+        native_events=len(mapping.events),
+        accepted=result.accepted,
+        duplicates=result.duplicates,
+    )
