@@ -130,7 +130,7 @@ def _battery_row(code: str) -> dict[str, Any]:
         "maker_code": parsed.maker_code,
         "chemistry_letter": parsed.chemistry_letter,
         "spec_code": parsed.spec_code,
-        "production_date": parsed.production_date,
+        "production_date": parsed.production_date.isoformat() if parsed.production_date else None,
         "second_life": parsed.second_life,
     }
 
@@ -141,8 +141,8 @@ def _event_properties(ev: PreparedEvent, recorded_at: datetime) -> dict[str, Any
     props: dict[str, Any] = {
         "event_id": ev.event_id,
         "type": p["type"],
-        "occurred_at": model.occurred_at,
-        "recorded_at": model.recorded_at or recorded_at,
+        "occurred_at": p["occurred_at"],
+        "recorded_at": (model.recorded_at or recorded_at).isoformat(),
         "imported": model.recorded_at is not None,
         "reporter": p["reporter"],
         "content_hash": ev.content_hash,
@@ -269,7 +269,8 @@ def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], recorded
         return 0, len(prepared)
     _check_references(tx, fresh)
     plan = _plan(fresh, recorded_at)
-    run(tx, "ingest.merge_batteries", rows=list(plan.batteries.values()))
+    merged = run(tx, "ingest.merge_batteries", rows=list(plan.batteries.values()))
+    new_codes = {r["code"] for r in merged if r["created"]}
     run(tx, "ingest.merge_vehicles", vins=sorted(plan.vins))
     run(tx, "ingest.create_events", rows=plan.events)
     run(tx, "ingest.link_batteries", rows=plan.battery_links)
@@ -277,23 +278,67 @@ def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], recorded
     run(tx, "ingest.link_stations", rows=plan.station_links)
     run(tx, "ingest.link_recipients", rows=plan.recipient_links)
     run(tx, "ingest.link_senders", rows=plan.sender_links)
-    affected_codes = set(plan.batteries)
+    stored_codes = set(plan.batteries) - new_codes
     affected_vins = set(plan.vins)
     for row in run(tx, "ingest.link_corrections", rows=plan.corrections):
-        if row["code"]:
-            affected_codes.add(row["code"])
+        if row["code"] and row["code"] not in new_codes:
+            stored_codes.add(row["code"])
         if row["vin"]:
             affected_vins.add(row["vin"])
-    refresh_projection(tx, sorted(affected_codes), sorted(affected_vins))
+    new_rows = _rows_of_new_batteries(fresh, new_codes)
+    refresh_projection(tx, sorted(stored_codes), sorted(affected_vins), new_rows)
     return len(fresh), len(prepared) - len(fresh)
 
 
-def refresh_projection(tx: ManagedTransaction, codes: list[str], vins: list[str]) -> None:
-    """Rebuild the lifecycle relationships of these batteries and vehicles from their events."""
-    if codes:
-        rows = run(tx, "projection.battery_events", codes=codes)
-        projected = project_all(codes, rows)
-        run(tx, "projection.clear_batteries", codes=codes)
+def _rows_of_new_batteries(fresh: list[PreparedEvent], new_codes: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """Projection input for batteries first named in this batch: all their events are here,
+    so there is nothing to read back (the bulk-load case, and most of its cost)."""
+    voided = {ev.payload["corrects"] for ev in fresh if ev.payload["type"] == "correction"}
+    rows: dict[str, list[dict[str, Any]]] = {code: [] for code in sorted(new_codes)}
+    for ev in fresh:
+        p = ev.payload
+        if ev.event_id in voided or p["type"] == "correction":
+            continue
+        base = {
+            "event_id": ev.event_id,
+            "type": p["type"],
+            "t": int(ev.model.occurred_at.timestamp() * 1000),
+            "occurred_at": p["occurred_at"],
+            "reporter": p["reporter"],
+            "vehicle": p.get("vehicle"),
+            "station": p.get("station"),
+            "battery": p.get("battery"),
+            "chemistry": p.get("chemistry"),
+            "mass_kg": p.get("mass_kg"),
+            "capacity_kwh": p.get("capacity_kwh"),
+        }
+        links = [(p.get("battery"), "subject"), (p.get("battery_out"), "out"), (p.get("battery_in"), "in")]
+        links += [(code, "component") for code in p.get("components", [])]
+        links.append((p.get("new_code"), "new"))
+        for code, role in links:
+            if code in rows:
+                rows[code].append({**base, "code": code, "role": role})
+    return rows
+
+
+def refresh_projection(
+    tx: ManagedTransaction,
+    codes: list[str],
+    vins: list[str],
+    new_rows: dict[str, list[dict[str, Any]]] | None = None,
+) -> None:
+    """Rebuild the lifecycle relationships of these batteries and vehicles from their events.
+
+    ``codes`` have stored events and are read back (under a lock); ``new_rows`` carries the
+    complete histories of batteries created by this very transaction."""
+    new_rows = new_rows or {}
+    if codes or new_rows:
+        rows = run(tx, "projection.battery_events", codes=codes) if codes else []
+        for batch_rows in new_rows.values():
+            rows.extend(batch_rows)
+        projected = project_all([*codes, *new_rows], rows)
+        if codes:
+            run(tx, "projection.clear_batteries", codes=codes)
         run(tx, "projection.set_batteries", rows=projected.batteries)
         run(tx, "projection.create_installed", rows=projected.installed)
         run(tx, "projection.create_held", rows=projected.held)

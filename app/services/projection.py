@@ -4,12 +4,16 @@ The event log is the truth; the projection is recomputed from a battery's whole 
 history whenever any of its events arrives or is voided. Recomputing instead of patching is what
 makes late and out-of-order events, and corrections, give the same answer as a perfect feed.
 Pure functions, no database: easy to test by hand.
+
+Times travel as a pair: ``t`` (epoch milliseconds, for ordering across UTC offsets) and
+``occurred_at`` (the RFC 3339 text with the reporter's offset, written back as-is and turned
+into a DateTime by Cypher). Building Python datetimes for every row cost more than the
+database work itself in bulk loads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 # Within one instant, apply events in lifecycle order (a pack is produced before it is shipped).
@@ -30,9 +34,9 @@ _LIFECYCLE_RANK = {
 class Interval:
     code: str
     target: str  # VIN or USCC
-    since: datetime
+    since: str
     since_event: str
-    until: datetime | None = None
+    until: str | None = None
     until_event: str | None = None
 
     def row(self, key: str) -> dict[str, Any]:
@@ -50,7 +54,7 @@ class Interval:
 class Projection:
     code: str
     status: str = "unknown"
-    status_since: datetime | None = None
+    status_since: str | None = None
     produced: bool = False
     attrs: dict[str, Any] = field(default_factory=dict)
     installed: list[Interval] = field(default_factory=list)
@@ -59,7 +63,8 @@ class Projection:
     recycled: dict[str, Any] | None = None
     part_of: dict[str, Any] | None = None
     derived_from: dict[str, Any] | None = None
-    last_event_at: datetime | None = None
+    last_event_at: str | None = None
+    last_t: int = -(2**62)
     event_count: int = 0
 
     @property
@@ -88,8 +93,8 @@ class Projection:
         }
 
 
-def _sort_key(ev: dict[str, Any]) -> tuple[datetime, int, str]:
-    return (ev["occurred_at"], _LIFECYCLE_RANK.get(ev["type"], 9), ev["event_id"])
+def _sort_key(ev: dict[str, Any]) -> tuple[int, int, str]:
+    return (ev["t"], _LIFECYCLE_RANK.get(ev["type"], 9), ev["event_id"])
 
 
 def project_battery(code: str, events: list[dict[str, Any]]) -> Projection:
@@ -98,19 +103,19 @@ def project_battery(code: str, events: list[dict[str, Any]]) -> Projection:
     open_vehicle: Interval | None = None
     open_holder: Interval | None = None
 
-    def close_vehicle(at: datetime, event_id: str) -> None:
+    def close_vehicle(at: str, event_id: str) -> None:
         nonlocal open_vehicle
         if open_vehicle is not None:
             open_vehicle.until, open_vehicle.until_event = at, event_id
             open_vehicle = None
 
-    def close_holder(at: datetime, event_id: str) -> None:
+    def close_holder(at: str, event_id: str) -> None:
         nonlocal open_holder
         if open_holder is not None:
             open_holder.until, open_holder.until_event = at, event_id
             open_holder = None
 
-    def hold(uscc: str, at: datetime, event_id: str) -> None:
+    def hold(uscc: str, at: str, event_id: str) -> None:
         nonlocal open_holder
         if open_holder is not None and open_holder.target == uscc:
             return
@@ -118,20 +123,21 @@ def project_battery(code: str, events: list[dict[str, Any]]) -> Projection:
         open_holder = Interval(code, uscc, at, event_id)
         proj.held.append(open_holder)
 
-    def install(vin: str, at: datetime, event_id: str) -> None:
+    def install(vin: str, at: str, event_id: str) -> None:
         nonlocal open_vehicle
         close_holder(at, event_id)
         close_vehicle(at, event_id)
         open_vehicle = Interval(code, vin, at, event_id)
         proj.installed.append(open_vehicle)
 
-    def set_status(status: str, at: datetime) -> None:
+    def set_status(status: str, at: str) -> None:
         proj.status, proj.status_since = status, at
 
     for ev in sorted(events, key=_sort_key):
         kind, role, at, eid = ev["type"], ev["role"], ev["occurred_at"], ev["event_id"]
         proj.event_count += 1
-        proj.last_event_at = at if proj.last_event_at is None else max(proj.last_event_at, at)
+        if ev["t"] >= proj.last_t:
+            proj.last_t, proj.last_event_at = ev["t"], at
         if role == "component":
             proj.part_of = {"code": code, "parent": ev["battery"], "at": at, "event_id": eid}
             set_status("assembled", at)

@@ -1,7 +1,9 @@
 // Make sure a Battery node exists for every code an event names; identity comes from the code.
+// A MERGE racing another transaction's creation waits for it, then sees its projection
+// (event_count set), so 'created' is true only for batteries no committed event names.
 // mode: write
 // params: rows: list[{code, level, maker_code, chemistry_letter, spec_code, production_date, second_life}]
-// returns: nothing
+// returns: code (str), created (bool: no projection yet, so every event of it is in this batch)
 UNWIND $rows AS row
 MERGE (b:Battery {code: row.code})
   ON CREATE SET
@@ -9,6 +11,7 @@ MERGE (b:Battery {code: row.code})
     b.maker_code = row.maker_code,
     b.chemistry_letter = row.chemistry_letter,
     b.spec_code = row.spec_code,
-    b.production_date = row.production_date,
+    b.production_date = date(row.production_date),
     b.second_life_code = row.second_life,
     b.status = 'unknown'
+RETURN b.code AS code, b.event_count IS NULL AS created

@@ -2,7 +2,7 @@
 // The lock makes concurrent batches touching one battery recompute one after the other.
 // mode: write
 // params: codes: list[str]
-// returns: code, role, event_id, type, occurred_at, reporter, vehicle, station, battery, chemistry, mass_kg, capacity_kwh
+// returns: code, role, event_id, type, t (epoch ms), occurred_at (RFC 3339 str), reporter, vehicle, station, battery, chemistry, mass_kg, capacity_kwh
 UNWIND $codes AS code
 MATCH (b:Battery {code: code})
 SET b.projection_version = coalesce(b.projection_version, 0) + 1
@@ -14,7 +14,8 @@ RETURN code,
        a.role AS role,
        e.event_id AS event_id,
        e.type AS type,
-       e.occurred_at AS occurred_at,
+       e.occurred_at.epochMillis AS t,
+       toString(e.occurred_at) AS occurred_at,
        e.reporter AS reporter,
        e.vehicle AS vehicle,
        e.station AS station,

@@ -5,4 +5,4 @@
 UNWIND $rows AS row
 MATCH (b:Battery {code: row.code})
 MATCH (o:Battery {code: row.original})
-CREATE (b)-[:DERIVED_FROM {at: row.at, event_id: row.event_id}]->(o)
+CREATE (b)-[:DERIVED_FROM {at: datetime(row.at), event_id: row.event_id}]->(o)

@@ -5,4 +5,4 @@
 UNWIND $rows AS row
 MATCH (b:Battery {code: row.code})
 MATCH (c:Company {uscc: row.uscc})
-CREATE (b)-[:HELD_BY {since: row.since, since_event: row.since_event, until: row.until, until_event: row.until_event}]->(c)
+CREATE (b)-[:HELD_BY {since: datetime(row.since), since_event: row.since_event, until: datetime(row.until), until_event: row.until_event}]->(c)

@@ -5,4 +5,4 @@
 UNWIND $rows AS row
 MATCH (b:Battery {code: row.code})
 MATCH (v:Vehicle {vin: row.vin})
-CREATE (b)-[:INSTALLED_IN {since: row.since, since_event: row.since_event, until: row.until, until_event: row.until_event}]->(v)
+CREATE (b)-[:INSTALLED_IN {since: datetime(row.since), since_event: row.since_event, until: datetime(row.until), until_event: row.until_event}]->(v)

@@ -5,4 +5,4 @@
 UNWIND $rows AS row
 MATCH (b:Battery {code: row.code})
 MATCH (p:Battery {code: row.parent})
-CREATE (b)-[:PART_OF {since: row.at, event_id: row.event_id}]->(p)
+CREATE (b)-[:PART_OF {since: datetime(row.at), event_id: row.event_id}]->(p)

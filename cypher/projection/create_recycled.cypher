@@ -5,4 +5,4 @@
 UNWIND $rows AS row
 MATCH (b:Battery {code: row.code})
 MATCH (c:Company {uscc: row.uscc})
-CREATE (b)-[:RECYCLED_BY {at: row.at, event_id: row.event_id}]->(c)
+CREATE (b)-[:RECYCLED_BY {at: datetime(row.at), event_id: row.event_id}]->(c)

@@ -5,4 +5,4 @@
 UNWIND $rows AS row
 MATCH (b:Battery {code: row.code})
 MATCH (s:SwapStation {id: row.station})
-CREATE (b)-[:SWAPPED_AT {at: row.at, event_id: row.event_id, direction: row.direction, vin: row.vin}]->(s)
+CREATE (b)-[:SWAPPED_AT {at: datetime(row.at), event_id: row.event_id, direction: row.direction, vin: row.vin}]->(s)

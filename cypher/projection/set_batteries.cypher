@@ -4,4 +4,15 @@
 // returns: nothing
 UNWIND $rows AS row
 MATCH (b:Battery {code: row.code})
-SET b += row
+SET b.status = row.status,
+    b.status_since = datetime(row.status_since),
+    b.produced = row.produced,
+    b.current_vin = row.current_vin,
+    b.current_holder = row.current_holder,
+    b.last_event_at = datetime(row.last_event_at),
+    b.event_count = row.event_count,
+    b.chemistry = row.chemistry,
+    b.mass_kg = row.mass_kg,
+    b.capacity_kwh = row.capacity_kwh,
+    b.produced_at = datetime(row.produced_at),
+    b.producer = row.producer

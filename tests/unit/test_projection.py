@@ -12,11 +12,13 @@ T = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def row(eid: str, kind: str, days: int, reporter: str = "R", role: str = "subject", **kw: Any) -> dict[str, Any]:
+    at = T + timedelta(days=days)
     return {
         "event_id": eid,
         "type": kind,
         "role": role,
-        "occurred_at": T + timedelta(days=days),
+        "t": int(at.timestamp() * 1000),
+        "occurred_at": at.isoformat(),
         "reporter": reporter,
         **kw,
     }
@@ -46,7 +48,7 @@ def test_full_history() -> None:
         ("REPAIR", "5", "7"),
         ("OP", "8", "9"),
     ]
-    assert p.recycled == {"code": "B", "uscc": "RECYCLER", "at": T + timedelta(days=300), "event_id": "9"}
+    assert p.recycled == {"code": "B", "uscc": "RECYCLER", "at": (T + timedelta(days=300)).isoformat(), "event_id": "9"}
     assert p.current_vin is None and p.current_holder is None
     assert p.event_count == 9
 
