@@ -58,8 +58,7 @@ def get_trace(db: Database, code: str) -> Trace:
         )
         for r in rows
     ]
-    status = db.query("trace.get_battery", code=code)[0]["status"]
-    return Trace(code=code, status=status, events=events)
+    return Trace(code=code, status=rows[0]["status"], events=events)
 
 
 def get_components(db: Database, code: str) -> Components:

@@ -1,10 +1,11 @@
 // Every event about one battery in event time, with its reporter, recording time and corrections.
 // mode: read
 // params: code: str
-// returns: event_id, type, role, occurred_at, recorded_at, imported, reporter (map), payload (JSON str), corrected_by (list[str])
+// returns: status (the battery's, same on every row), event_id, type, role, occurred_at, recorded_at, imported, reporter (map), payload (JSON str), corrected_by (list[str])
 MATCH (b:Battery {code: $code})<-[a:ABOUT]-(e:Event)
 OPTIONAL MATCH (e)-[:REPORTED_BY]->(r:Company)
-RETURN e.event_id AS event_id,
+RETURN b.status AS status,
+       e.event_id AS event_id,
        e.type AS type,
        a.role AS role,
        e.occurred_at AS occurred_at,
