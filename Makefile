@@ -9,7 +9,7 @@ DEMO_SEED ?= 7
 DEMO_DIR := var/demo-world
 
 .DEFAULT_GOAL := help
-.PHONY: help install run api demo neo4j-start neo4j-stop neo4j-status neo4j-logs test test-fast lint format clean
+.PHONY: help install run api demo neo4j-start neo4j-stop neo4j-status neo4j-logs test test-fast lint format clean bench bench-quick
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -42,13 +42,35 @@ demo: neo4j-start ## generate the demo world (once) and load it through the inge
 api: $(STAMP) ## serve the API on http://$(API_HOST):$(API_PORT) (docs at /docs)
 	$(PY) -m uvicorn app.main:create_app --factory --host $(API_HOST) --port $(API_PORT)
 
-run: neo4j-start demo api ## local Neo4j, schema, demo world, then the API on :8000
+run: neo4j-start demo ui api ## local Neo4j, schema, demo world, then the API on :8000
 
-test: $(STAMP) ## the whole suite against a real Neo4j
+test: $(STAMP) e2e-deps ui ## the whole suite against a real Neo4j
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## only the tests that need no database
 	$(PY) -m pytest tests/unit
+
+# The web UI (ui/: TypeScript, Vite, cytoscape from npm) is built into app/static/ui/ (git-ignored),
+# which the API serves at /ui. Make's timestamps skip the build when it is newer than its sources.
+UI_OUT := app/static/ui/index.html
+UI_SRC := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/package.json ui/package-lock.json ui/tsconfig.json ui/vite.config.ts
+.PHONY: ui e2e-deps test-e2e
+
+ui: $(UI_OUT) ## build the web UI into app/static/ui/ (npm ci, unit tests, vite; skipped when up to date)
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+$(UI_OUT): ui/node_modules/.package-lock.json $(UI_SRC)
+	cd ui && npm test && npm run build
+
+e2e-deps: ## Debian's chromium for the browser tests (apt-get as root, only when it is missing)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
+
+test-e2e: $(STAMP) e2e-deps ui ## only the browser tests: headless Chromium against a real API server
+	$(PY) -m pytest -m e2e tests/e2e
 
 lint: $(STAMP) ## ruff and mypy
 	$(PY) -m ruff check .
@@ -58,6 +80,12 @@ lint: $(STAMP) ## ruff and mypy
 format: $(STAMP) ## apply ruff's formatting and safe fixes
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+bench: $(STAMP) ## benchmarks on a 1,000,000-pack world -> bench/results.json (takes long)
+	$(PY) bench/run.py --batteries 1000000
+
+bench-quick: $(STAMP) ## the same benchmarks on 100,000 packs
+	$(PY) bench/run.py --batteries 100000 --out bench/results-quick.json
 
 clean: ## stop Neo4j and remove local state (var/), keeping the cached jars
 	-$(PY) -m neo4j_runtime stop

@@ -8,11 +8,13 @@ that was committed just before a crash is simply counted as duplicates on the re
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,7 +28,6 @@ from app.services import registry
 from app.services.ingest import ingest_raw
 
 M = TypeVar("M", bound=BaseModel)
-REGISTRY_FILES = ("companies.jsonl", "stations.jsonl", "vehicles.jsonl")
 
 
 class LoadError(RuntimeError):
@@ -50,8 +51,45 @@ class LoadReport:
         return (self.accepted + self.duplicates) / self.seconds if self.seconds else 0.0
 
 
+# CSV cells that hold more than one value: lists are ';'-separated, maps are 'k=v;k=v', and
+# licences (a list of records) are a JSON array in one cell.
+_CSV_LISTS = frozenset({"components", "corrective_event_ids", "roles"})
+_CSV_MAPS = frozenset({"recovered"})
+_CSV_JSON = frozenset({"licences"})
+
+
+def _csv_row(columns: list[str], raw: bytes) -> dict[str, Any]:
+    """One CSV record per physical line (no embedded newlines), empty cells omitted."""
+    values = next(csv.reader([raw.decode("utf-8")]))
+    if len(values) != len(columns):
+        raise ValueError(f"{len(values)} cells for {len(columns)} columns")
+    row: dict[str, Any] = {}
+    for column, value in zip(columns, values, strict=True):
+        if value == "":
+            continue
+        if column in _CSV_LISTS:
+            row[column] = [v.strip() for v in value.split(";") if v.strip()]
+        elif column in _CSV_MAPS:
+            pairs = (item.split("=", 1) for item in value.split(";") if item.strip())
+            row[column] = {k.strip(): float(v) for k, v in pairs}
+        elif column in _CSV_JSON:
+            row[column] = json.loads(value)
+        else:
+            row[column] = value
+    return row
+
+
 def read_batches(path: Path, size: int, start_offset: int = 0) -> Iterator[tuple[int, int, list[Any]]]:
-    """Yield (first line number, byte offset after the batch, parsed objects) per batch."""
+    """Yield (first line number, byte offset after the batch, parsed objects) per batch.
+
+    JSONL: one object per line. CSV: a header line naming the contract's fields, then one
+    record per line; resuming from an offset re-reads the header first."""
+    decode: Callable[[bytes], Any] = json.loads
+    if path.suffix.lower() == ".csv":
+        with path.open("rb") as head:
+            columns = next(csv.reader([head.readline().decode("utf-8-sig")]))
+            start_offset = max(start_offset, head.tell())
+        decode = partial(_csv_row, [c.strip() for c in columns])
     with path.open("rb") as fh:
         fh.seek(start_offset)
         line_no = 0
@@ -62,9 +100,11 @@ def read_batches(path: Path, size: int, start_offset: int = 0) -> Iterator[tuple
             if not raw.strip():
                 continue
             try:
-                batch.append(json.loads(raw))
-            except json.JSONDecodeError as err:
-                raise LoadError(f"{path.name}: line {line_no} (after offset {start_offset}): not JSON: {err}") from None
+                batch.append(decode(raw))
+            except (ValueError, csv.Error) as err:
+                raise LoadError(
+                    f"{path.name}: line {line_no} (after offset {start_offset}): unreadable: {err}"
+                ) from None
             if len(batch) >= size:
                 yield first, fh.tell(), batch
                 batch, first = [], line_no + 1
@@ -90,14 +130,15 @@ def load_registry(db: Database, directory: Path, batch_size: int = 5_000) -> Loa
     """Companies first (stations and vehicles refer to them), then stations, then vehicles."""
     report = LoadReport()
     steps: list[tuple[str, type[BaseModel], Callable[[Database, Any], int]]] = [
-        ("companies.jsonl", Company, registry.merge_companies),
-        ("stations.jsonl", Station, registry.merge_stations),
-        ("vehicles.jsonl", Vehicle, registry.merge_vehicles),
+        ("companies", Company, registry.merge_companies),
+        ("stations", Station, registry.merge_stations),
+        ("vehicles", Vehicle, registry.merge_vehicles),
     ]
-    for name, cls, merge in steps:
-        path = directory / name
-        if not path.exists():
+    for stem, cls, merge in steps:
+        path = _find(directory, stem)
+        if path is None:
             continue
+        name = path.name
         total = 0
         for first, _, rows in read_batches(path, batch_size):
             try:
@@ -105,8 +146,15 @@ def load_registry(db: Database, directory: Path, batch_size: int = 5_000) -> Loa
             except InvalidInput as err:
                 details = "; ".join(f"line {first + (p.index or 0)}: {p.field}: {p.reason}" for p in err.problems[:20])
                 raise LoadError(f"{name}: {err.message}: {details}") from None
-        setattr(report, name.split(".")[0], total)
+        setattr(report, stem, total)
     return report
+
+
+def _find(directory: Path, stem: str) -> Path | None:
+    for suffix in (".jsonl", ".csv"):
+        if (directory / (stem + suffix)).exists():
+            return directory / (stem + suffix)
+    return None
 
 
 def _checkpoint_path(path: Path) -> Path:
@@ -169,10 +217,10 @@ def load_events(
 
 
 def load_directory(db: Database, directory: Path, batch_size: int = 5_000, *, progress: bool = True) -> LoadReport:
-    """A world as the synthetic generator writes it: registries, then events."""
+    """A world as the synthetic generator writes it (JSONL or CSV): registries, then events."""
     report = load_registry(db, directory)
-    events = directory / "events.jsonl"
-    if events.exists():
+    events = _find(directory, "events")
+    if events is not None:
         ev = load_events(db, events, batch_size, progress=progress)
         report.accepted, report.duplicates, report.batches = ev.accepted, ev.duplicates, ev.batches
         report.seconds, report.resumed_from_line = ev.seconds, ev.resumed_from_line

@@ -82,3 +82,47 @@ def test_registry_problem_names_file_and_line(db: Database, tmp_path: Path) -> N
     _write(tmp_path / "companies.jsonl", [{"uscc": uscc(1), "name": "x", "roles": ["wizard"], "province": "1"}])
     with pytest.raises(LoadError, match=r"companies.jsonl: .*line 1: roles.0"):
         load_directory(db, tmp_path, progress=False)
+
+
+def test_csv_events_and_registries(db: Database, tmp_path: Path) -> None:
+    ev = Events("csv")
+    b = pack(1)
+    (tmp_path / "companies.csv").write_text(
+        "uscc,name,roles,province,maker_code,licences\n"
+        f"{MAKER},Maker,battery_maker,320000,CAT,\n"
+        f"{AUTOMAKER},Auto,automaker;importer,310000,,"
+        '"[{""scope"": ""recycling"", ""valid_from"": ""2020-01-01""}]"\n'
+    )
+    (tmp_path / "vehicles.csv").write_text(
+        f"vin,maker,category,swap_capable\n{vin(1)},{AUTOMAKER},passenger_bev,false\n"
+    )
+    rows = first_life(ev, b, vin(1))
+    columns = [
+        "event_id",
+        "type",
+        "occurred_at",
+        "reporter",
+        "battery",
+        "chemistry",
+        "mass_kg",
+        "to",
+        "from",
+        "vehicle",
+    ]
+    lines = [",".join(columns)]
+    for r in rows:
+        lines.append(",".join(str(r.get(c, "")) for c in columns))
+    (tmp_path / "events.csv").write_text("\n".join(lines) + "\n")
+    report = load_directory(db, tmp_path, batch_size=2, progress=False)
+    assert (report.companies, report.vehicles, report.accepted) == (2, 1, len(rows))
+    with db.driver.session(database=db.name) as s:
+        rec = s.run(
+            "MATCH (c:Company {uscc: $u})-[:HOLDS]->(l) RETURN c.roles AS roles, l.scope AS scope", u=AUTOMAKER
+        ).single()
+    assert rec is not None and rec["roles"] == ["automaker", "importer"] and rec["scope"] == "recycling"
+    # Resume mid-file re-reads the CSV header.
+    (tmp_path / "events.csv.progress").write_text(
+        json.dumps({"offset": len(lines[0]) + 1 + len(lines[1]) + 1, "size": (tmp_path / "events.csv").stat().st_size})
+    )
+    again = load_events(db, tmp_path / "events.csv", 2, progress=False)
+    assert (again.accepted, again.duplicates) == (0, len(rows) - 1)

@@ -1,0 +1,299 @@
+"""Benchmarks, as ratios measured in one run on one machine: ``make bench`` / ``make bench-quick``.
+
+Steps: a synthetic world is generated (or reused), loaded into a dedicated Neo4j instance
+(var/neo4j-bench) through the bulk loader in a child process (its peak RSS is the loader's
+memory), a sample of the same events goes through the naive path (one transaction per event,
+same driver and Cypher), then trace latency is measured over HTTP against a real uvicorn
+process and, for the same batteries, through the bare driver running the same query. Leakage
+rules and analytics projections are timed when those modules are present.
+
+Writes bench/results.json and prints a table. Wall-clock figures are only compared with each
+other inside one run; tests never assert on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.config import Settings  # noqa: E402
+from app.db import Database  # noqa: E402
+from app.services.ingest import ingest_events, validate_raw  # noqa: E402
+from loaders.files import load_registry, read_batches  # noqa: E402
+from neo4j_runtime import launcher  # noqa: E402
+
+BENCH_HOME = ROOT / "var" / "neo4j-bench"
+BENCH_PORT = 7699
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def generate(world: Path, batteries: int, seed: int) -> dict[str, Any]:
+    manifest = world / "manifest.json"
+    if manifest.exists():
+        data: dict[str, Any] = json.loads(manifest.read_text())
+        if data.get("batteries", data.get("parameters", {}).get("batteries")) == batteries:
+            print(f"bench: reusing {world}", file=sys.stderr)
+            return data
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loaders.synth",
+            "--batteries",
+            str(batteries),
+            "--seed",
+            str(seed),
+            "--out",
+            str(world),
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(manifest.read_text())
+    return result
+
+
+def naive_rate(db: Database, world: Path, sample: int) -> float:
+    """One transaction per event through the same ingest service: the baseline."""
+    db.autocommit("admin.clear_graph")
+    load_registry(db, world)
+    rows = next(iter(read_batches(world / "events.jsonl", sample)))[2]
+    models = validate_raw(rows)
+    began = time.perf_counter()
+    for model in models:
+        ingest_events(db, [model])
+    rate = len(models) / (time.perf_counter() - began)
+    db.autocommit("admin.clear_graph")
+    return rate
+
+
+def bulk_load(world: Path, env: dict[str, str]) -> dict[str, float]:
+    """The loader in a child process, so its peak RSS is its own."""
+    began = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "loaders", "load", str(world), "--quiet", "--batch-size", "5000"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - began
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: loader failed: {proc.stderr[-2000:]}")
+    fields = dict(kv.split("=", 1) for kv in proc.stdout.split() if "=" in kv)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    events = int(fields["accepted"]) + int(fields["duplicates"])
+    return {
+        "events": events,
+        "seconds": float(fields["seconds"]),
+        "wall_s": elapsed,
+        "events_per_s": events / float(fields["seconds"]),
+        "peak_rss_mb": peak_kb / 1024,
+    }
+
+
+def _time_calls(fn: Callable[[str], Any], codes: list[str]) -> list[float]:
+    out = []
+    for code in codes:
+        began = time.perf_counter()
+        fn(code)
+        out.append((time.perf_counter() - began) * 1000)
+    return out
+
+
+def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int) -> dict[str, float]:
+    import httpx2 as httpx
+
+    codes_all = [
+        r["code"]
+        for r in db.query(
+            "trace.list_batteries", after="", maker=None, level="pack", status=None, chemistry=None, limit=200_000
+        )
+    ]
+    rng = random.Random(seed)
+    codes = [rng.choice(codes_all) for _ in range(samples)]
+    port = _free_port()
+    api = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            for _ in range(200):
+                try:
+                    if client.get("/readyz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.1)
+            rss_before = _rss_mb(api.pid)
+
+            def via_api(code: str) -> None:
+                res = client.get(f"/v1/batteries/{code}/trace")
+                if res.status_code != 200:
+                    raise SystemExit(f"bench: trace of {code} answered {res.status_code}")
+
+            def via_driver(code: str) -> None:
+                db.query("trace.battery_timeline", code=code)
+
+            _time_calls(via_api, codes[:50])  # warm both paths
+            _time_calls(via_driver, codes[:50])
+            api_ms = _time_calls(via_api, codes)
+            driver_ms = _time_calls(via_driver, codes)
+            rss_after = _rss_mb(api.pid)
+    finally:
+        api.terminate()
+        api.wait(timeout=30)
+    return {
+        "api_p50_ms": statistics.median(api_ms),
+        "api_p99_ms": _percentile(api_ms, 0.99),
+        "driver_p50_ms": statistics.median(driver_ms),
+        "driver_p99_ms": _percentile(driver_ms, 0.99),
+        "overhead_ratio_p50": statistics.median(api_ms) / statistics.median(driver_ms),
+        "api_rss_mb_before": rss_before,
+        "api_rss_mb": rss_after,
+    }
+
+
+def optional_sections(db: Database) -> dict[str, float]:
+    """Leakage and analytics, when their modules exist in this checkout."""
+    out: dict[str, float] = {}
+    try:
+        from app.services import leakage  # type: ignore[attr-defined]
+    except ImportError:
+        leakage = None
+    if leakage is not None and hasattr(leakage, "run_all_rules"):
+        began = time.perf_counter()
+        leakage.run_all_rules(db, as_of=datetime.now(UTC))
+        out["leakage.all_rules_s"] = time.perf_counter() - began
+    try:
+        from app.services import analytics  # type: ignore[attr-defined]
+    except ImportError:
+        analytics = None
+    if analytics is not None and hasattr(analytics, "custody_graph"):
+        began = time.perf_counter()
+        graph = analytics.custody_graph(db)
+        out["analytics.projection_s"] = time.perf_counter() - began
+        out["analytics.custody_edges"] = float(graph.number_of_edges())
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--batteries", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument("--naive-sample", type=int, default=2_000)
+    parser.add_argument("--trace-samples", type=int, default=1_000)
+    parser.add_argument("--heap", default="6g")
+    parser.add_argument("--pagecache", default="8g")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args()
+
+    world = ROOT / "var" / f"bench-world-{args.batteries}-{args.seed}"
+    manifest = generate(world, args.batteries, args.seed)
+    instance = launcher.start(BENCH_HOME, BENCH_PORT, args.heap, args.pagecache)
+    env = dict(
+        os.environ,
+        NEO4J_URI=instance.uri,
+        NEO4J_USER=instance.user,
+        NEO4J_PASSWORD=instance.password,
+        NEO4J_PASSWORD_FILE=str(instance.home / "password"),
+    )
+    from pydantic import SecretStr
+
+    db = Database(Settings(neo4j_uri=instance.uri, neo4j_password=SecretStr(instance.password)))
+    try:
+        db.apply_schema()
+        naive = naive_rate(db, world, args.naive_sample)
+        bulk = bulk_load(world, env)
+        trace = trace_latency(db, env, args.trace_samples, args.seed)
+        extra = optional_sections(db)
+        version = db.query("health.ping")  # warm
+        with db.driver.session(database=db.name) as s:
+            rec = s.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v").single()
+        neo4j_version = rec["v"] if rec else "unknown"
+        del version
+    finally:
+        db.close()
+        launcher.stop(BENCH_HOME)
+
+    results: dict[str, Any] = {
+        "n_batteries": args.batteries,
+        "n_events": bulk["events"],
+        "machine.cores": os.cpu_count(),
+        "machine.python": platform.python_version(),
+        "neo4j.version": neo4j_version,
+        "ingest.bulk_events_per_s": bulk["events_per_s"],
+        "ingest.naive_events_per_s": naive,
+        "ingest.ratio": bulk["events_per_s"] / naive,
+        "ingest.bulk_seconds": bulk["seconds"],
+        "trace.api_p50_ms": trace["api_p50_ms"],
+        "trace.api_p99_ms": trace["api_p99_ms"],
+        "trace.driver_p50_ms": trace["driver_p50_ms"],
+        "trace.driver_p99_ms": trace["driver_p99_ms"],
+        "trace.overhead_ratio_p50": trace["overhead_ratio_p50"],
+        "memory.loader_peak_rss_mb": bulk["peak_rss_mb"],
+        "memory.api_rss_mb": trace["api_rss_mb"],
+        "memory.api_rss_mb_before_trace": trace["api_rss_mb_before"],
+        "world.generated_events": manifest.get("counts", {}).get("events.jsonl"),
+        **extra,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    width = max(len(k) for k in results)
+    for key, value in results.items():
+        shown = f"{value:,.2f}" if isinstance(value, float) else str(value)
+        print(f"{key:<{width}}  {shown}")
+    print(f"written: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
