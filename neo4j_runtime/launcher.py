@@ -66,6 +66,7 @@ class Instance:
     password: str
     home: Path
     pid: int
+    started: bool = True  # False when start() found the instance already running
 
 
 def cache_dir() -> Path:
@@ -246,7 +247,7 @@ def start(
     running = _read_pid(home)
     if running is not None:
         port = _read_port(home)
-        return Instance(f"bolt://127.0.0.1:{port}", "neo4j", password_of(home), home, running)
+        return Instance(f"bolt://127.0.0.1:{port}", "neo4j", password_of(home), home, running, started=False)
     java = _java()
     lib = ensure_jars()
     if not _port_free(port):

@@ -64,7 +64,8 @@ def neo4j_server() -> Iterator[ServerInfo]:
     port = int(os.environ.get("BT_TEST_NEO4J_PORT", "7697"))
     instance = launcher.start(home=home, port=port, heap="2g", pagecache="1g")
     yield ServerInfo(instance.uri, instance.user, instance.password, "launcher")
-    if not os.environ.get("BT_KEEP_NEO4J"):
+    # Leave alone a server this session did not start (another run may be using it).
+    if instance.started and not os.environ.get("BT_KEEP_NEO4J"):
         launcher.stop(home)
 
 
