@@ -42,35 +42,13 @@ demo: neo4j-start ## generate the demo world (once) and load it through the inge
 api: $(STAMP) ## serve the API on http://$(API_HOST):$(API_PORT) (docs at /docs)
 	$(PY) -m uvicorn app.main:create_app --factory --host $(API_HOST) --port $(API_PORT)
 
-run: neo4j-start demo ui api ## local Neo4j, schema, demo world, then the API on :8000
+run: neo4j-start demo api ## local Neo4j, schema, demo world, then the API on :8000
 
-test: $(STAMP) e2e-deps ui ## the whole suite against a real Neo4j
+test: $(STAMP) ## the whole suite against a real Neo4j
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## only the tests that need no database
 	$(PY) -m pytest tests/unit
-
-# The web UI (ui/: TypeScript, Vite, cytoscape from npm) is built into app/static/ui/ (git-ignored),
-# which the API serves at /ui. Make's timestamps skip the build when it is newer than its sources.
-UI_OUT := app/static/ui/index.html
-UI_SRC := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/package.json ui/package-lock.json ui/tsconfig.json ui/vite.config.ts
-.PHONY: ui e2e-deps test-e2e
-
-ui: $(UI_OUT) ## build the web UI into app/static/ui/ (npm ci, unit tests, vite; skipped when up to date)
-
-ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
-	cd ui && npm ci --no-audit --no-fund
-	@touch $@
-
-$(UI_OUT): ui/node_modules/.package-lock.json $(UI_SRC)
-	cd ui && npm test && npm run build
-
-e2e-deps: ## Debian's chromium for the browser tests (apt-get as root, only when it is missing)
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
-
-test-e2e: $(STAMP) e2e-deps ui ## only the browser tests: headless Chromium against a real API server
-	$(PY) -m pytest -m e2e tests/e2e
 
 lint: $(STAMP) ## ruff and mypy
 	$(PY) -m ruff check .
