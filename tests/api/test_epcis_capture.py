@@ -14,7 +14,7 @@ from app.schemas.registry import Company, Station
 from app.services import registry
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "epcis"
-GS1 = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "epcis" / "gs1-examples"
+GS1 = FIXTURES / "gs1"
 
 
 def _doc(name: str) -> dict[str, Any]:

@@ -23,9 +23,9 @@ from app.epcis import BT_NAMESPACE, EpcisMapping, EpcisProblem, battery_code_fro
 from app.identifiers import is_battery_code, is_uscc, is_vin
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "epcis"
-# The GS1 examples live in the workspace's shared/ folder, beside the repository.
-_SHARED_EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "epcis" / "gs1-examples"
-GS1_EXAMPLES = Path(os.environ.get("BATTERYTRACE_GS1_EPCIS_EXAMPLES", str(_SHARED_EXAMPLES)))
+# GS1's own example documents, vendored unchanged under tests/fixtures/epcis/gs1/.
+_VENDORED_EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "epcis" / "gs1"
+GS1_EXAMPLES = Path(os.environ.get("BATTERYTRACE_GS1_EPCIS_EXAMPLES", str(_VENDORED_EXAMPLES)))
 GS1_FILES = sorted(GS1_EXAMPLES.glob("*.jsonld")) if GS1_EXAMPLES.is_dir() else []
 
 # The literal identifiers written into the fixture files (made with make_battery_code,
