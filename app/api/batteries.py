@@ -11,7 +11,8 @@ from app.api.deps import DbDep, SettingsDep
 from app.api.params import BatteryCodePath, VinPath
 from app.errors import FieldProblem, InvalidInput
 from app.schemas.trace import BatteryDetail, BatterySummary, Components, Page, StationSwaps, Trace, VehicleBatteries
-from app.services import trace
+from app.services import integrity, trace
+from app.services.integrity import Verification
 
 router = APIRouter(prefix="/v1", tags=["trace"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "valid identifier, but nothing is known about it"}}
@@ -48,6 +49,12 @@ def get_battery(code: BatteryCodePath, db: DbDep) -> BatteryDetail:
 def get_trace(code: BatteryCodePath, db: DbDep) -> Trace:
     """The battery's timeline in event time: reporter, recording time, corrections."""
     return trace.get_trace(db, code)
+
+
+@router.get("/batteries/{code}/verify", responses=NOT_FOUND)
+def verify_battery(code: BatteryCodePath, db: DbDep) -> Verification:
+    """Recompute the battery's event hash chain from the stored events: was anything rewritten?"""
+    return integrity.verify_battery(db, code)
 
 
 @router.get("/batteries/{code}/components", responses=NOT_FOUND)

@@ -9,7 +9,6 @@ transaction, so a reader never sees an event without its effect.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from app.db import Database, run
 from app.errors import Conflict, FieldProblem, InvalidInput, validation_problems
 from app.identifiers import parse_battery_code
 from app.schemas.events import Event, IngestResult, canonical_payload, event_adapter
+from app.services.chain import content_hash, extend_chains
 from app.services.projection import project_all
 
 # Clock skew we tolerate between reporters and us before calling an event "in the future".
@@ -79,11 +79,6 @@ def validate_raw(raw_events: Sequence[object]) -> list[Any]:
 def _rejected(problems: list[FieldProblem]) -> InvalidInput:
     count = len({p.index for p in problems})
     return InvalidInput(problems, f"{count} invalid event(s); nothing was stored")
-
-
-def content_hash(payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _prepare(events: Sequence[BaseModel], allow_recorded_at: bool, now: datetime) -> tuple[list[PreparedEvent], int]:
@@ -280,14 +275,31 @@ def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], recorded
     run(tx, "ingest.link_senders", rows=plan.sender_links)
     stored_codes = set(plan.batteries) - new_codes
     affected_vins = set(plan.vins)
+    chained = [(link["event_id"], link["code"]) for link in plan.battery_links]
     for row in run(tx, "ingest.link_corrections", rows=plan.corrections):
-        if row["code"] and row["code"] not in new_codes:
-            stored_codes.add(row["code"])
+        if row["code"]:
+            chained.append((row["event_id"], row["code"]))
+            if row["code"] not in new_codes:
+                stored_codes.add(row["code"])
         if row["vin"]:
             affected_vins.add(row["vin"])
+    _extend_chains(tx, fresh, chained)
     new_rows = _rows_of_new_batteries(fresh, new_codes)
     refresh_projection(tx, sorted(stored_codes), sorted(affected_vins), new_rows)
     return len(fresh), len(prepared) - len(fresh)
+
+
+def _extend_chains(tx: ManagedTransaction, fresh: list[PreparedEvent], chained: list[tuple[str, str]]) -> None:
+    """Append this batch's events to each battery's hash chain, in batch order."""
+    if not chained:
+        return
+    position = {ev.event_id: ev.index for ev in fresh}
+    hashes = {ev.event_id: ev.content_hash for ev in fresh}
+    ordered = sorted(dict.fromkeys(chained), key=lambda pair: position[pair[0]])
+    codes = sorted({code for _, code in ordered})
+    heads = {r["code"]: (r["head"], r["length"]) for r in run(tx, "ingest.chain_heads", codes=codes)}
+    update = extend_chains(heads, ((code, eid, hashes[eid]) for eid, code in ordered))
+    run(tx, "ingest.extend_chains", links=update.links, heads=update.heads)
 
 
 def _rows_of_new_batteries(fresh: list[PreparedEvent], new_codes: set[str]) -> dict[str, list[dict[str, Any]]]:
