@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     max_page_size: int = Field(1_000, ge=1)
     default_page_size: int = Field(50, ge=1)
     retry_after_s: int = 5
+    max_body_bytes: int = Field(32 * 1024 * 1024, ge=1024)
+    key_cache_s: float = 10.0
+    rate_limit_per_minute: int = Field(12_000, ge=1)
+    rate_limit_burst: int = Field(2_000, ge=1)
 
     def password(self) -> str:
         if self.neo4j_password is not None:

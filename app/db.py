@@ -32,7 +32,7 @@ def to_python(value: Any) -> Any:
     return value
 
 
-def run(tx: ManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
+def run(tx: ManagedTransaction, name: str, /, **params: Any) -> list[dict[str, Any]]:
     """Run the named query from cypher/ and return its rows as plain dicts."""
     query = get_query(name)
     result = tx.run(query.text, params)
@@ -67,7 +67,7 @@ class Database:
         with self.driver.session(database=self.name) as session:
             return session.execute_write(work)
 
-    def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
+    def query(self, name: str, /, **params: Any) -> list[dict[str, Any]]:
         """A single named query in its own managed transaction, by the mode in its header."""
         mode = get_query(name).mode
 
@@ -77,7 +77,7 @@ class Database:
 
         return self.write(work) if mode == "write" else self.read(work)
 
-    def autocommit(self, name: str, **params: Any) -> None:
+    def autocommit(self, name: str, /, **params: Any) -> None:
         """For statements that manage their own transactions (``CALL ... IN TRANSACTIONS``)."""
         query = get_query(name)
         with self.driver.session(database=self.name) as session:

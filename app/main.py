@@ -12,6 +12,8 @@ from app.api import router as api_router
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import install_error_handlers
+from app.middleware import BodyLimit, audit_requests
+from app.security import AuditLog, KeyStore, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +25,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings)
         app.state.db = db
+        app.state.keys = KeyStore(db, settings.key_cache_s)
+        app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        app.state.audit = AuditLog(db)
         try:
             db.apply_schema()
         except Exception as exc:
             log.warning("Neo4j not ready at start-up (%s); will retry on /readyz", exc)
         yield
+        app.state.audit.close()
         db.close()
 
     app = FastAPI(
@@ -38,5 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app, settings.retry_after_s)
+    app.middleware("http")(audit_requests)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(api_router)
     return app

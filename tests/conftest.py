@@ -8,7 +8,7 @@ when set; a testcontainers Neo4j when a Docker engine answers; else the project'
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from app.config import Settings
 from app.db import Database
 from app.main import create_app
+from app.security import Role, issue_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,6 +96,24 @@ def db(database: Database) -> Database:
 
 
 @pytest.fixture
-def client(db: Database, settings: Settings) -> Iterator[TestClient]:
+def app_client(db: Database, settings: Settings) -> Iterator[TestClient]:
+    """The app with no key: for tests of authentication itself."""
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def client(app_client: TestClient, db: Database) -> TestClient:
+    """The app with an admin key, for tests of everything else."""
+    app_client.headers["X-API-Key"] = issue_key(db, "admin", "test admin").key
+    return app_client
+
+
+@pytest.fixture
+def key_for(db: Database) -> Callable[..., str]:
+    """Issue a key of a role (reporter keys need a company)."""
+
+    def issue(role: Role, company: str | None = None) -> str:
+        return issue_key(db, role, f"test {role}", company).key
+
+    return issue

@@ -1,14 +1,18 @@
-"""Administration: integrity checkpoints."""
+"""Administration: integrity checkpoints, the audit trail, API keys (admins only)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
 
 from app.api.deps import DbDep
+from app.security import list_audit, list_keys, require
 from app.services import integrity
 from app.services.integrity import Checkpoint
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(require("admin"))])
 
 
 @router.post("/checkpoints")
@@ -21,3 +25,24 @@ def take_checkpoint(db: DbDep) -> Checkpoint:
 def list_checkpoints(db: DbDep) -> list[Checkpoint]:
     """Checkpoints taken so far, newest first."""
     return integrity.list_checkpoints(db)
+
+
+@router.get("/audit")
+def audit_trail(
+    db: DbDep,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    key_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{1,32}$")] = None,
+    battery: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """Who wrote what and who looked at which battery, newest first (append-only, hash-chained)."""
+    since = since or datetime(2000, 1, 1, tzinfo=UTC)
+    until = until or datetime.now(UTC)
+    return list_audit(db, since, until, key_id, battery, limit)
+
+
+@router.get("/keys")
+def keys(db: DbDep) -> list[dict[str, Any]]:
+    """API keys (ids, roles, companies, revocation), never their secrets."""
+    return list_keys(db)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends
 
 from app.api.deps import DbDep, SettingsDep
+from app.security import Principal, check_reporter_events, require
 from app.services.epcis import EpcisCaptureResult, capture_document
 
 router = APIRouter(prefix="/v1/epcis", tags=["epcis"])
@@ -20,6 +21,7 @@ def capture(
     document: Annotated[dict[str, Any], Body(description="an EPCISDocument (JSON-LD); see docs/epcis.md")],
     db: DbDep,
     settings: SettingsDep,
+    who: Annotated[Principal, Depends(require("reporter", "admin"))],
 ) -> EpcisCaptureResult:
     """Map CBV business steps onto v1 events and store them atomically; resending is safe."""
-    return capture_document(db, document, settings.max_batch_events)
+    return capture_document(db, document, settings.max_batch_events, authorize=lambda r: check_reporter_events(who, r))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 
 from app.api.deps import DbDep
 from app.schemas.events import EventBatch, IngestResult
+from app.security import Principal, check_reporter_events, require
 from app.services.ingest import ingest_events
 
 router = APIRouter(prefix="/v1", tags=["events"])
@@ -14,11 +17,15 @@ router = APIRouter(prefix="/v1", tags=["events"])
 @router.post(
     "/events",
     responses={
+        403: {"description": "a reporter key submitting events of another company"},
         409: {"description": "an event_id is already stored with different content"},
         422: {"description": "every invalid event, by index, field and reason; nothing stored"},
         503: {"description": "Neo4j unavailable; retry after Retry-After seconds"},
     },
 )
-def capture_events(batch: EventBatch, db: DbDep) -> IngestResult:
+def capture_events(
+    batch: EventBatch, db: DbDep, who: Annotated[Principal, Depends(require("reporter", "admin"))]
+) -> IngestResult:
     """Store up to 10,000 events atomically; acknowledged only after the commit. Resending is safe."""
+    check_reporter_events(who, [e.reporter for e in batch.events])
     return ingest_events(db, batch.events)

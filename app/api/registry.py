@@ -4,35 +4,39 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from app.api.deps import DbDep, SettingsDep
 from app.api.params import UsccPath
 from app.schemas.registry import CompanyBatch, Role, StationBatch, UpsertResult, VehicleBatch
+from app.security import principal, require
 from app.services import registry
+
+ADMIN = [Depends(require("admin"))]
+ANY_ROLE = [Depends(principal)]
 
 router = APIRouter(prefix="/v1", tags=["registry"])
 
 
-@router.put("/registry/companies")
+@router.put("/registry/companies", dependencies=ADMIN)
 def upsert_companies(batch: CompanyBatch, db: DbDep) -> UpsertResult:
     """Bulk upsert of companies; each company's licences are replaced by those sent."""
     return UpsertResult(upserted=registry.merge_companies(db, batch.companies))
 
 
-@router.put("/registry/stations")
+@router.put("/registry/stations", dependencies=ADMIN)
 def upsert_stations(batch: StationBatch, db: DbDep) -> UpsertResult:
     """Bulk upsert of swap stations; their operators must be registered."""
     return UpsertResult(upserted=registry.merge_stations(db, batch.stations))
 
 
-@router.put("/registry/vehicles")
+@router.put("/registry/vehicles", dependencies=ADMIN)
 def upsert_vehicles(batch: VehicleBatch, db: DbDep) -> UpsertResult:
     """Bulk upsert of vehicles; their makers must be registered."""
     return UpsertResult(upserted=registry.merge_vehicles(db, batch.vehicles))
 
 
-@router.get("/companies")
+@router.get("/companies", dependencies=ANY_ROLE)
 def list_companies(
     db: DbDep,
     settings: SettingsDep,
@@ -47,13 +51,13 @@ def list_companies(
     return {"items": items, "next_after": items[-1]["uscc"] if len(items) == size else None}
 
 
-@router.get("/companies/{uscc}")
+@router.get("/companies/{uscc}", dependencies=ANY_ROLE)
 def get_company(uscc: UsccPath, db: DbDep) -> dict[str, Any]:
     """One company with its licences."""
     return registry.get_company(db, uscc)
 
 
-@router.get("/stations")
+@router.get("/stations", dependencies=ANY_ROLE)
 def list_stations(
     db: DbDep,
     settings: SettingsDep,

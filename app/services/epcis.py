@@ -6,6 +6,8 @@ index), the same all-or-nothing rule as a native batch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import BaseModel
 
 from app.db import Database
@@ -21,7 +23,9 @@ class EpcisCaptureResult(BaseModel):
     duplicates: int
 
 
-def capture_document(db: Database, document: object, max_events: int) -> EpcisCaptureResult:
+def capture_document(
+    db: Database, document: object, max_events: int, authorize: Callable[[list[str]], None] | None = None
+) -> EpcisCaptureResult:
     """Validate and map the document, then ingest the native events atomically."""
     mapping = map_document(document)
     if mapping.problems:
@@ -33,6 +37,8 @@ def capture_document(db: Database, document: object, max_events: int) -> EpcisCa
         )
     if not mapping.events:
         raise InvalidInput([FieldProblem("epcisBody.eventList", "no events")])
+    if authorize is not None:
+        authorize([str(e.get("reporter")) for e in mapping.events])
     result = ingest_raw(db, mapping.events)
     return EpcisCaptureResult(
         epcis_events=mapping.source_count,

@@ -27,6 +27,8 @@ def test_unreachable_database_answers_503_with_retry_after() -> None:
         retry_after_s=7,
     )
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        # A well-formed key: checking it needs the database, so the answer is 503, not 401.
+        client.headers["X-API-Key"] = "bt_0123456789ab_secret"
         assert client.get("/healthz").status_code == 200
         for path in ("/readyz", f"/v1/batteries/{pack(1)}", f"/v1/batteries/{pack(1)}/trace", "/v1/batteries"):
             res = client.get(path)

@@ -1,0 +1,6 @@
+// One API key by id, for authentication.
+// mode: read
+// params: id: str
+// returns: id, hash, role, company, name, revoked_at
+MATCH (k:ApiKey {id: $id})
+RETURN k.id AS id, k.hash AS hash, k.role AS role, k.company AS company, k.name AS name, k.revoked_at AS revoked_at
