@@ -9,7 +9,7 @@ DEMO_SEED ?= 7
 DEMO_DIR := var/demo-world
 
 .DEFAULT_GOAL := help
-.PHONY: help install run api demo neo4j-start neo4j-stop neo4j-status neo4j-logs test test-fast lint format clean bench bench-quick
+.PHONY: help install run api demo demo-keys neo4j-start neo4j-stop neo4j-status neo4j-logs test test-fast lint format clean bench bench-quick
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -39,10 +39,13 @@ demo: neo4j-start ## generate the demo world (once) and load it through the inge
 	  $(PY) -m loaders.synth --batteries $(DEMO_BATTERIES) --seed $(DEMO_SEED) --out $(DEMO_DIR); fi
 	$(PY) -m loaders load $(DEMO_DIR)
 
+demo-keys: neo4j-start ## issue one demo API key per role, print them, save them to var/demo-keys.json
+	$(PY) -m app.keys demo --out var/demo-keys.json
+
 api: $(STAMP) ## serve the API on http://$(API_HOST):$(API_PORT) (docs at /docs)
 	$(PY) -m uvicorn app.main:create_app --factory --host $(API_HOST) --port $(API_PORT)
 
-run: neo4j-start demo api ## local Neo4j, schema, demo world, then the API on :8000
+run: neo4j-start demo demo-keys api ## local Neo4j, schema, demo world, then the API on :8000
 
 test: $(STAMP) ## the whole suite against a real Neo4j
 	$(PY) -m pytest

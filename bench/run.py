@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.config import Settings  # noqa: E402
 from app.db import Database  # noqa: E402
+from app.security import issue_key  # noqa: E402
 from app.services.ingest import ingest_events, validate_raw  # noqa: E402
 from loaders.files import load_registry, read_batches  # noqa: E402
 from neo4j_runtime import launcher  # noqa: E402
@@ -166,8 +167,10 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int) ->
         env=env,
     )
 
+    headers = {"X-API-Key": issue_key(db, "investigator", "bench").key}
+
     def get(conn: http.client.HTTPConnection, path: str) -> int:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers)
         res = conn.getresponse()
         res.read()
         return res.status
