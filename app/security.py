@@ -239,13 +239,17 @@ class AuditLog:
     def record(self, entry: dict[str, Any], *, wait: bool) -> None:
         sealed = self._seal({"id": uuid.uuid4().hex, "at": datetime.now(UTC).isoformat(), **entry})
         if wait:
-            self.db.query("audit.append", rows=[sealed])
-        else:
             try:
-                self._queue.put_nowait(sealed)
-            except queue.Full:
-                log.error("audit queue full; writing synchronously")
                 self.db.query("audit.append", rows=[sealed])
+                return
+            except Exception as exc:
+                # Neo4j is away (the request itself most likely got a 503): the writer thread
+                # keeps retrying the entry until it is back.
+                log.warning("audit entry queued for retry: %s", exc)
+        try:
+            self._queue.put_nowait(sealed)
+        except queue.Full:
+            log.error("audit queue full; entry %s dropped", sealed["id"])
 
     def _run(self) -> None:
         stop = False
