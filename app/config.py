@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,7 @@ class Settings(BaseSettings):
     # How long managed transactions retry transient failures before the API answers 503.
     neo4j_retry_time_s: float = 5.0
 
+    ingest_concurrency: int = Field(1, ge=1, description="ingest transactions at once per process")
     max_batch_events: int = Field(10_000, ge=1)
     max_page_size: int = Field(1_000, ge=1)
     default_page_size: int = Field(50, ge=1)
@@ -33,6 +35,10 @@ class Settings(BaseSettings):
     key_cache_s: float = 10.0
     rate_limit_per_minute: int = Field(12_000, ge=1)
     rate_limit_burst: int = Field(2_000, ge=1)
+    # Working days for the leakage rules beyond the years chinese-calendar knows (it raises for them):
+    # weekdays minus these holidays plus these adjusted workdays, as JSON lists of dates.
+    leakage_holidays: list[date] = []
+    leakage_workdays: list[date] = []
 
     def password(self) -> str:
         if self.neo4j_password is not None:

@@ -264,7 +264,7 @@ def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], recorded
         return 0, len(prepared)
     _check_references(tx, fresh)
     plan = _plan(fresh, recorded_at)
-    merged = run(tx, "ingest.merge_batteries", rows=list(plan.batteries.values()))
+    merged = run(tx, "ingest.merge_batteries", rows=[plan.batteries[c] for c in sorted(plan.batteries)])
     new_codes = {r["code"] for r in merged if r["created"]}
     run(tx, "ingest.merge_vehicles", vins=sorted(plan.vins))
     run(tx, "ingest.create_events", rows=plan.events)
@@ -377,7 +377,8 @@ def ingest_events(
         return _write_batch(tx, prepared, now)
 
     try:
-        accepted, duplicates = db.write(work)
+        with db.write_slots:
+            accepted, duplicates = db.write(work)
     except ConstraintError:
         # Another request stored some of these ids between our check and our commit; a second
         # pass sees them and answers duplicate or conflict like any other resend.
