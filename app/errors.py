@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from neo4j.exceptions import DriverError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import AuthError, ClientError, DriverError, ServiceUnavailable, SessionExpired, TransientError
 
 from app.schemas.events import EVENT_TYPES
 
@@ -117,3 +117,59 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
 
     for exc_type in (ServiceUnavailable, SessionExpired, TransientError, DriverError, OSError):
         app.add_exception_handler(exc_type, unavailable)
+
+    async def refused_value(_: Request, exc: Exception) -> JSONResponse:
+        # Queries are static files, EXPLAINed by the test suite; what the database still refuses
+        # at run time is a parameter value outside its range (a UTC offset beyond 18 hours, say).
+        log.error("database refused a parameter value: %s", exc)
+        message = getattr(exc, "message", None) or str(exc)
+        body = {"detail": "a value was refused by the database", "errors": [{"field": "query", "reason": message}]}
+        return JSONResponse(body, status_code=422)
+
+    app.add_exception_handler(ClientError, refused_value)
+    app.add_exception_handler(AuthError, unavailable)  # our own credentials: an outage, not bad input
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "description": "what went wrong, in words"},
+        "errors": {
+            "type": "array",
+            "description": "every bad value: field, reason, and for batches the index and event_id",
+            "items": {
+                "type": "object",
+                "required": ["field", "reason"],
+                "properties": {
+                    "field": {"type": "string"},
+                    "reason": {"type": "string"},
+                    "index": {"type": "integer"},
+                    "event_id": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def document_problems(app: FastAPI) -> None:
+    """Our 422 body (detail + errors) replaces FastAPI's default in the OpenAPI document."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                summary=app.summary,
+                routes=app.routes,
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components["HTTPValidationError"] = PROBLEM_SCHEMA
+            components.pop("ValidationError", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from app.api import router as api_router
 from app.config import Settings, get_settings
 from app.db import Database
-from app.errors import install_error_handlers
+from app.errors import document_problems, install_error_handlers
 from app.middleware import BodyLimit, audit_requests
 from app.security import AuditLog, KeyStore, RateLimiter
 
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app, settings.retry_after_s)
+    document_problems(app)
     app.middleware("http")(audit_requests)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(api_router)

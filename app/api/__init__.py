@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api import admin, batteries, epcis, events, health, registry
+from app.api import admin, analytics, batteries, epcis, events, health, registry
 
 router = APIRouter()
 router.include_router(health.router)
@@ -11,3 +11,4 @@ router.include_router(epcis.router)
 router.include_router(registry.router)
 router.include_router(batteries.router)
 router.include_router(admin.router)
+router.include_router(analytics.router)

@@ -62,16 +62,26 @@ Application = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$"
 Element = Annotated[str, StringConstraints(pattern=r"^[a-z]{1,2}$")]
 
 
+def _neo4j_offset(value: datetime) -> datetime:
+    offset = value.utcoffset()
+    if offset is not None and abs(offset.total_seconds()) > 18 * 3600:
+        raise ValueError("UTC offset beyond ±18:00")
+    return value
+
+
+EventTime = Annotated[AwareDatetime, AfterValidator(_neo4j_offset)]
+
+
 class _EventBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     event_id: EventId
-    occurred_at: AwareDatetime
+    occurred_at: EventTime
     reporter: UsccStr
     province: ProvinceCode | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
     # Only the admin import path may carry the original recording time; the API refuses it.
-    recorded_at: AwareDatetime | None = None
+    recorded_at: EventTime | None = None
 
 
 class Produced(_EventBase):

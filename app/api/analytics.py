@@ -1,0 +1,164 @@
+"""Analysts' view: custody and swap networks, their measures, exports and pictures.
+
+Sync routes on purpose: FastAPI runs them in its threadpool, so the networkx work (seconds on a
+large graph) never blocks the event loop. Reporter keys are refused: the networks show every
+company's flows, not only the reporter's own.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from app.analytics.export import MEDIA_TYPES, ExportFormat
+from app.api.deps import DbDep
+from app.errors import FieldProblem, InvalidInput
+from app.identifiers import IdentifierError, parse_battery_code, parse_uscc, parse_vin
+from app.schemas.analytics import Brokers, CustodyPath, Filters, Network, NetworkMetrics, Rings, SinkShares
+from app.schemas.registry import Role
+from app.security import require
+from app.services import analytics
+
+router = APIRouter(
+    prefix="/v1/analytics",
+    tags=["analytics"],
+    dependencies=[Depends(require("analyst", "regulator", "investigator", "admin"))],
+)
+Weight = Literal["batteries", "kg"]
+MAX_SELECTION = 500
+
+
+def _filters(
+    since: Annotated[datetime | None, Query(description="flows at or after (RFC 3339 with offset)")] = None,
+    until: Annotated[datetime | None, Query(description="flows before (RFC 3339 with offset)")] = None,
+    province: Annotated[str | None, Query(pattern=r"^\d{6}$", description="GB/T 2260 code of either party")] = None,
+    chemistry: Annotated[str | None, Query(max_length=32, description="e.g. LFP, NMC, ternary")] = None,
+    as_of: Annotated[date | None, Query(description="day licences must be valid on (default: today)")] = None,
+) -> Filters:
+    return Filters(since=since, until=until, province=province, chemistry=chemistry, as_of=as_of)
+
+
+FiltersDep = Annotated[Filters, Depends(_filters)]
+Top = Annotated[int, Query(ge=1, le=1000, description="how many entries per list")]
+
+
+def _uscc(value: str, field: str) -> str:
+    try:
+        return parse_uscc(value).code
+    except IdentifierError as err:
+        raise InvalidInput([FieldProblem(field, f"not a unified social credit code: {err}")], "invalid USCC") from None
+
+
+@router.get("/vehicle-batteries")
+def vehicle_batteries(
+    db: DbDep,
+    vin: Annotated[list[str], Query(max_length=MAX_SELECTION, description="VINs (repeat the parameter)")] = [],  # noqa: B006
+    code: Annotated[list[str], Query(max_length=MAX_SELECTION, description="battery codes (repeat)")] = [],  # noqa: B006
+) -> dict[str, Any]:
+    """Bipartite vehicle-battery graph (node-link JSON) of the chosen vehicles and batteries."""
+    problems: list[FieldProblem] = []
+    vins, codes = [], []
+    for i, value in enumerate(vin):
+        try:
+            vins.append(parse_vin(value).vin)
+        except IdentifierError as err:
+            problems.append(FieldProblem("vin", f"not a valid VIN: {err}", i))
+    for i, value in enumerate(code):
+        try:
+            codes.append(parse_battery_code(value).code)
+        except IdentifierError as err:
+            problems.append(FieldProblem("code", f"not a GB/T 34014 battery code: {err}", i))
+    if not vin and not code:
+        problems.append(FieldProblem("vin", "name at least one vin or code"))
+    if problems:
+        raise InvalidInput(problems, "invalid selection")
+    return analytics.vehicle_battery_json(db, vins, codes)
+
+
+@router.get("/custody/sinks")
+def custody_sinks(
+    db: DbDep,
+    filters: FiltersDep,
+    top: Top = 50,
+    weight: Weight = "batteries",
+    role: Annotated[list[Role], Query(description="only sources with one of these roles (repeat)")] = [],  # noqa: B006
+) -> SinkShares:
+    """Each source company's share of outflow ending at unlicensed sinks, highest first."""
+    return analytics.sink_shares(db, filters, top=top, weight=weight, roles=role)
+
+
+@router.get("/custody/rings")
+def custody_rings(
+    db: DbDep,
+    filters: FiltersDep,
+    max_length: Annotated[int, Query(ge=2, le=8, description="longest cycle searched, in companies")] = 5,
+    limit: Annotated[int, Query(ge=1, le=5000, description="most cycles listed")] = 200,
+) -> Rings:
+    """Strongly connected components, custody cycles, and the batteries that went round them."""
+    return analytics.find_rings(db, filters, max_length=max_length, limit=limit)
+
+
+@router.get("/custody/path")
+def custody_path(
+    db: DbDep,
+    filters: FiltersDep,
+    source: Annotated[str, Query(max_length=64, description="USCC of the first party")],
+    target: Annotated[str, Query(max_length=64, description="USCC of the second party")],
+    by_flow: Annotated[bool, Query(description="prefer heavy flows over few hand-overs")] = False,
+) -> CustodyPath:
+    """Shortest chain of custody flows between two companies, and the batteries that took it."""
+    return analytics.custody_path(db, _uscc(source, "source"), _uscc(target, "target"), filters, by_flow=by_flow)
+
+
+@router.get("/{network}/graph")
+def network_graph(network: Network, db: DbDep, filters: FiltersDep) -> dict[str, Any]:
+    """The network as node-link JSON (networkx's ``node_link_data``, edges under ``edges``)."""
+    return analytics.graph_json(db, network, filters)
+
+
+@router.get("/{network}/metrics")
+def network_metrics(
+    network: Network, db: DbDep, filters: FiltersDep, top: Top = 20, weight: Weight = "batteries"
+) -> NetworkMetrics:
+    """Top flows, weighted degrees, PageRank, betweenness and Louvain communities."""
+    return analytics.network_metrics(db, network, filters, top=top, weight=weight)
+
+
+@router.get("/{network}/brokers")
+def network_brokers(
+    network: Network,
+    db: DbDep,
+    filters: FiltersDep,
+    top: Top = 20,
+    sample: Annotated[int | None, Query(ge=10, description="estimate from this many sampled sources")] = None,
+) -> Brokers:
+    """Intermediaries (both receiving and passing on) ranked by betweenness."""
+    return analytics.brokers(db, filters, network=network, top=top, sample=sample)
+
+
+@router.get(
+    "/{network}/export",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}},
+)
+def network_export(network: Network, db: DbDep, filters: FiltersDep, format: ExportFormat = "graphml") -> Response:
+    """The network as a file for Gephi (GEXF), yEd and others (GraphML), or notebooks (JSON)."""
+    body = analytics.export_graph(db, network, format, filters)
+    filename = f"{network}.{format}"
+    return Response(
+        body, media_type=MEDIA_TYPES[format], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@router.get("/{network}/plot", response_class=Response, responses={200: {"content": {"image/png": {}}}})
+def network_plot(
+    network: Network,
+    db: DbDep,
+    filters: FiltersDep,
+    kind: Literal["flows", "communities"] = "flows",
+    top: Annotated[int, Query(ge=1, le=200, description="flows drawn (kind=flows)")] = 20,
+) -> Response:
+    """A PNG: the heaviest flows, or the community map."""
+    return Response(analytics.plot(db, network, kind, filters, top=top), media_type="image/png")

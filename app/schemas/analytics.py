@@ -1,0 +1,132 @@
+"""Answers of the analytics endpoints (analysts' view of the custody and swap networks)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Network = Literal["custody", "swaps"]
+
+
+class Filters(BaseModel):
+    """Which flows a projection keeps; every field optional (None = no restriction)."""
+
+    since: datetime | None = Field(None, description="flows at or after (RFC 3339 with offset)")
+    until: datetime | None = Field(None, description="flows before (RFC 3339 with offset)")
+    province: str | None = Field(None, description="GB/T 2260 code of either party")
+    chemistry: str | None = Field(None, description="battery chemistry, e.g. LFP")
+    as_of: date | None = Field(None, description="day on which licences must be valid (default today)")
+
+
+class NodeRef(BaseModel):
+    id: str
+    name: str | None = None
+
+
+class Score(BaseModel):
+    id: str
+    name: str | None = None
+    value: float
+
+
+class Degree(BaseModel):
+    id: str
+    name: str | None = None
+    in_weight: float
+    out_weight: float
+    in_edges: int
+    out_edges: int
+
+
+class Flow(BaseModel):
+    source: str
+    target: str
+    batteries: int
+    kg: float
+
+
+class Community(BaseModel):
+    index: int
+    size: int
+    members: list[NodeRef]
+
+
+class NetworkSummary(BaseModel):
+    network: Network
+    filters: Filters
+    nodes: int
+    edges: int
+    total_batteries: float
+    total_kg: float
+
+
+class NetworkMetrics(BaseModel):
+    """Degrees, centralities and communities of one network; lists are the top entries."""
+
+    summary: NetworkSummary
+    top_flows: list[Flow]
+    degrees: list[Degree]
+    pagerank: list[Score]
+    betweenness: list[Score]
+    communities: list[Community]
+    modularity: float
+
+
+class Brokers(BaseModel):
+    """Intermediaries (nodes with in- and out-flows) by betweenness, highest first."""
+
+    summary: NetworkSummary
+    sampled: int | None = Field(None, description="sources sampled for the estimate; None = exact")
+    brokers: list[Score]
+
+
+class SinkShare(BaseModel):
+    """Where a source company's outflow ends (shares of its outflow, summing to 1)."""
+
+    id: str
+    name: str | None = None
+    roles: list[str]
+    licensed: bool
+    outflow: float
+    unlicensed: float = Field(description="retained by companies without a valid licence (not makers/automakers)")
+    other_sinks: float = Field(description="retained by licensed companies, or new stock upstream")
+    vehicles: float = Field(description="put back into vehicles")
+    top_unlicensed_sinks: list[Score]
+
+
+class SinkShares(BaseModel):
+    summary: NetworkSummary
+    method: str
+    sources: list[SinkShare]
+
+
+class Ring(BaseModel):
+    """A custody cycle and the batteries that actually went round it."""
+
+    companies: list[NodeRef]
+    bottleneck: float = Field(description="smallest hand-over count on the cycle's edges")
+    batteries: int
+    kg: float
+    codes: list[str]
+
+
+class Rings(BaseModel):
+    summary: NetworkSummary
+    components: list[list[NodeRef]] = Field(description="strongly connected components of 2+ companies")
+    rings: list[Ring]
+    truncated: bool = Field(description="more cycles exist than were listed (raise limit or lower max_length)")
+
+
+class CustodyPath(BaseModel):
+    """The shortest chain of custody flows between two companies, and who really travelled it."""
+
+    source: NodeRef
+    target: NodeRef
+    connected: bool
+    path: list[NodeRef]
+    hops: int | None
+    batteries: int = Field(description="batteries handed over along the whole path, step by step")
+    kg: float
+    codes: list[str]

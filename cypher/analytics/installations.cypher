@@ -1,0 +1,29 @@
+// Installations touching a chosen set: every battery the chosen vehicles carried and every vehicle the chosen batteries were in.
+// mode: read
+// params: vins: list[str], codes: list[str]
+// returns: vin, code, installations (int: intervals), first_since (datetime), last_until (datetime or null: installed now), model, category, level, chemistry, status
+CALL () {
+  UNWIND $vins AS vin
+  MATCH (b:Battery)-[i:INSTALLED_IN]->(v:Vehicle {vin: vin})
+  RETURN b, i, v
+  UNION
+  UNWIND $codes AS code
+  MATCH (b:Battery {code: code})-[i:INSTALLED_IN]->(v:Vehicle)
+  RETURN b, i, v
+}
+WITH b, v,
+     count(i) AS installations,
+     min(i.since) AS first_since,
+     max(i.until) AS last_until,
+     count(CASE WHEN i.until IS NULL THEN 1 END) AS open
+RETURN v.vin AS vin,
+       b.code AS code,
+       installations,
+       first_since,
+       CASE WHEN open > 0 THEN null ELSE last_until END AS last_until,
+       v.model AS model,
+       v.category AS category,
+       b.level AS level,
+       b.chemistry AS chemistry,
+       b.status AS status
+ORDER BY vin, code
