@@ -216,25 +216,39 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int) ->
 
 
 def optional_sections(db: Database) -> dict[str, float]:
-    """Leakage and analytics, when their modules exist in this checkout."""
+    """Leakage rules and analytics projections, when their modules exist in this checkout."""
     out: dict[str, float] = {}
     try:
-        from app.services import leakage  # type: ignore[attr-defined]
+        from app.services import leakage
     except ImportError:
-        leakage = None
-    if leakage is not None and hasattr(leakage, "run_all_rules"):
+        leakage = None  # type: ignore[assignment]
+    if leakage is not None and hasattr(leakage, "run_all"):
+        calendar = leakage.calendar_for(db.settings)
         began = time.perf_counter()
-        leakage.run_all_rules(db, as_of=datetime.now(UTC))
+        findings = leakage.run_all(db, calendar)
         out["leakage.all_rules_s"] = time.perf_counter() - began
+        out["leakage.findings"] = float(sum(len(v) for v in findings.values()))
+        for rule_id, rows in findings.items():
+            out[f"leakage.findings.{rule_id}"] = float(len(rows))
     try:
-        from app.services import analytics  # type: ignore[attr-defined]
+        from app.services import analytics
     except ImportError:
-        analytics = None
-    if analytics is not None and hasattr(analytics, "custody_graph"):
+        analytics = None  # type: ignore[assignment]
+    if analytics is not None:
         began = time.perf_counter()
         graph = analytics.custody_graph(db)
         out["analytics.projection_s"] = time.perf_counter() - began
+        out["analytics.custody_nodes"] = float(graph.number_of_nodes())
         out["analytics.custody_edges"] = float(graph.number_of_edges())
+        began = time.perf_counter()
+        swaps = analytics.swap_graph(db)
+        out["analytics.swap_projection_s"] = time.perf_counter() - began
+        out["analytics.swap_edges"] = float(swaps.number_of_edges())
+        from app.analytics import metrics
+
+        began = time.perf_counter()
+        metrics.rank_brokers(graph, top=10)
+        out["analytics.brokers_s"] = time.perf_counter() - began
     return out
 
 
