@@ -19,6 +19,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -265,6 +266,9 @@ def main() -> int:
 
     world = ROOT / "var" / f"bench-world-{args.batteries}-{args.seed}"
     manifest = generate(world, args.batteries, args.seed)
+    # A fresh store each run: the same starting point, and no time spent deleting the last one.
+    launcher.stop(BENCH_HOME)
+    shutil.rmtree(BENCH_HOME, ignore_errors=True)
     instance = launcher.start(BENCH_HOME, BENCH_PORT, args.heap, args.pagecache)
     env = dict(
         os.environ,
@@ -290,6 +294,7 @@ def main() -> int:
     finally:
         db.close()
         launcher.stop(BENCH_HOME)
+    store_bytes = sum(f.stat().st_size for f in (BENCH_HOME / "data").rglob("*") if f.is_file())
 
     results: dict[str, Any] = {
         "n_batteries": args.batteries,
@@ -307,6 +312,8 @@ def main() -> int:
         "trace.driver_p99_ms": trace["driver_p99_ms"],
         "trace.overhead_ratio_p50": trace["overhead_ratio_p50"],
         "memory.loader_peak_rss_mb": bulk["peak_rss_mb"],
+        "store.bytes": store_bytes,
+        "store.bytes_per_event": store_bytes / bulk["events"],
         "memory.api_rss_mb": trace["api_rss_mb"],
         "memory.api_rss_mb_before_trace": trace["api_rss_mb_before"],
         "world.generated_events": manifest.get("counts", {}).get("events.jsonl"),
