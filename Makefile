@@ -12,7 +12,7 @@ DEMO_DIR := var/demo-world
 .PHONY: help install run api demo demo-keys neo4j-start neo4j-stop neo4j-status neo4j-logs test test-fast lint format clean bench bench-quick
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
 
 $(STAMP): pyproject.toml
 	python3 -m venv .venv
@@ -45,13 +45,35 @@ demo-keys: neo4j-start ## issue one demo API key per role, print them, save them
 api: $(STAMP) ## serve the API on http://$(API_HOST):$(API_PORT) (docs at /docs)
 	$(PY) -m uvicorn app.main:create_app --factory --host $(API_HOST) --port $(API_PORT)
 
-run: neo4j-start demo demo-keys api ## local Neo4j, schema, demo world, then the API on :8000
+run: neo4j-start demo demo-keys ui api ## local Neo4j, schema, demo world, then the API on :8000
 
-test: $(STAMP) ## the whole suite against a real Neo4j
+test: $(STAMP) e2e-deps ui ## the whole suite against a real Neo4j
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## only the tests that need no database
 	$(PY) -m pytest tests/unit
+
+# The web UI (ui/: TypeScript, Vite, cytoscape from npm) is built into app/static/ui/ (git-ignored),
+# which the API serves at /ui. Make's timestamps skip the build when it is newer than its sources.
+UI_OUT := app/static/ui/index.html
+UI_SRC := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/package.json ui/package-lock.json ui/tsconfig.json ui/vite.config.ts
+.PHONY: ui e2e-deps test-e2e
+
+ui: $(UI_OUT) ## build the web UI into app/static/ui/ (npm ci, unit tests, vite; skipped when up to date)
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+$(UI_OUT): ui/node_modules/.package-lock.json $(UI_SRC)
+	cd ui && npm test && npm run build
+
+e2e-deps: ## Debian's chromium for the browser tests (apt-get as root, only when it is missing)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
+
+test-e2e: $(STAMP) e2e-deps ui ## only the browser tests: headless Chromium against a real API server
+	$(PY) -m pytest -m e2e tests/e2e
 
 lint: $(STAMP) ## ruff and mypy
 	$(PY) -m ruff check .

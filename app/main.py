@@ -14,6 +14,7 @@ from app.db import Database
 from app.errors import document_problems, install_error_handlers
 from app.middleware import BodyLimit, audit_requests
 from app.security import AuditLog, KeyStore, RateLimiter
+from app.ui import mount_ui
 
 log = logging.getLogger(__name__)
 
@@ -48,4 +49,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.middleware("http")(audit_requests)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(api_router)
+    mount_ui(app)
     return app

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api import admin, analytics, batteries, epcis, events, health, registry
+from app.api import admin, analytics, batteries, epcis, events, health, leakage, registry
 
 router = APIRouter()
 router.include_router(health.router)
@@ -12,3 +12,4 @@ router.include_router(registry.router)
 router.include_router(batteries.router)
 router.include_router(admin.router)
 router.include_router(analytics.router)
+router.include_router(leakage.router)

@@ -1,0 +1,77 @@
+"""Regulators' view: leakage rules over the whole graph, with evidence."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
+
+from app.api.deps import DbDep, SettingsDep
+from app.schemas.leakage import FindingsPage, RuleList, Summary
+from app.security import require
+from app.services import leakage
+
+router = APIRouter(prefix="/v1/leakage", tags=["leakage"])
+# Findings name single batteries (investigators, regulators); the summary is aggregate figures
+# (regulators, analysts); the catalogue is for every reader.
+CATALOGUE_READERS = [Depends(require("investigator", "regulator", "analyst", "admin"))]
+FINDING_READERS = [Depends(require("investigator", "regulator", "admin"))]
+SUMMARY_READERS = [Depends(require("regulator", "analyst", "admin"))]
+RULE_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "no such rule; the answer lists the valid rule ids"},
+    422: {"description": "a parameter is unknown to the rule or invalid; every problem is listed"},
+}
+# Query parameters the routes consume themselves; every other one belongs to the rule.
+_PAGING = {"skip", "limit", "format"}
+
+
+def _rule_params(request: Request) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in request.query_params.multi_items() if k not in _PAGING]
+
+
+@router.get("/rules", dependencies=CATALOGUE_READERS)
+def list_rules(settings: SettingsDep) -> RuleList:
+    """Every rule: id, meaning, whom it names, and its parameters with types and defaults."""
+    return leakage.list_rules(leakage.calendar_for(settings))
+
+
+@router.get("/summary", responses={422: RULE_NOT_FOUND[422]}, dependencies=SUMMARY_READERS)
+def summary(request: Request, db: DbDep, settings: SettingsDep) -> Summary:
+    """Counts and rates per thousand by rule, province and company (every rule with its defaults;
+    query parameters as_of, province, company)."""
+    return leakage.summary(db, _rule_params(request), leakage.calendar_for(settings))
+
+
+@router.get("/{rule}", responses=RULE_NOT_FOUND, dependencies=FINDING_READERS)
+def list_findings(
+    rule: str,
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    skip: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int | None, Query(ge=1)] = None,
+) -> FindingsPage:
+    """A page of findings: battery, since, company answerable, evidence event ids, the missing step.
+    Rule parameters (see /v1/leakage/rules) are query parameters; follow `next_skip`."""
+    size = min(limit or settings.default_page_size, settings.max_page_size)
+    return leakage.find(db, rule, _rule_params(request), leakage.calendar_for(settings), skip=skip, limit=size)
+
+
+@router.get("/{rule}/export", responses=RULE_NOT_FOUND, response_class=StreamingResponse, dependencies=FINDING_READERS)
+def export_findings(
+    rule: str,
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    format: Literal["csv", "json"] = "csv",
+) -> StreamingResponse:
+    """Every finding of the rule for inspectors, streamed as CSV or a JSON array."""
+    out = leakage.export(db, rule, _rule_params(request), leakage.calendar_for(settings), format)
+    return StreamingResponse(
+        out.chunks,
+        media_type=out.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{out.filename}"'},
+        background=BackgroundTask(out.close),
+    )

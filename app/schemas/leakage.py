@@ -1,0 +1,99 @@
+"""Answers of the leakage endpoints: the rule catalogue, findings and their summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+ParamType = Literal["datetime", "int", "float", "str", "str_list", "json"]
+
+
+class ParamInfo(BaseModel):
+    name: str
+    type: ParamType
+    default: Any = Field(description="null for as_of means 'now'")
+    description: str
+    nullable: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: list[str] | None = None
+
+
+class RuleInfo(BaseModel):
+    id: str
+    title: str
+    meaning: str
+    basis: str = Field(description="reg (regulation or standard), practice (documented industry behaviour), ours")
+    level: Literal["battery", "company"] = Field(
+        description="battery: one finding per battery code; company: battery is null and the company is the key"
+    )
+    since: str = Field(description="what the finding's `since` is")
+    company: str = Field(description="who the finding names as answerable")
+    working_days: bool = Field(description="limits counted in Chinese working days (official calendar)")
+    parameters: list[ParamInfo]
+
+
+class RuleList(BaseModel):
+    rules: list[RuleInfo]
+    calendar: str = Field(description="where working days come from")
+
+
+class Finding(BaseModel):
+    """One case for an inspector: what is missing, since when, who answers, and the events that show it."""
+
+    rule: str
+    battery: str | None = Field(description="GB/T 34014 code; null for company-level rules")
+    since: datetime
+    company: str | None = Field(description="USCC of the company answerable")
+    company_name: str | None = None
+    province: str | None = Field(description="GB/T 2260 code: the evidence event's, else the company's")
+    evidence: list[str] = Field(description="event_ids; never a corrected event")
+    missing: str = Field(description="the missing step, in words")
+    details: dict[str, Any] = {}
+
+
+class FindingsPage(BaseModel):
+    rule: str
+    as_of: datetime
+    parameters: dict[str, Any] = Field(description="the effective parameter values, defaults filled in")
+    items: list[Finding]
+    skip: int
+    limit: int
+    next_skip: int | None = None
+
+
+class RuleCount(BaseModel):
+    rule: str
+    count: int
+    per_thousand: float | None = Field(description="findings per 1,000 packs in the graph")
+    seconds: float = Field(description="time the rule took")
+
+
+class ProvinceCount(BaseModel):
+    province: str | None
+    rule: str
+    count: int
+    handled: int = Field(description="battery custodies by companies registered in the province")
+    per_thousand: float | None = Field(description="findings per 1,000 custodies in the province")
+
+
+class CompanyCount(BaseModel):
+    company: str | None
+    name: str | None
+    province: str | None
+    rule: str
+    count: int
+    handled: int = Field(description="battery custodies of the company")
+    per_thousand: float | None = Field(description="findings per 1,000 custodies of the company")
+
+
+class Summary(BaseModel):
+    as_of: datetime
+    packs: int
+    batteries: int
+    by_rule: list[RuleCount]
+    by_province: list[ProvinceCount]
+    by_company: list[CompanyCount]
+    calendar: str

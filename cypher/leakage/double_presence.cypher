@@ -1,0 +1,60 @@
+// One code in two places at once (a clone, or a history that cannot be true): produced twice, listed as a component of two parents, or placed in a vehicle by an event while still installed in another.
+// The projection keeps one installation open at a time, closing it with whatever event next names the pack;
+// an installation in vehicle A closed by an event (installed, swapped, removed) that names vehicle B means
+// the records put the pack in both. The relationship index on INSTALLED_IN.until_event finds, for each
+// such event, the installation it closed.
+// mode: read
+// params: as_of: datetime, province: str or null, company: str or null, skip: int, limit: int
+// returns: battery, since (second placement), company (reporter of the second placement), company_name, province, evidence, missing, details {kind, vehicles, parents, producers}
+CALL () {
+  // One pass over production events: each names its own code, and its components.
+  MATCH (p:Event {type: 'produced'})
+  WHERE p.occurred_at <= $as_of
+  UNWIND [[p.battery, 'self']] + [c IN coalesce(p.components, []) | [c, 'component']] AS item
+  WITH item[0] AS code, item[1] AS kind, collect(p) AS candidates
+  WHERE size(candidates) > 1
+  // Only the few repeated codes are sorted, and only their events checked for corrections.
+  UNWIND candidates AS p
+  WITH code, kind, p
+  WHERE COUNT { (p)<-[:CORRECTS]-() } = 0
+  ORDER BY p.occurred_at, p.event_id
+  WITH code, kind, collect(p) AS ps
+  WITH code, kind, ps, reduce(parents = [], x IN ps | CASE WHEN x.battery IN parents THEN parents ELSE parents + x.battery END) AS parents
+  WHERE (kind = 'self' AND size(ps) > 1) OR (kind = 'component' AND size(parents) > 1)
+  RETURN code AS battery,
+         ps[1].occurred_at AS since,
+         ps[1].reporter AS company,
+         [x IN ps | x.event_id] AS evidence,
+         CASE kind
+           WHEN 'self' THEN 'produced ' + toString(size(ps)) + ' times: one code, more than one battery'
+           ELSE 'listed as a component of ' + toString(size(parents)) + ' different batteries'
+         END AS missing,
+         CASE kind
+           WHEN 'self' THEN {kind: 'produced_twice', producers: [x IN ps | x.reporter]}
+           ELSE {kind: 'component_of_two', parents: parents}
+         END AS details,
+         ps[1].province AS event_province
+  UNION ALL
+  MATCH (x:Event)
+  WHERE x.type IN ['installed', 'swapped', 'removed']
+    AND x.occurred_at <= $as_of
+  MATCH (b:Battery)-[i:INSTALLED_IN {until_event: x.event_id}]->(v:Vehicle)
+  WHERE v.vin <> x.vehicle
+    AND COUNT { (x)<-[:CORRECTS]-() } = 0
+  RETURN b.code AS battery,
+         x.occurred_at AS since,
+         x.reporter AS company,
+         [i.since_event, x.event_id] AS evidence,
+         'installed in vehicle ' + v.vin + ' and, with no removal from it, named in vehicle ' + x.vehicle + ' by a ' + x.type + ' event' AS missing,
+         {kind: 'two_vehicles', vehicles: [v.vin, x.vehicle]} AS details,
+         x.province AS event_province
+}
+WITH battery, since, company, evidence, missing, details, event_province
+OPTIONAL MATCH (co:Company {uscc: company})
+WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
+WHERE ($province IS NULL OR province = $province)
+  AND ($company IS NULL OR company = $company)
+RETURN battery, since, company, company_name, province, evidence, missing, details
+ORDER BY since, battery, company, head(evidence)
+SKIP $skip
+LIMIT $limit

@@ -1,0 +1,66 @@
+// An event recorded later than the limit in Chinese working days for what it reports (2018 traceability provisions; limits are parameters).
+// Limits: installed by an automaker or importer (codes bound to the VIN) binding_wd; repaired, removed for repair
+// or replacement, installed by others (a replacement) repair_wd; vehicle_scrapped, removed for scrapping or by a
+// dismantler dismantler_wd; repurposed second_life_wd; recycled recycler_wd; shipped/received by a service
+// point, dismantler, second-life company (or received by a recycler): the most lenient of those that apply.
+// Other events (production, sale, swaps, moves between makers and automakers) have no limit and are not judged.
+// recorded_at is the server's receipt time, or for admin imports the carried original value. A cheap first
+// filter (recorded more than the smallest limit in calendar days after it occurred; n working days span at least
+// n calendar days) keeps the W-table test to candidates.
+// mode: read
+// params: as_of: datetime, since: datetime or null, binding_wd: int, repair_wd: int, dismantler_wd: int, second_life_wd: int, recycler_wd: int, service_point_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, skip: int, limit: int
+// returns: battery (null for vehicle events), since (occurred_at), company (the reporter), company_name, province, evidence (the event), missing, details {type, recorded_at, imported, limit_wd, vehicle}
+WITH reduce(m = 1000000, x IN [$binding_wd, $repair_wd, $dismantler_wd, $second_life_wd, $recycler_wd, $service_point_wd] | CASE WHEN x < m THEN x ELSE m END) AS smallest
+MATCH (e:Event)
+WHERE e.type IN ['installed', 'removed', 'repaired', 'vehicle_scrapped', 'shipped', 'received', 'repurposed', 'recycled']
+  AND e.occurred_at <= $as_of
+  AND ($since IS NULL OR e.occurred_at >= $since)
+  AND e.recorded_at > e.occurred_at + duration({days: smallest})
+  AND COUNT { (e)<-[:CORRECTS]-() } = 0
+MATCH (e)-[:REPORTED_BY]->(c:Company)
+WITH e, c,
+     'automaker' IN c.roles OR 'importer' IN c.roles AS automaker,
+     'service_point' IN c.roles AS service_point,
+     'dismantler' IN c.roles OR EXISTS { (c)-[:HOLDS]->(:Licence {scope: 'dismantling'}) } AS dismantler,
+     'second_life' IN c.roles OR EXISTS { (c)-[:HOLDS]->(:Licence {scope: 'second_life'}) } AS second_life,
+     'recycler' IN c.roles OR EXISTS { (c)-[:HOLDS]->(:Licence {scope: 'recycling'}) } AS recycler
+WITH e, c,
+     CASE e.type
+       WHEN 'installed' THEN CASE WHEN automaker THEN $binding_wd ELSE $repair_wd END
+       WHEN 'repaired' THEN $repair_wd
+       WHEN 'removed' THEN
+         CASE
+           WHEN e.reason = 'scrapping' OR dismantler THEN $dismantler_wd
+           WHEN e.reason IN ['repair', 'replacement'] THEN $repair_wd
+         END
+       WHEN 'vehicle_scrapped' THEN $dismantler_wd
+       WHEN 'repurposed' THEN $second_life_wd
+       WHEN 'recycled' THEN $recycler_wd
+       ELSE reduce(m = null, x IN [
+              CASE WHEN service_point THEN $service_point_wd END,
+              CASE WHEN dismantler THEN $dismantler_wd END,
+              CASE WHEN second_life THEN $second_life_wd END,
+              CASE WHEN recycler AND e.type = 'received' THEN $recycler_wd END
+            ] | CASE WHEN x IS NULL THEN m WHEN m IS NULL OR x > m THEN x ELSE m END)
+     END AS n
+WHERE n IS NOT NULL
+WITH e, c, n,
+     (e.occurred_at.epochSeconds + 28800) / 86400 - $wd_start AS d0,
+     (e.recorded_at.epochSeconds + 28800) / 86400 - $wd_start AS d1
+WITH e, c, n, CASE WHEN d0 >= 0 THEN floor($wd[d0]) END AS w0, CASE WHEN d1 >= 0 THEN $wd[d1] END AS w1
+WHERE w1 > w0 + n
+WITH coalesce(e.battery, e.battery_out) AS battery,
+     e.occurred_at AS since,
+     e.reporter AS company,
+     [e.event_id] AS evidence,
+     e.type + ' recorded after the limit of ' + toString(n) + ' working days' AS missing,
+     {type: e.type, recorded_at: e.recorded_at, imported: coalesce(e.imported, false), limit_wd: n, vehicle: e.vehicle} AS details,
+     coalesce(e.province, c.province) AS event_province
+OPTIONAL MATCH (co:Company {uscc: company})
+WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
+WHERE ($province IS NULL OR province = $province)
+  AND ($company IS NULL OR company = $company)
+RETURN battery, since, company, company_name, province, evidence, missing, details
+ORDER BY since, battery, company, head(evidence)
+SKIP $skip
+LIMIT $limit

@@ -1,0 +1,39 @@
+// A shipment with no matching receipt within the limit in Chinese working days (EPCIS pairing of shipping and receiving).
+// Matching receipt: same battery, reported by the addressee, naming the sender as `from`, at or after the
+// shipment and not later than limit_wd working days after it (W table as in dark_after_removal). A receipt
+// after the limit still leaves the finding: the pack was unaccounted for in between. Receipts are found through
+// the (battery, type) event index, not by walking the battery's relationships.
+// mode: read
+// params: as_of: datetime, limit_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, skip: int, limit: int
+// returns: battery, since (shipment time), company (the sender), company_name, province, evidence (shipment), missing, details {to, limit_wd}
+MATCH (s:Event {type: 'shipped'})
+WHERE s.occurred_at <= $as_of
+WITH s,
+     (s.occurred_at.epochSeconds + 28800) / 86400 - $wd_start AS d0,
+     ($as_of.epochSeconds + 28800) / 86400 - $wd_start AS dn
+WITH s, CASE WHEN d0 >= 0 THEN floor($wd[d0]) END AS w0, $wd[dn] AS wn
+WHERE wn > w0 + $limit_wd
+  AND NOT EXISTS {
+    MATCH (r:Event {battery: s.battery, type: 'received'})
+    WHERE r.reporter = s.to_company
+      AND r.from_company = s.reporter
+      AND r.occurred_at >= s.occurred_at
+      AND $wd[(r.occurred_at.epochSeconds + 28800) / 86400 - $wd_start] <= w0 + $limit_wd
+      AND COUNT { (r)<-[:CORRECTS]-() } = 0
+  }
+  AND COUNT { (s)<-[:CORRECTS]-() } = 0
+WITH s.battery AS battery,
+     s.occurred_at AS since,
+     s.reporter AS company,
+     [s.event_id] AS evidence,
+     'no receipt by ' + s.to_company + ' within ' + toString($limit_wd) + ' working days of the shipment' AS missing,
+     {to: s.to_company, limit_wd: $limit_wd} AS details,
+     s.province AS event_province
+OPTIONAL MATCH (co:Company {uscc: company})
+WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
+WHERE ($province IS NULL OR province = $province)
+  AND ($company IS NULL OR company = $company)
+RETURN battery, since, company, company_name, province, evidence, missing, details
+ORDER BY since, battery, company, head(evidence)
+SKIP $skip
+LIMIT $limit

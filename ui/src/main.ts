@@ -1,0 +1,104 @@
+// Entry point: hash routes (so the API's static mount needs no fallback), the key box, the pages.
+
+import "./style.css";
+import { getApiKey, setApiKey } from "./api";
+import { forgetLeakageCache } from "./leakage";
+import { renderAnalyst } from "./pages/analyst";
+import { renderBattery, renderSearchHome, renderVehicle } from "./pages/battery";
+import { renderRegulator } from "./pages/regulator";
+
+function app(): HTMLElement {
+  const el = document.getElementById("app");
+  if (!el) throw new Error("#app missing from index.html");
+  return el;
+}
+
+let generation = 0;
+
+async function route(): Promise<void> {
+  const hash = location.hash;
+  const raw = hash.replace(/^#\/?/, "");
+  const [path = "", qs = ""] = raw.split("?", 2);
+  const parts = path.split("/").map(decodeURIComponent);
+  const page = parts[0] || "battery";
+  for (const a of document.querySelectorAll<HTMLAnchorElement>("nav a")) {
+    a.classList.toggle("active", a.dataset["nav"] === (page === "vehicle" ? "battery" : page));
+  }
+  // Each visit renders into its own element: a slow answer for a page the user already left
+  // then lands in a detached node instead of overwriting the page now shown.
+  const mine = ++generation;
+  const root = app();
+  const view = document.createElement("div");
+  view.className = "view";
+  root.replaceChildren(view);
+  root.dataset["page"] = page;
+  root.setAttribute("aria-busy", "true");
+  try {
+    switch (page) {
+      case "battery":
+        await (parts[1] ? renderBattery(view, parts[1]) : renderSearchHome(view));
+        break;
+      case "vehicle":
+        await renderVehicle(view, parts[1] ?? "");
+        break;
+      case "regulator": {
+        const q = new URLSearchParams(qs);
+        await renderRegulator(view, {
+          rule: parts[1] || null,
+          filter: { province: q.get("province") ?? undefined, company: q.get("company") ?? undefined },
+        });
+        break;
+      }
+      case "analyst": {
+        const q = new URLSearchParams(qs);
+        await renderAnalyst(view, {
+          network: q.get("network") === "swaps" ? "swaps" : "custody",
+          weight: q.get("weight") === "kg" ? "kg" : "batteries",
+          province: q.get("province") ?? undefined,
+        });
+        break;
+      }
+      default:
+        location.hash = "#/battery";
+    }
+  } finally {
+    if (mine === generation) {
+      // The browser tests wait for these: the page for this hash has all its data (graphs and
+      // the timeline draw on the next animation frame).
+      root.dataset["rendered"] = hash || "#/battery";
+      root.setAttribute("aria-busy", "false");
+    }
+  }
+}
+
+function keyBox(): void {
+  const form = document.getElementById("key-form") as HTMLFormElement | null;
+  const input = document.getElementById("api-key") as HTMLInputElement | null;
+  const state = document.getElementById("key-state");
+  const clear = document.getElementById("key-clear");
+  if (!form || !input || !state || !clear) return;
+  const show = (): void => {
+    const key = getApiKey();
+    state.textContent = key ? `saved (…${key.slice(-4)})` : "none: requests go without a key";
+  };
+  input.value = getApiKey();
+  show();
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    setApiKey(input.value.trim());
+    forgetLeakageCache();
+    show();
+    void route(); // re-ask with the new key
+  });
+  clear.addEventListener("click", () => {
+    input.value = "";
+    setApiKey("");
+    forgetLeakageCache();
+    show();
+    void route();
+  });
+}
+
+window.addEventListener("hashchange", () => void route());
+keyBox();
+void route();

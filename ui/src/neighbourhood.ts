@@ -1,0 +1,137 @@
+// The battery's neighbourhood as graph elements, read from its trace: the vehicles it was in,
+// the stations that swapped it, the companies that held or shipped it, and related batteries.
+// Voided events are left out: the graph shows what the record says happened.
+
+import type { BatteryDetail, Component, TimelineEntry } from "./types";
+
+export type NodeKind = "battery" | "vehicle" | "station" | "company";
+
+export interface GNode {
+  id: string;
+  kind: NodeKind;
+  label: string;
+  ref: string;
+  focus?: boolean;
+}
+
+export interface GEdge {
+  id: string;
+  source: string;
+  target: string;
+  relation: string;
+  count: number;
+}
+
+export interface GraphData {
+  nodes: GNode[];
+  edges: GEdge[];
+}
+
+export const nodeId = {
+  battery: (code: string) => `b:${code}`,
+  vehicle: (vin: string) => `v:${vin}`,
+  station: (id: string) => `s:${id}`,
+  company: (uscc: string) => `c:${uscc}`,
+};
+
+export class GraphBuilder {
+  private readonly nodes = new Map<string, GNode>();
+  private readonly edges = new Map<string, GEdge>();
+
+  node(kind: NodeKind, ref: string, label?: string, focus = false): string {
+    const id = nodeId[kind](ref);
+    const known = this.nodes.get(id);
+    if (!known) this.nodes.set(id, { id, kind, ref, label: label ?? ref, ...(focus ? { focus } : {}) });
+    else if (label && known.label === known.ref) known.label = label; // a name beats a bare code
+    return id;
+  }
+
+  private readonly tallies = new Map<string, Map<string, number>>();
+
+  /**
+   * One edge per (source, relation, target). `witness` names who reports it: a hand-over is
+   * told by the sender (shipped) and by the receiver (received), so the count is the larger of
+   * the witnesses' tallies, not their sum.
+   */
+  edge(source: string, target: string, relation: string, witness = ""): void {
+    const id = `${source}|${relation}|${target}`;
+    const tally = this.tallies.get(id) ?? new Map<string, number>();
+    tally.set(witness, (tally.get(witness) ?? 0) + 1);
+    this.tallies.set(id, tally);
+    const count = Math.max(...tally.values());
+    const known = this.edges.get(id);
+    if (known) known.count = count;
+    else this.edges.set(id, { id, source, target, relation, count });
+  }
+
+  build(): GraphData {
+    return { nodes: [...this.nodes.values()], edges: [...this.edges.values()] };
+  }
+}
+
+function str(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
+export function neighbourhood(
+  detail: BatteryDetail,
+  events: readonly TimelineEntry[],
+  components: readonly Component[] = [],
+): GraphData {
+  const g = new GraphBuilder();
+  const me = g.node("battery", detail.code, detail.code, true);
+  const company = (e: TimelineEntry): string | null =>
+    e.reporter.uscc ? g.node("company", e.reporter.uscc, e.reporter.name ?? undefined) : null;
+
+  for (const e of events) {
+    if (e.corrected) continue;
+    const d = e.details;
+    const reporter = company(e);
+    switch (e.type) {
+      case "produced":
+        if (e.role === "component" && str(d["battery"])) g.edge(me, g.node("battery", str(d["battery"])), "part of");
+        else if (reporter) g.edge(me, reporter, "produced by");
+        break;
+      case "shipped":
+        if (reporter && str(d["to"])) g.edge(reporter, g.node("company", str(d["to"])), "shipped to", "sender");
+        break;
+      case "received":
+        if (reporter && str(d["from"])) g.edge(g.node("company", str(d["from"])), reporter, "shipped to", "receiver");
+        else if (reporter) g.edge(me, reporter, "held by");
+        break;
+      case "installed":
+        if (str(d["vehicle"])) g.edge(me, g.node("vehicle", str(d["vehicle"])), "installed in");
+        break;
+      case "removed":
+        if (str(d["vehicle"]) && reporter) g.edge(g.node("vehicle", str(d["vehicle"])), reporter, "removed by");
+        break;
+      case "repaired":
+        if (reporter) g.edge(me, reporter, "repaired by");
+        break;
+      case "swapped": {
+        const station = str(d["station"]) ? g.node("station", str(d["station"])) : null;
+        const vehicle = str(d["vehicle"]) ? g.node("vehicle", str(d["vehicle"])) : null;
+        if (station) g.edge(me, station, e.role === "in" ? "swapped in at" : "swapped out at");
+        if (vehicle && e.role === "in") g.edge(me, vehicle, "installed in");
+        if (station && reporter) g.edge(station, reporter, "operated by", e.event_id); // a fact, not a tally
+        break;
+      }
+      case "repurposed":
+        if (reporter) g.edge(me, reporter, "repurposed by");
+        if (str(d["new_code"]) && e.role !== "new") g.edge(g.node("battery", str(d["new_code"])), me, "derived from");
+        break;
+      case "recycled":
+        if (reporter) g.edge(me, reporter, "recycled by");
+        break;
+      default:
+        break;
+    }
+  }
+  if (detail.parent) g.edge(me, g.node("battery", detail.parent), "part of");
+  if (detail.derived_from) g.edge(me, g.node("battery", detail.derived_from), "derived from");
+  for (const p of detail.second_life_products) g.edge(g.node("battery", p), me, "derived from");
+  for (const c of components) {
+    if (c.depth === 1) g.edge(g.node("battery", c.code), me, "part of");
+  }
+  return g.build();
+}
