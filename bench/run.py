@@ -37,6 +37,7 @@ from app.config import Settings  # noqa: E402
 from app.db import Database  # noqa: E402
 from app.security import issue_key  # noqa: E402
 from app.services.ingest import ingest_events, validate_raw  # noqa: E402
+from bench.load import run_load  # noqa: E402
 from loaders.files import load_registry, read_batches  # noqa: E402
 from neo4j_runtime import launcher  # noqa: E402
 
@@ -138,7 +139,7 @@ def _time_calls(fn: Callable[[str], Any], codes: list[str]) -> list[float]:
     return out
 
 
-def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int) -> dict[str, float]:
+def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, load_s: float) -> dict[str, Any]:
     # The stdlib client on one keep-alive connection: the figure is the API's cost, not a client
     # library's (httpx added ~1.5 ms per request here, more than the whole API overhead).
     import http.client
@@ -202,6 +203,9 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int) ->
             api_ms += _time_calls(via_api, [code])
             driver_ms += _time_calls(via_driver, [code])
         rss_after = _rss_mb(api.pid)
+        reporter = db.query("registry.list_companies", after="", limit=1, role=None, province=None)[0]["uscc"]
+        admin = issue_key(db, "admin", "bench load").key
+        load = run_load(port, api.pid, admin, codes, reporter, duration_s=load_s, clients=4).summary()
     finally:
         api.terminate()
         api.wait(timeout=30)
@@ -213,6 +217,7 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int) ->
         "overhead_ratio_p50": statistics.median(api_ms) / statistics.median(driver_ms),
         "api_rss_mb_before": rss_before,
         "api_rss_mb": rss_after,
+        **load,
     }
 
 
@@ -259,6 +264,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--naive-sample", type=int, default=2_000)
     parser.add_argument("--trace-samples", type=int, default=1_000)
+    parser.add_argument("--load-seconds", type=float, default=30.0, help="the mixed read/write load run")
     parser.add_argument("--heap", default="6g")
     parser.add_argument("--pagecache", default="8g")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
@@ -284,7 +290,7 @@ def main() -> int:
         db.apply_schema()
         naive = naive_rate(db, world, args.naive_sample)
         bulk = bulk_load(world, env)
-        trace = trace_latency(db, env, args.trace_samples, args.seed)
+        trace = trace_latency(db, env, args.trace_samples, args.seed, args.load_seconds)
         extra = optional_sections(db)
         version = db.query("health.ping")  # warm
         with db.driver.session(database=db.name) as s:
@@ -316,6 +322,7 @@ def main() -> int:
         "store.bytes_per_event": store_bytes / bulk["events"],
         "memory.api_rss_mb": trace["api_rss_mb"],
         "memory.api_rss_mb_before_trace": trace["api_rss_mb_before"],
+        **{k: v for k, v in trace.items() if k.startswith("load.")},
         "world.generated_events": manifest.get("counts", {}).get("events.jsonl"),
         **extra,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
