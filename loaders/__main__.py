@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from app.db import Database
 from app.errors import InvalidInput
 from app.services.epcis import capture_document
 from loaders.files import LoadError, load_directory, load_events, load_registry
+from loaders.targets import HttpError, HttpTarget
 
 
 def _load_epcis(db: Database, files: list[Path]) -> int:
@@ -51,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     epcis.add_argument("files", type=Path, nargs="+")
     for p in (world, events):
         p.add_argument("--batch-size", type=int, default=5_000)
+        p.add_argument("--api", help="send through the HTTP API at this URL instead of straight to Neo4j")
+        p.add_argument("--key", default=os.environ.get("BATTERYTRACE_API_KEY"), help="API key for --api")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
 
@@ -59,20 +63,26 @@ def main(argv: list[str] | None = None) -> int:
         db.apply_schema()
         if args.command == "epcis":
             return _load_epcis(db, args.files)
+        where: Database | HttpTarget = db
+        if getattr(args, "api", None):
+            if not args.key:
+                print("load failed: --api needs --key (or BATTERYTRACE_API_KEY)", file=sys.stderr)
+                return 1
+            where = HttpTarget(args.api, args.key)
         if args.command == "load":
-            report = load_directory(db, args.directory, args.batch_size, progress=not args.quiet)
+            report = load_directory(where, args.directory, args.batch_size, progress=not args.quiet)
         elif args.command == "registry":
             report = load_registry(db, args.directory)
         else:
             report = load_events(
-                db,
+                where,
                 args.file,
                 args.batch_size,
                 resume=not args.restart,
                 allow_recorded_at=args.import_history,
                 progress=not args.quiet,
             )
-    except LoadError as err:
+    except (LoadError, HttpError) as err:
         print(f"load failed: {err}", file=sys.stderr)
         return 1
     finally:

@@ -24,8 +24,7 @@ from tqdm import tqdm
 from app.db import Database
 from app.errors import InvalidInput, validation_problems
 from app.schemas.registry import Company, Station, Vehicle
-from app.services import registry
-from app.services.ingest import ingest_raw
+from loaders.targets import Target, as_target
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -126,15 +125,12 @@ def _models(cls: type[M], rows: Sequence[Any], path: Path, first_line: int) -> l
     return out
 
 
-def load_registry(db: Database, directory: Path, batch_size: int = 5_000) -> LoadReport:
+def load_registry(where: Database | Target, directory: Path, batch_size: int = 5_000) -> LoadReport:
     """Companies first (stations and vehicles refer to them), then stations, then vehicles."""
+    target = as_target(where)
     report = LoadReport()
-    steps: list[tuple[str, type[BaseModel], Callable[[Database, Any], int]]] = [
-        ("companies", Company, registry.merge_companies),
-        ("stations", Station, registry.merge_stations),
-        ("vehicles", Vehicle, registry.merge_vehicles),
-    ]
-    for stem, cls, merge in steps:
+    steps: list[tuple[str, type[BaseModel]]] = [("companies", Company), ("stations", Station), ("vehicles", Vehicle)]
+    for stem, cls in steps:
         path = _find(directory, stem)
         if path is None:
             continue
@@ -142,7 +138,7 @@ def load_registry(db: Database, directory: Path, batch_size: int = 5_000) -> Loa
         total = 0
         for first, _, rows in read_batches(path, batch_size):
             try:
-                total += merge(db, _models(cls, rows, path, first))
+                total += target.merge(stem, _models(cls, rows, path, first))
             except InvalidInput as err:
                 details = "; ".join(f"line {first + (p.index or 0)}: {p.field}: {p.reason}" for p in err.problems[:20])
                 raise LoadError(f"{name}: {err.message}: {details}") from None
@@ -162,7 +158,7 @@ def _checkpoint_path(path: Path) -> Path:
 
 
 def load_events(
-    db: Database,
+    where: Database | Target,
     path: Path,
     batch_size: int = 5_000,
     *,
@@ -171,6 +167,7 @@ def load_events(
     progress: bool = True,
 ) -> LoadReport:
     """Stream an events JSONL file through the ingest service, checkpointing each batch."""
+    target = as_target(where)
     report = LoadReport()
     checkpoint = _checkpoint_path(path)
     offset = 0
@@ -195,7 +192,7 @@ def load_events(
     try:
         for first, end_offset, rows in read_batches(path, batch_size, offset):
             try:
-                result = ingest_raw(db, rows, allow_recorded_at=allow_recorded_at)
+                result = target.ingest(rows, allow_recorded_at)
             except InvalidInput as err:
                 details = "; ".join(
                     f"line {lines_done + first + (p.index or 0)}: {p.field}: {p.reason}" for p in err.problems[:20]
@@ -216,12 +213,14 @@ def load_events(
     return report
 
 
-def load_directory(db: Database, directory: Path, batch_size: int = 5_000, *, progress: bool = True) -> LoadReport:
+def load_directory(
+    where: Database | Target, directory: Path, batch_size: int = 5_000, *, progress: bool = True
+) -> LoadReport:
     """A world as the synthetic generator writes it (JSONL or CSV): registries, then events."""
-    report = load_registry(db, directory)
+    report = load_registry(where, directory)
     events = _find(directory, "events")
     if events is not None:
-        ev = load_events(db, events, batch_size, progress=progress)
+        ev = load_events(where, events, batch_size, progress=progress)
         report.accepted, report.duplicates, report.batches = ev.accepted, ev.duplicates, ev.batches
         report.seconds, report.resumed_from_line = ev.seconds, ev.resumed_from_line
     return report
