@@ -9,7 +9,7 @@ DEMO_SEED ?= 7
 DEMO_DIR := var/demo-world
 
 .DEFAULT_GOAL := help
-.PHONY: help install run api demo demo-keys neo4j-start neo4j-stop neo4j-status neo4j-logs test test-fast lint format clean bench bench-quick
+.PHONY: help install run api demo demo-keys fuzz load-test neo4j-start neo4j-stop neo4j-status neo4j-logs test test-fast lint format clean bench bench-quick
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -74,6 +74,12 @@ e2e-deps: ## Debian's chromium for the browser tests (apt-get as root, only when
 
 test-e2e: $(STAMP) e2e-deps ui ## only the browser tests: headless Chromium against a real API server
 	$(PY) -m pytest -m e2e tests/e2e
+
+fuzz: $(STAMP) ## the long schemathesis run (FUZZ_EXAMPLES per operation, default 200) against a real API
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(PY) -m pytest -s tests/api/test_fuzz.py
+
+load-test: $(STAMP) ## the short bounded load run of the suite, printing its figures (make bench runs a longer one)
+	$(PY) -m pytest -s tests/integration/test_load.py
 
 lint: $(STAMP) ## ruff and mypy
 	$(PY) -m ruff check .
