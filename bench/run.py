@@ -20,7 +20,6 @@ import platform
 import random
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from app.db import Database  # noqa: E402
 from app.security import issue_key  # noqa: E402
 from app.services.ingest import ingest_events, validate_raw  # noqa: E402
 from bench.load import run_load  # noqa: E402
+from bench.server import api_process  # noqa: E402
 from loaders.files import load_registry, read_batches  # noqa: E402
 from neo4j_runtime import launcher  # noqa: E402
 
@@ -49,12 +49,6 @@ def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
     return ordered[k]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _rss_mb(pid: int) -> float:
@@ -152,23 +146,6 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, lo
     ]
     rng = random.Random(seed)
     codes = [rng.choice(codes_all) for _ in range(samples)]
-    port = _free_port()
-    api = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-
     headers = {"X-API-Key": issue_key(db, "investigator", "bench").key}
 
     def get(conn: http.client.HTTPConnection, path: str) -> int:
@@ -180,14 +157,8 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, lo
     def via_driver(code: str) -> None:
         db.query("trace.battery_timeline", code=code)
 
-    try:
-        for _ in range(300):
-            try:
-                if get(http.client.HTTPConnection("127.0.0.1", port, timeout=30), "/readyz") == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    with api_process(env) as api:
+        client = http.client.HTTPConnection("127.0.0.1", api.port, timeout=30)
         rss_before = _rss_mb(api.pid)
 
         def via_api(code: str) -> None:
@@ -205,10 +176,7 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, lo
         rss_after = _rss_mb(api.pid)
         reporter = db.query("registry.list_companies", after="", limit=1, role=None, province=None)[0]["uscc"]
         admin = issue_key(db, "admin", "bench load").key
-        load = run_load(port, api.pid, admin, codes, reporter, duration_s=load_s, clients=4).summary()
-    finally:
-        api.terminate()
-        api.wait(timeout=30)
+        load = run_load(api.port, api.pid, admin, codes, reporter, duration_s=load_s, clients=4).summary()
     return {
         "api_p50_ms": statistics.median(api_ms),
         "api_p99_ms": _percentile(api_ms, 0.99),

@@ -11,15 +11,10 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,10 +26,10 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from app.config import Settings
 from app.db import Database
 from app.security import issue_key
+from bench.server import api_process
 from loaders.files import load_directory
 from loaders.synth import generate_world
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 INJECTIONS = [
     "' OR 1=1 //",
@@ -48,12 +43,6 @@ INJECTIONS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(
     database: Database, settings: Settings, tmp_path_factory: pytest.TempPathFactory
@@ -63,41 +52,15 @@ def server(
     generate_world(world, batteries=100, seed=3)
     load_directory(database, world, progress=False)
     key = issue_key(database, "admin", "fuzz").key
-    port = _free_port()
-    env = dict(
-        os.environ,
-        NEO4J_URI=settings.neo4j_uri,
-        NEO4J_USER=settings.neo4j_user,
-        NEO4J_PASSWORD=settings.password(),
-        RATE_LIMIT_PER_MINUTE="1000000",
-        RATE_LIMIT_BURST="100000",
-    )
-    api = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "error",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(300):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/readyz")
-            if conn.getresponse().status == 200:
-                break
-        except OSError:
-            time.sleep(0.1)
-    yield {"port": port, "key": key, "base": f"http://127.0.0.1:{port}"}
-    api.terminate()
-    api.wait(timeout=30)
+    env = {
+        "NEO4J_URI": settings.neo4j_uri,
+        "NEO4J_USER": settings.neo4j_user,
+        "NEO4J_PASSWORD": settings.password(),
+        "RATE_LIMIT_PER_MINUTE": "1000000",
+        "RATE_LIMIT_BURST": "100000",
+    }
+    with api_process(env, log_level="error") as api:
+        yield {"port": api.port, "key": key, "base": api.base_url}
 
 
 def _graph_state(db: Database) -> tuple[int, int, int]:

@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ from pydantic import SecretStr
 from app.config import Settings
 from app.db import Database
 from app.security import issue_key
+from bench.server import free_port
 from neo4j_runtime import launcher
 from tests.factories import Events, pack, seed_registry
 
@@ -36,12 +36,6 @@ PORT = int(os.environ.get("BT_FAULT_NEO4J_PORT", "7696"))
 CLIENTS = 3
 BATCHES_PER_CLIENT = 15
 BATCH = 20
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _request(port: int, method: str, path: str, key: str, body: Any = None) -> tuple[int, dict[str, str]]:
@@ -72,7 +66,7 @@ def test_kill_neo4j_during_ingest(fault_server: launcher.Instance) -> None:
     key = issue_key(db, "admin", "fault test").key
     db.close()
 
-    api_port = _free_port()
+    api_port = free_port()
     env = dict(
         os.environ,
         NEO4J_URI=fault_server.uri,

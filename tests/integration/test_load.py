@@ -5,28 +5,15 @@ The long version runs in ``make bench`` (bench/run.py); this one keeps ``make te
 
 from __future__ import annotations
 
-import http.client
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from app.config import Settings
 from app.db import Database
 from app.security import issue_key
 from bench.load import run_load
+from bench.server import api_process
 from loaders.files import load_directory
 from loaders.synth import generate_world
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_mixed_load_has_no_errors_and_flat_memory(db: Database, settings: Settings, tmp_path: Path) -> None:
@@ -40,39 +27,10 @@ def test_mixed_load_has_no_errors_and_flat_memory(db: Database, settings: Settin
     ]
     reporter = db.query("registry.list_companies", after="", limit=1, role=None, province=None)[0]["uscc"]
     key = issue_key(db, "admin", "load").key
-    port = _free_port()
-    env = dict(
-        os.environ, NEO4J_URI=settings.neo4j_uri, NEO4J_USER=settings.neo4j_user, NEO4J_PASSWORD=settings.password()
-    )
-    api = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(300):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/readyz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        run_load(port, api.pid, key, codes, reporter, duration_s=3, clients=3)  # warm-up
-        result = run_load(port, api.pid, key, codes, reporter, duration_s=8, clients=4)
-    finally:
-        api.terminate()
-        api.wait(timeout=30)
+    env = {"NEO4J_URI": settings.neo4j_uri, "NEO4J_USER": settings.neo4j_user, "NEO4J_PASSWORD": settings.password()}
+    with api_process(env) as api:
+        run_load(api.port, api.pid, key, codes, reporter, duration_s=3, clients=3)  # warm-up
+        result = run_load(api.port, api.pid, key, codes, reporter, duration_s=8, clients=4)
     summary = result.summary()
     print(summary)
     assert result.reads > 0 and result.writes > 0

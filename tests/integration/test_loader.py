@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +12,10 @@ from app.config import Settings
 from app.db import Database
 from app.security import issue_key
 from app.services.ingest import ingest_raw
+from bench.server import api_process
 from loaders.files import LoadError, load_directory, load_events, load_registry, read_batches
 from loaders.targets import HttpError, HttpTarget
 from tests.factories import AUTOMAKER, MAKER, Events, first_life, pack, uscc, vin
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _write(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -150,39 +137,10 @@ def test_loading_through_the_http_api_with_a_key(db: Database, settings: Setting
     events = _world(tmp_path, 5)
     admin = issue_key(db, "admin", "loader").key
     investigator = issue_key(db, "investigator", "not a writer").key
-    port = _free_port()
-    env = dict(
-        os.environ, NEO4J_URI=settings.neo4j_uri, NEO4J_USER=settings.neo4j_user, NEO4J_PASSWORD=settings.password()
-    )
-    api = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(300):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/readyz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+    env = {"NEO4J_URI": settings.neo4j_uri, "NEO4J_USER": settings.neo4j_user, "NEO4J_PASSWORD": settings.password()}
+    with api_process(env) as api:
         with pytest.raises(HttpError, match="403"):
-            load_directory(HttpTarget(f"http://127.0.0.1:{port}", investigator), tmp_path, progress=False)
-        report = load_directory(HttpTarget(f"http://127.0.0.1:{port}", admin), tmp_path, batch_size=7, progress=False)
+            load_directory(HttpTarget(api.base_url, investigator), tmp_path, progress=False)
+        report = load_directory(HttpTarget(api.base_url, admin), tmp_path, batch_size=7, progress=False)
         assert (report.companies, report.vehicles, report.accepted, report.duplicates) == (2, 5, len(events), 0)
-    finally:
-        api.terminate()
-        api.wait(timeout=30)
     assert _count(db, "Event") == len(events)
