@@ -96,6 +96,15 @@ bench: $(STAMP) ## benchmarks on a 1,000,000-pack world -> bench/results.json (t
 bench-quick: $(STAMP) ## the same benchmarks on 100,000 packs
 	$(PY) bench/run.py --batteries 100000 --out bench/results-quick.json
 
+# Ground truth for the network analyses: a 100,000-pack world loaded into its own Neo4j
+# (var/neo4j-eval, Bolt port 7721, fresh store; the dev data is untouched). Exit 1 unless the
+# planted broker ranks first and the planted ring is found. Takes about 5-10 minutes.
+EVAL_BATTERIES ?= 100000
+EVAL_SEED ?= 7
+.PHONY: analytics-eval
+analytics-eval: $(STAMP) ## do the analyses find the planted broker and ring in a 100,000-pack world?
+	$(PY) -m loaders.analytics_eval --batteries $(EVAL_BATTERIES) --seed $(EVAL_SEED) --neo4j-home var/neo4j-eval --port 7721
+
 clean: ## stop Neo4j and remove local state (var/), keeping the cached jars
 	-$(PY) -m neo4j_runtime stop
 	-$(PY) -m neo4j_runtime stop --home var/neo4j-test

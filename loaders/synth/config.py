@@ -295,12 +295,30 @@ class SynthConfig:
     correction_share: float = 0.002  # brief: about 0.2% of events corrected
     did_not_occur_share: float = 0.3  # of corrections; the rest are incorrect_data; ours
 
+    # --- planted ground truth for the network analyses (loaders/synth/plant.py) ---------------
+    # On by default, so every world (demo, bench) holds a known broker and ring; set plant_broker
+    # or plant_ring to False for a world without them. Sizes are our choice, not domain figures;
+    # the (per_sqrt, minimum) counts scale like the companies above.
+    plant_broker: bool = True
+    broker_dismantlers: tuple[float, int] = (0.012, 3)  # dismantlers selling to the broker
+    broker_repairers: tuple[float, int] = (0.008, 2)  # repairers selling to the broker
+    broker_buyers: tuple[float, int] = (0.015, 4)  # unlicensed buyers only the broker supplies
+    broker_share: float = 0.25  # of the retired packs its sellers hand on
+    broker_hold_days: tuple[int, int] = (3, 30)
+    plant_ring: bool = True
+    ring_size: int = 3  # companies in the cycle
+    ring_batteries: int = 4  # packs sent round
+    ring_laps: tuple[int, int] = (2, 4)
+    ring_hold_days: tuple[int, int] = (2, 12)
+
     def __post_init__(self) -> None:
         if self.batteries < 1:
             raise ValueError("batteries must be at least 1")
         if self.as_of <= date(self.first_year, 1, 1):
             raise ValueError(f"as_of must be after {self.first_year}-01-01")
-        for name in ("leak_share", "operator_leak_share", "component_share", "repurpose_share"):
+        if self.ring_size < 2:
+            raise ValueError(f"ring_size must be at least 2, got {self.ring_size}")
+        for name in ("leak_share", "operator_leak_share", "component_share", "repurpose_share", "broker_share"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")

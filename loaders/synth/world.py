@@ -142,6 +142,11 @@ class World:
         self.registry: Registry = build_registry(config, Random(f"{config.seed}:registry"), self.clock)
         self.rng = Random(f"{config.seed}:world")
         self.plant_rng = Random(f"{config.seed}:plant")
+        # The built-in ground truth (a broker and a ring, see plant.py): its companies join the
+        # registry now, before it is written. Imported here because plant.py builds on this module.
+        from loaders.synth.plant import NetworkPlanter
+
+        self.network: NetworkPlanter | None = NetworkPlanter.for_world(self)
         self.packs_left = config.batteries
         self.packs_made = 0
         self.modules_made = 0
@@ -159,13 +164,18 @@ class World:
     # --- the units ------------------------------------------------------------------------
 
     def lifecycles(self) -> Iterator[Lifecycle]:
-        """Station clusters first, then vehicles until exactly ``batteries`` packs exist."""
+        """Station clusters first, then vehicles until exactly ``batteries`` packs exist, then
+        an event-less unit with the planted ground truth's summary labels (when planting)."""
         for cluster in self.registry.clusters:
             yield self._planted(self.station_cluster(cluster))
         while self.packs_left > 0:
             yield self._planted(self.vehicle_lifecycle())
+        if self.network is not None:
+            yield self.network.closing()  # no events: the planted broker and ring, summarised
 
     def _planted(self, life: Lifecycle) -> Lifecycle:
+        if self.network is not None:
+            self.network(life, self)
         if self.planter is not None:
             self.planter(life, self)
         return life

@@ -75,6 +75,7 @@ class Writer:
         self.vehicles = 0
         self.swap_vehicles = 0
         self.labels = 0
+        self.label_kinds: Counter[str] = Counter()  # several planters may share ground_truth.jsonl
         self._next_id = 0
         self._id_prefix = f"syn{world.config.seed}-"
         self._workshops = {c.uscc for c in world.registry.workshops}
@@ -148,6 +149,7 @@ class Writer:
                 self._truth = self._open("ground_truth.jsonl")
             for label in life.labels:
                 self._truth.write(_dumps(label) + "\n")
+                self.label_kinds[str(label.get("kind", "unknown"))] += 1
             self.labels += len(life.labels)
 
     def _new_id(self) -> str:
@@ -255,6 +257,9 @@ class Writer:
         }
         if self._truth is not None:
             manifest["counts"]["ground_truth.jsonl"] = self.labels
+            manifest["world"]["ground_truth_by_kind"] = dict(sorted(self.label_kinds.items()))
+        if world.network is not None:
+            manifest["planted"] = world.network.summary()
         with open(self.out_dir / "manifest.json", "w", encoding="utf-8", newline="\n") as handle:
             json.dump(manifest, handle, indent=2, ensure_ascii=False)
             handle.write("\n")
