@@ -105,6 +105,13 @@ EVAL_SEED ?= 7
 analytics-eval: $(STAMP) ## do the analyses find the planted broker and ring in a 100,000-pack world?
 	$(PY) -m loaders.analytics_eval --batteries $(EVAL_BATTERIES) --seed $(EVAL_SEED) --neo4j-home var/neo4j-eval --port 7721
 
+# Ground truth for the leakage rules: a 100,000-pack world with planted leakage and its look-alikes,
+# loaded with its recorded_at values into its own Neo4j (var/neo4j-leval, Bolt port 7722, fresh store).
+# Prints precision and recall per rule; exit 1 unless every rule is exact. About 10-15 minutes.
+.PHONY: leakage-eval
+leakage-eval: $(STAMP) ## precision and recall of every leakage rule against planted ground truth (100,000 packs)
+	$(PY) -m loaders.leakage_eval --batteries $(EVAL_BATTERIES) --seed $(EVAL_SEED) --neo4j-home var/neo4j-leval --port 7722
+
 clean: ## stop Neo4j and remove local state (var/), keeping the cached jars
 	-$(PY) -m neo4j_runtime stop
 	-$(PY) -m neo4j_runtime stop --home var/neo4j-test

@@ -294,6 +294,40 @@ class SynthConfig:
     out_of_order_window: int = 8
     correction_share: float = 0.002  # brief: about 0.2% of events corrected
     did_not_occur_share: float = 0.3  # of corrections; the rest are incorrect_data; ours
+    correction_days: tuple[int, int] = (1, 10)  # a slip noticed and fixed; our estimate
+    # recorded_at: when the platform received each report. Company systems upload within hours
+    # (mean delay our estimate); a few recyclings and repairs are filed 16-25 calendar days on,
+    # late-looking but inside their 30 working days (look-alikes for late_report).
+    write_recorded_at: bool = True
+    record_delay_mean_s: float = 7200.0
+    record_delay_cap_s: int = 3 * 86_400
+    late_inside_share: float = 0.01  # of recycled and repaired events; our estimate
+    late_inside_days: tuple[int, int] = (16, 25)
+
+    # --- planted leakage (loaders/synth/leakage.py): each scenario's share of eligible units --
+    # The rates are our choice for evaluation (large enough for hundreds of cases at 100,000
+    # packs), not estimates of real prevalence; plant_leakage=False gives a world without them.
+    plant_leakage: bool = True
+    leakage_rates: dict[str, float] = field(
+        default_factory=lambda: {
+            "missing_at_scrap": 0.05,
+            "pre_scrap_separation": 0.05,
+            "dark_after_removal": 0.05,
+            "lost_in_transit": 0.05,
+            "unexplained_source": 0.05,
+            "double_presence": 0.002,
+            "post_recycling_event": 0.1,
+            "implausible_recovery": 0.1,
+            "prohibited_use": 0.3,
+            "second_life_lineage": 0.5,
+            "silent_battery": 0.01,
+            "unregistered_battery": 0.002,
+            "late_report": 0.003,
+        }
+    )
+    mass_balance_recyclers: tuple[float, int] = (0.005, 1)  # recyclers declaring inflated input
+    mass_balance_factor: float = 1.5
+    late_report_days: tuple[int, int] = (70, 150)  # planted late filings: far beyond 30 WD
 
     # --- planted ground truth for the network analyses (loaders/synth/plant.py) ---------------
     # On by default, so every world (demo, bench) holds a known broker and ring; set plant_broker

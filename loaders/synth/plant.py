@@ -34,7 +34,7 @@ from app.identifiers import make_uscc
 from loaders.synth.config import PROVINCES, SynthConfig
 from loaders.synth.registry import _SUFFIXES, _SYLLABLES_A, _SYLLABLES_B, Company, _org_code, pick_province
 from loaders.synth.timeline import DAY
-from loaders.synth.world import Event, Lifecycle, World
+from loaders.synth.world import Event, Lifecycle, World, leak_label
 
 __all__ = ["NetworkPlanter"]
 
@@ -207,6 +207,7 @@ class NetworkPlanter:
         end = self.clock.end
         if onward < end:
             self.by_buyer[buyer.uscc] += 1
+        life.labels.append(leak_label("unlisted_handover", code, "sold to the planted broker"))
         life.labels.append(
             {
                 "kind": "broker_route",
@@ -230,6 +231,7 @@ class NetworkPlanter:
             out = self.clock.later(self.rng, received, *self.config.ring_hold_days)
             received = self._ship(life, code, ring[at], ring[after], out)
             at = after
+        life.labels.append(leak_label("unlisted_handover", code, "sent round the planted ring"))
         self.ring_codes.append(code)
         self.ring_laps.append(laps)
         self.ring_hand_overs += laps * len(ring)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from random import Random
 
-__all__ = ["DAY", "EPOCH", "YEAR", "Clock"]
+__all__ = ["DAY", "EPOCH", "RECORD_MARGIN_DAYS", "YEAR", "Clock"]
 
 #: Day 0. Earlier than any production date (2015) minus module lead times.
 EPOCH = date(2014, 1, 1)
 DAY = 86_400
+RECORD_MARGIN_DAYS = 400  # recorded_at may fall this long after as_of
 YEAR = 365.25 * DAY
 
 # "HH:MM:SS+08:00" for every second of a day (86,400 short strings, built once).
@@ -30,7 +31,9 @@ class Clock:
         self.as_of = as_of
         self.end_day = self.day_of(as_of)
         self.end = self.end_day * DAY  # events at or after this second are not written
-        self._day_text = [f"{EPOCH + timedelta(days=d)}T" for d in range(max(0, self.end_day))]
+        # Past as_of too: an event may be recorded (recorded_at) after the world's last day.
+        days = max(0, self.end_day) + RECORD_MARGIN_DAYS
+        self._day_text = [f"{EPOCH + timedelta(days=d)}T" for d in range(days)]
 
     @staticmethod
     def day_of(value: date) -> int:

@@ -24,7 +24,7 @@ from loaders.synth.config import CATEGORIES, CategorySpec, SynthConfig
 from loaders.synth.registry import Company, Registry, Station, build_registry, pick_province
 from loaders.synth.timeline import DAY, EPOCH, YEAR, Clock
 
-__all__ = ["Event", "Lifecycle", "Pack", "Planter", "VehicleRecord", "World"]
+__all__ = ["Event", "Lifecycle", "Pack", "Planter", "VehicleRecord", "World", "leak_label"]
 
 _B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _VIN_PLANTS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
@@ -51,10 +51,19 @@ def _cum(weights: list[float]) -> list[float]:
     return out
 
 
-class Event:
-    """One event of the v1 contract before serialisation; ``t`` is seconds (see timeline)."""
+def leak_label(rule: str, battery: str, how: str) -> dict[str, Any]:
+    """A ground-truth label: the leakage rule ``rule`` must report ``battery`` (see leakage_eval)."""
+    return {"kind": "leakage", "rule": rule, "battery": battery, "how": how}
 
-    __slots__ = ("body", "event_id", "province", "reporter", "t", "type")
+
+class Event:
+    """One event of the v1 contract before serialisation; ``t`` is seconds (see timeline).
+
+    ``delay`` is how long after ``t`` the platform recorded it, in seconds; -1 leaves the draw
+    to the writer (an ordinary upload delay), a planter sets it to file an event late.
+    """
+
+    __slots__ = ("body", "delay", "event_id", "province", "reporter", "t", "type")
 
     def __init__(self, t: int, type_: str, reporter: str, province: str, body: dict[str, Any]):
         self.t = t
@@ -63,11 +72,13 @@ class Event:
         self.province = province
         self.body = body
         self.event_id = ""
+        self.delay = -1
 
     def copy(self) -> Event:
         """A shallow copy with its own body, for noise that rewrites one field."""
         twin = Event(self.t, self.type, self.reporter, self.province, dict(self.body))
         twin.event_id = self.event_id
+        twin.delay = self.delay
         return twin
 
 
@@ -147,6 +158,9 @@ class World:
         from loaders.synth.plant import NetworkPlanter
 
         self.network: NetworkPlanter | None = NetworkPlanter.for_world(self)
+        from loaders.synth.leakage import LeakagePlanter
+
+        self.leakage: LeakagePlanter | None = LeakagePlanter.for_world(self)
         self.packs_left = config.batteries
         self.packs_made = 0
         self.modules_made = 0
@@ -165,17 +179,21 @@ class World:
 
     def lifecycles(self) -> Iterator[Lifecycle]:
         """Station clusters first, then vehicles until exactly ``batteries`` packs exist, then
-        an event-less unit with the planted ground truth's summary labels (when planting)."""
+        event-less units with the planted ground truth's summary labels (when planting)."""
         for cluster in self.registry.clusters:
             yield self._planted(self.station_cluster(cluster))
         while self.packs_left > 0:
             yield self._planted(self.vehicle_lifecycle())
         if self.network is not None:
             yield self.network.closing()  # no events: the planted broker and ring, summarised
+        if self.leakage is not None:
+            yield self.leakage.closing()  # no events: company-level leakage labels and counts
 
     def _planted(self, life: Lifecycle) -> Lifecycle:
         if self.network is not None:
             self.network(life, self)
+        if self.leakage is not None:
+            self.leakage(life, self)
         if self.planter is not None:
             self.planter(life, self)
         return life
@@ -261,6 +279,11 @@ class World:
         return life
 
     # --- flows shared by both kinds of unit -------------------------------------------------
+
+    def lookalike(self, life: Lifecycle, what: str, **subject: str) -> None:
+        """Label a legitimate history that resembles leakage (written when leakage is planted)."""
+        if self.config.plant_leakage:
+            life.labels.append({"kind": "legitimate", "as": what, **subject})
 
     def _ev(
         self,
@@ -358,8 +381,11 @@ class World:
         """Shipped by the sender, received by the receiver; returns the receipt time."""
         rng, cfg = self.rng, self.config
         self._ev(life, t, "shipped", sender, sender_province, battery=code, to=receiver.uscc)
-        lo, hi = cfg.late_receipt_days if rng.random() < cfg.late_receipt_share else cfg.transit_days
+        late = rng.random() < cfg.late_receipt_share
+        lo, hi = cfg.late_receipt_days if late else cfg.transit_days
         received = self.clock.later(rng, t, lo, hi)
+        if late and received < self.clock.end:
+            self.lookalike(life, "receipt_late_inside_limit", battery=code)
         life.events.append(
             Event(
                 received,
@@ -380,6 +406,8 @@ class World:
         self._ev(life, repaired, "repaired", repairer, None, battery=pack.code)
         back = clock.later(rng, repaired, 0, 3)
         self._ev(life, back, "installed", repairer, None, battery=pack.code, vehicle=vin)
+        if back < clock.end:
+            self.lookalike(life, "removed_for_repair_reinstalled", battery=pack.code)
         return back
 
     def _replace(
@@ -736,6 +764,8 @@ class _ClusterSim:
             or reg.dismantlers[0]
         )
         w._ev(self.life, scrap_t, "vehicle_scrapped", dismantler, None, vehicle=vehicle.vin)
+        if scrap_t < w.clock.end:
+            w.lookalike(self.life, "swap_vehicle_scrapped_without_pack", vehicle=vehicle.vin)
 
     def _back_to_pool(self, pack: Pack, s: int, t: int) -> None:
         """Into the station's pool, or out of service when old, with a new pack ordered."""

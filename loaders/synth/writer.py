@@ -33,11 +33,14 @@ def _first(pair: tuple[int, Event]) -> int:
     return pair[0]
 
 
+#: Events whose limit is 30 working days whoever reports them (repair_wd, recycler_wd).
+_LATE_INSIDE_TYPES = frozenset({"recycled", "repaired"})
+
 # One encoder for the whole run: json.dumps with arguments builds a new one per call.
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
-def _event_line(event: Event, occurred_at: str) -> str:
+def _event_line(event: Event, occurred_at: str, recorded_at: str | None) -> str:
     """One event as compact JSON, the same text ``_dumps`` would give, about twice as fast.
 
     The header values (ids, type, USCC, province code) are tokens this package generates, so
@@ -45,8 +48,9 @@ def _event_line(event: Event, occurred_at: str) -> str:
     alphanumeric strings (codes, VINs, USCCs), floats (JSON writes them as ``repr`` does) or
     empty lists.
     """
+    recorded = f'"recorded_at":"{recorded_at}",' if recorded_at is not None else ""
     parts = [
-        f'{{"event_id":"{event.event_id}","type":"{event.type}","occurred_at":"{occurred_at}",'
+        f'{{"event_id":"{event.event_id}","type":"{event.type}","occurred_at":"{occurred_at}",{recorded}'
         f'"reporter":"{event.reporter}","province":"{event.province}"'
     ]
     for key, value in event.body.items():
@@ -127,9 +131,14 @@ class Writer:
         workshops = self._workshops
         named: set[str] = set()
         lines = []
+        recorded_at = self.config.write_recorded_at
+        recorded: str | None = None
         for e in events:
             day, second = divmod(e.t, DAY)
-            lines.append(_event_line(e, day_text[day] + clock_text[second]))
+            if recorded_at:
+                day_r, second_r = divmod(e.t + self._delay(e, life), DAY)
+                recorded = day_text[day_r] + clock_text[second_r]
+            lines.append(_event_line(e, day_text[day] + clock_text[second], recorded))
             counts[e.type] += 1
             body = e.body
             if "vehicle" in body:
@@ -151,6 +160,21 @@ class Writer:
                 self._truth.write(_dumps(label) + "\n")
                 self.label_kinds[str(label.get("kind", "unknown"))] += 1
             self.labels += len(life.labels)
+
+    def _delay(self, event: Event, life: Lifecycle) -> int:
+        """Seconds between occurrence and recording: the planted delay, or an upload delay.
+
+        A few recyclings and repairs are filed 16-25 calendar days late: inside their 30
+        working days, so legitimate, and labelled as such for the leakage evaluation.
+        """
+        if event.delay >= 0:
+            return event.delay
+        cfg, rng = self.config, self.noise
+        if event.type in _LATE_INSIDE_TYPES and rng.random() < cfg.late_inside_share:
+            lo, hi = cfg.late_inside_days
+            self.world.lookalike(life, "recorded_late_inside_limit", event_id=event.event_id)
+            return (lo + int(rng.random() * (hi - lo + 1))) * DAY
+        return min(int(rng.expovariate(1.0 / cfg.record_delay_mean_s)), cfg.record_delay_cap_s)
 
     def _new_id(self) -> str:
         self._next_id += 1
@@ -179,7 +203,9 @@ class Writer:
         while index < len(events):
             event = events[index]
             index += 1 + self._gap(cfg.correction_share)
-            noticed = clock.later(rng, event.t, 1, 20)
+            if event.delay >= 0:
+                continue  # planted late filing: a correction would refile it on time
+            noticed = clock.later(rng, event.t, *cfg.correction_days)
             if noticed >= end:
                 continue
             if rng.random() < cfg.did_not_occur_share:
@@ -204,6 +230,7 @@ class Writer:
             correction.event_id = self._new_id()
             keyed.append((noticed, correction))
             if fix is not None:
+                fix.delay = noticed - fix.t  # the corrective report is filed with the correction
                 keyed.append((noticed, fix))
         self._until_correction = index - len(events)
         keyed.sort(key=_first)
@@ -237,6 +264,7 @@ class Writer:
             "seed": cfg.seed,
             "batteries": cfg.batteries,
             "as_of": cfg.as_of.isoformat(),
+            "events_carry_recorded_at": cfg.write_recorded_at,
             "parameters": config_to_json(cfg),
             "counts": {
                 "companies.jsonl": companies,

@@ -1,0 +1,170 @@
+"""Do the leakage rules find exactly what the generator planted? ``python -m loaders.leakage_eval``.
+
+Generates (or reuses) a synthetic world with planted leakage (``loaders.synth.leakage``), loads
+it with its recorded_at values into a dedicated Neo4j on a fresh store, runs every rule with its
+defaults at the world's as_of, and compares each rule's findings with the ground truth: by
+battery code, or by company for company-level rules. Prints planted, found, true positives,
+precision and recall per rule, with a few misses and false alarms to look at, and writes the
+whole comparison as JSON (``--report``).
+
+Exit status 0 when every rule has precision and recall 1.0, 1 when not, 2 on a setup error::
+
+    python -m loaders.leakage_eval --batteries 100000 --seed 7 --neo4j-home var/neo4j-leval
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.config import Settings, get_settings
+from app.db import Database
+from app.services import leakage
+from loaders.analytics_eval import dedicated_server, ensure_world
+from loaders.files import LoadError, load_directory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class RuleScore:
+    rule: str
+    level: str
+    planted: int
+    found: int
+    true_positives: int
+    seconds: float
+    missed: list[str] = field(default_factory=list)  # planted, not found (a few)
+    false_alarms: list[str] = field(default_factory=list)  # found, not planted (a few)
+
+    @property
+    def precision(self) -> float | None:
+        return self.true_positives / self.found if self.found else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.true_positives / self.planted if self.planted else None
+
+    @property
+    def exact(self) -> bool:
+        return self.planted > 0 and self.found == self.planted == self.true_positives
+
+
+def read_truth(directory: Path) -> dict[str, set[str]]:
+    """rule id -> the battery codes (or companies) it must report, from ground_truth.jsonl."""
+    truth: dict[str, set[str]] = defaultdict(set)
+    path = directory / "ground_truth.jsonl"
+    if path.exists():
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                label = json.loads(line)
+                if label.get("kind") == "leakage":
+                    truth[label["rule"]].add(label.get("battery") or label["company"])
+    return truth
+
+
+def score(db: Database, truth: dict[str, set[str]], as_of: str, *, examples: int = 5) -> list[RuleScore]:
+    calendar = leakage.calendar_for(db.settings)
+    scores = []
+    for rule_id, rule in leakage.RULES.items():
+        began = time.perf_counter()
+        found: set[str] = set()
+        for finding in leakage.iter_findings(db, rule_id, {"as_of": as_of}, calendar):
+            key = finding.company if rule.level == "company" else finding.battery
+            found.add(str(key))
+        seconds = time.perf_counter() - began
+        planted = truth.get(rule_id, set())
+        scores.append(
+            RuleScore(
+                rule=rule_id,
+                level=rule.level,
+                planted=len(planted),
+                found=len(found),
+                true_positives=len(found & planted),
+                seconds=seconds,
+                missed=sorted(planted - found)[:examples],
+                false_alarms=sorted(found - planted)[:examples],
+            )
+        )
+    return scores
+
+
+def table(scores: list[RuleScore]) -> list[str]:
+    def fmt(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    lines = [f"{'rule':<26}{'planted':>8}{'found':>8}{'TP':>8}{'precision':>11}{'recall':>8}{'seconds':>9}"]
+    for s in scores:
+        lines.append(
+            f"{s.rule:<26}{s.planted:>8}{s.found:>8}{s.true_positives:>8}"
+            f"{fmt(s.precision):>11}{fmt(s.recall):>8}{s.seconds:>9.2f}"
+        )
+        if s.missed:
+            lines.append(f"    missed (planted, not found): {', '.join(s.missed)}")
+        if s.false_alarms:
+            lines.append(f"    false alarms (found, not planted): {', '.join(s.false_alarms)}")
+    return lines
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m loaders.leakage_eval", description=__doc__.split("\n")[0])
+    parser.add_argument("--batteries", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--world", type=Path, default=None, help="world directory (default var/leakage-world-N-S)")
+    parser.add_argument("--regenerate", action="store_true", help="generate the world even if it exists")
+    parser.add_argument("--neo4j-home", type=Path, default=None, help="start a dedicated Neo4j here on a fresh store")
+    parser.add_argument("--port", type=int, default=7722)
+    parser.add_argument("--heap", default="3g")
+    parser.add_argument("--pagecache", default="3g")
+    parser.add_argument("--keep-running", action="store_true", help="leave the dedicated Neo4j running")
+    parser.add_argument("--report", type=Path, default=ROOT / "var" / "leakage-eval.json")
+    return parser
+
+
+def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path) -> int:
+    db = Database(settings)
+    try:
+        db.apply_schema()
+        began = time.perf_counter()
+        loaded = load_directory(db, world, progress=sys.stderr.isatty())
+        print(f"loaded {loaded.accepted:,} events in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+        as_of = f"{manifest['as_of']}T00:00:00+08:00"  # the world's cut-off: events before it exist
+        scores = score(db, read_truth(world), as_of)
+    finally:
+        db.close()
+    packs, seed = manifest["batteries"], manifest["seed"]
+    print(f"leakage rules against planted ground truth: {packs:,} packs, seed {seed}, as_of {as_of}")
+    for line in table(scores):
+        print(line)
+    exact = all(s.exact for s in scores)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    rows = [{**asdict(s), "precision": s.precision, "recall": s.recall} for s in scores]
+    report.write_text(json.dumps({"world": str(world), "as_of": as_of, "exact": exact, "rules": rows}, indent=2) + "\n")
+    print("every rule exact (precision and recall 1.0)" if exact else "NOT exact: see the rules above")
+    return 0 if exact else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    world = args.world or ROOT / "var" / f"leakage-world-{args.batteries}-{args.seed}"
+    manifest, _ = ensure_world(world, args.batteries, args.seed, regenerate=args.regenerate)
+    try:
+        if args.neo4j_home is None:
+            return _run(get_settings(), world, manifest, args.report)
+        with dedicated_server(
+            args.neo4j_home, args.port, args.heap, args.pagecache, keep=args.keep_running
+        ) as settings:
+            return _run(settings, world, manifest, args.report)
+    except LoadError as err:
+        print(f"leakage-eval: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
