@@ -6,24 +6,31 @@
 // Other events (production, sale, swaps, moves between makers and automakers) have no limit and are not judged.
 // recorded_at is the server's receipt time, or for admin imports the carried original value. A cheap first
 // filter (recorded more than the smallest limit in calendar days after it occurred; n working days span at least
-// n calendar days) keeps the W-table test to candidates.
+// n calendar days) keeps the W-table test to candidates. The scan uses the (type, occurred_at, recorded_at) index,
+// whose entries carry both times, so that first filter reads nothing from the store; only candidates are checked
+// for corrections, and only they look up their reporter (unique index on the flat `reporter`, not the REPORTED_BY
+// walk) and its licences (one HOLDS walk, not three); the reporter is also the company answerable (no second seek).
 // mode: read
 // params: as_of: datetime, since: datetime or null, binding_wd: int, repair_wd: int, dismantler_wd: int, second_life_wd: int, recycler_wd: int, service_point_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, skip: int, limit: int
 // returns: battery (null for vehicle events), since (occurred_at), company (the reporter), company_name, province, evidence (the event), missing, details {type, recorded_at, imported, limit_wd, vehicle}
 WITH reduce(m = 1000000, x IN [$binding_wd, $repair_wd, $dismantler_wd, $second_life_wd, $recycler_wd, $service_point_wd] | CASE WHEN x < m THEN x ELSE m END) AS smallest
 MATCH (e:Event)
+USING INDEX e:Event(type, occurred_at, recorded_at)
 WHERE e.type IN ['installed', 'removed', 'repaired', 'vehicle_scrapped', 'shipped', 'received', 'repurposed', 'recycled']
   AND e.occurred_at <= $as_of
+  AND e.recorded_at IS NOT NULL
   AND ($since IS NULL OR e.occurred_at >= $since)
   AND e.recorded_at > e.occurred_at + duration({days: smallest})
-  AND COUNT { (e)<-[:CORRECTS]-() } = 0
-MATCH (e)-[:REPORTED_BY]->(c:Company)
+WITH e
+WHERE COUNT { (e)<-[:CORRECTS]-() } = 0
+MATCH (c:Company {uscc: e.reporter})
+WITH e, c, COLLECT { MATCH (c)-[:HOLDS]->(l:Licence) RETURN l.scope } AS scopes
 WITH e, c,
      'automaker' IN c.roles OR 'importer' IN c.roles AS automaker,
      'service_point' IN c.roles AS service_point,
-     'dismantler' IN c.roles OR EXISTS { (c)-[:HOLDS]->(:Licence {scope: 'dismantling'}) } AS dismantler,
-     'second_life' IN c.roles OR EXISTS { (c)-[:HOLDS]->(:Licence {scope: 'second_life'}) } AS second_life,
-     'recycler' IN c.roles OR EXISTS { (c)-[:HOLDS]->(:Licence {scope: 'recycling'}) } AS recycler
+     'dismantler' IN c.roles OR 'dismantling' IN scopes AS dismantler,
+     'second_life' IN c.roles OR 'second_life' IN scopes AS second_life,
+     'recycler' IN c.roles OR 'recycling' IN scopes AS recycler
 WITH e, c,
      CASE e.type
        WHEN 'installed' THEN CASE WHEN automaker THEN $binding_wd ELSE $repair_wd END
@@ -52,12 +59,11 @@ WHERE w1 > w0 + n
 WITH coalesce(e.battery, e.battery_out) AS battery,
      e.occurred_at AS since,
      e.reporter AS company,
+     c.name AS company_name,
+     coalesce(e.province, c.province) AS province,
      [e.event_id] AS evidence,
      e.type + ' recorded after the limit of ' + toString(n) + ' working days' AS missing,
-     {type: e.type, recorded_at: e.recorded_at, imported: coalesce(e.imported, false), limit_wd: n, vehicle: e.vehicle} AS details,
-     coalesce(e.province, c.province) AS event_province
-OPTIONAL MATCH (co:Company {uscc: company})
-WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
+     {type: e.type, recorded_at: e.recorded_at, imported: coalesce(e.imported, false), limit_wd: n, vehicle: e.vehicle} AS details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
 RETURN battery, since, company, company_name, province, evidence, missing, details
