@@ -325,19 +325,38 @@ class LeakagePlanter:
         return [leak_label("prohibited_use", repurposed.body["battery"], "repurposed for electric bikes")]
 
     def _second_life_lineage(self, life: Lifecycle) -> list[dict[str, Any]] | None:
+        """The repurposing goes unreported: a 19-character product turns up with no link, or a
+        product under the second-life company's own code is reported as newly produced."""
         end = self.clock.end
-        repurposed = next(
-            (e for e in life.events if e.type == "repurposed" and len(e.body["new_code"]) == 19 and e.t < end), None
-        )
+        repurposed = next((e for e in life.events if e.type == "repurposed" and e.t < end), None)
         if repurposed is None:
             return None
         new_code = repurposed.body["new_code"]
         later = [e for e in self._about(life, new_code) if e is not repurposed and e.t < end]
-        # A recycling of the unlinked code in the window would also unbalance its recycler.
-        if not later or any(e.type == "recycled" and e.t > self._window_from for e in later):
-            return None
+        if len(new_code) == 19:
+            # Needs a trace; and a recycling of the unlinked code in the window would also
+            # unbalance its recycler (it never received the code), which is another story.
+            if not later or any(e.type == "recycled" and e.t > self._window_from for e in later):
+                return None
+            how = "second-life product (19-character code) whose repurposing was never reported"
+        else:
+            original = self._about(life, repurposed.body["battery"])
+            produced = next((e for e in original if e.type == "produced"), None)
+            if produced is None:
+                return None
+            body = {k: produced.body[k] for k in ("chemistry", "mass_kg", "capacity_kwh") if k in produced.body}
+            life.events.append(
+                Event(
+                    repurposed.t,
+                    "produced",
+                    repurposed.reporter,
+                    repurposed.province,
+                    {"battery": new_code, **body, "components": []},
+                )
+            )
+            how = "second-life product reported as newly produced, its original never named"
         life.events.remove(repurposed)
-        return [leak_label("second_life_lineage", new_code, "second-life product whose repurposing was never reported")]
+        return [leak_label("second_life_lineage", new_code, how)]
 
     def _silent_battery(self, life: Lifecycle) -> list[dict[str, Any]] | None:
         sold = next((e for e in life.events if e.type == "vehicle_sold"), None)
