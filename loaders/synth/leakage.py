@@ -344,7 +344,9 @@ class LeakagePlanter:
             produced = next((e for e in original if e.type == "produced"), None)
             if produced is None:
                 return None
-            body = {k: produced.body[k] for k in ("chemistry", "mass_kg", "capacity_kwh") if k in produced.body}
+            body: dict[str, Any] = {
+                k: produced.body[k] for k in ("chemistry", "mass_kg", "capacity_kwh") if k in produced.body
+            }
             life.events.append(
                 Event(
                     repurposed.t,
