@@ -323,10 +323,19 @@ def ensure_world(
 
 
 @contextmanager
-def dedicated_server(home: Path, port: int, heap: str, pagecache: str, *, keep: bool) -> Iterator[Settings]:
-    """A Neo4j of our own on a fresh store, stopped afterwards unless ``keep``."""
+def dedicated_server(
+    home: Path, port: int, heap: str, pagecache: str, *, keep: bool, world: Path | None = None
+) -> Iterator[Settings]:
+    """A Neo4j of our own on a fresh store, stopped afterwards unless ``keep``.
+
+    The load checkpoints of ``world`` go with the old store: resuming an interrupted load into
+    a fresh one would skip the events the checkpoint counts as done.
+    """
     launcher.stop(home)  # this evaluation's own server, left running by an earlier --keep-running
     shutil.rmtree(home / "data", ignore_errors=True)
+    if world is not None:
+        for checkpoint in world.glob("*.progress"):
+            checkpoint.unlink()
     (home / "password").unlink(missing_ok=True)  # the new store needs its initial password set
     instance = launcher.start(home=home, port=port, heap=heap, pagecache=pagecache)
     try:
@@ -410,7 +419,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.neo4j_home is not None:
             home = args.neo4j_home if args.neo4j_home.is_absolute() else ROOT / args.neo4j_home
-            with dedicated_server(home, args.port, args.heap, args.pagecache, keep=args.keep_running) as settings:
+            with dedicated_server(
+                home, args.port, args.heap, args.pagecache, keep=args.keep_running, world=world
+            ) as settings:
                 return _run(args, settings, world, manifest)
         return _run(args, get_settings(), world, manifest)
     except (launcher.LauncherError, LoadError) as err:

@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.neo4j_home is None:
             return _run(get_settings(), world, manifest, args.report)
         with dedicated_server(
-            args.neo4j_home, args.port, args.heap, args.pagecache, keep=args.keep_running
+            args.neo4j_home, args.port, args.heap, args.pagecache, keep=args.keep_running, world=world
         ) as settings:
             return _run(settings, world, manifest, args.report)
     except LoadError as err:
