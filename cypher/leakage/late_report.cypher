@@ -7,9 +7,9 @@
 // recorded_at is the server's receipt time, or for admin imports the carried original value. A cheap first
 // filter (recorded more than the smallest limit in calendar days after it occurred; n working days span at least
 // n calendar days) keeps the W-table test to candidates. The scan uses the (type, occurred_at, recorded_at) index,
-// whose entries carry both times, so that first filter reads nothing from the store; only candidates are checked
-// for corrections, and only they look up their reporter (unique index on the flat `reporter`, not the REPORTED_BY
-// walk) and its licences (one HOLDS walk, not three); the reporter is also the company answerable (no second seek).
+// whose entries carry both times, so that first filter reads nothing from the store; only candidates look up
+// their reporter (unique index on the flat `reporter`, not the REPORTED_BY walk) and its licences (one HOLDS walk,
+// not three), and are checked for corrections; the reporter is also the company answerable (no second seek).
 // mode: read
 // params: as_of: datetime, since: datetime or null, binding_wd: int, repair_wd: int, dismantler_wd: int, second_life_wd: int, recycler_wd: int, service_point_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, skip: int, limit: int
 // returns: battery (null for vehicle events), since (occurred_at), company (the reporter), company_name, province, evidence (the event), missing, details {type, recorded_at, imported, limit_wd, vehicle}
@@ -21,8 +21,6 @@ WHERE e.type IN ['installed', 'removed', 'repaired', 'vehicle_scrapped', 'shippe
   AND e.recorded_at IS NOT NULL
   AND ($since IS NULL OR e.occurred_at >= $since)
   AND e.recorded_at > e.occurred_at + duration({days: smallest})
-WITH e
-WHERE COUNT { (e)<-[:CORRECTS]-() } = 0
 MATCH (c:Company {uscc: e.reporter})
 WITH e, c, COLLECT { MATCH (c)-[:HOLDS]->(l:Licence) RETURN l.scope } AS scopes
 WITH e, c,
@@ -50,7 +48,9 @@ WITH e, c,
               CASE WHEN recycler AND e.type = 'received' THEN $recycler_wd END
             ] | CASE WHEN x IS NULL THEN m WHEN m IS NULL OR x > m THEN x ELSE m END)
      END AS n
+// Here, after a projection, so that the planner cannot test every scanned event for corrections first.
 WHERE n IS NOT NULL
+  AND COUNT { (e)<-[:CORRECTS]-() } = 0
 WITH e, c, n,
      (e.occurred_at.epochSeconds + 28800) / 86400 - $wd_start AS d0,
      (e.recorded_at.epochSeconds + 28800) / 86400 - $wd_start AS d1
