@@ -1,7 +1,7 @@
 // A receipt that no shipment explains (no shipment of the battery by the named sender to the receiver before it), or a receipt while the battery is still installed in a vehicle.
 // Seeds: uncorrected receipts (type/time index). "Installed" is the projection's installation interval
 // covering the receipt: the pack was taken without a recorded removal (or the code is a clone). Shipments are
-// found through the (battery, type) event index; installations only for batteries installed before the receipt.
+// found through the (battery, type) event index; installations only for packs that have any (degree).
 // mode: read
 // params: as_of: datetime, province: str or null, company: str or null, skip: int, limit: int
 // returns: battery, since (receipt time), company (the receiver), company_name, province, evidence (receipt, installation events), missing, details {from, no_shipment, installed_in}
@@ -15,16 +15,16 @@ WITH r,
          AND s.occurred_at <= r.occurred_at
          AND COUNT { (s)<-[:CORRECTS]-() } = 0
      } AS shipped,
-     // Only a battery installed before the receipt can be in a vehicle at it: cheap index probes first.
-     EXISTS { MATCH (x:Event {battery: r.battery, type: 'installed'}) WHERE x.occurred_at <= r.occurred_at }
-       OR EXISTS { MATCH (x:Event {battery_in: r.battery, type: 'swapped'}) WHERE x.occurred_at <= r.occurred_at } AS maybe_inside
-WITH r, shipped,
-     CASE WHEN maybe_inside THEN COLLECT {
-       MATCH (b:Battery {code: r.battery})-[i:INSTALLED_IN]->(v:Vehicle)
+     // Most receipts are new packs (maker to automaker) never installed: the pack's INSTALLED_IN degree (one
+     // read) says so, and only installed packs have their installations walked.
+     COLLECT {
+       MATCH (b:Battery {code: r.battery})
+       WHERE COUNT { (b)-[:INSTALLED_IN]->() } > 0
+       MATCH (b)-[i:INSTALLED_IN]->(v:Vehicle)
        WHERE i.since <= r.occurred_at
          AND (i.until IS NULL OR i.until > r.occurred_at)
        RETURN {vin: v.vin, since_event: i.since_event}
-     } ELSE [] END AS inside
+     } AS inside
 WITH r, shipped, inside
 WHERE (NOT shipped OR size(inside) > 0)
   AND COUNT { (r)<-[:CORRECTS]-() } = 0
