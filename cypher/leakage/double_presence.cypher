@@ -11,10 +11,22 @@ CALL () {
   MATCH (p:Event {type: 'produced'})
   WHERE p.occurred_at <= $as_of
   UNWIND [[p.battery, 'self']] + [c IN coalesce(p.components, []) | [c, 'component']] AS item
-  WITH item[0] AS code, item[1] AS kind, collect(p) AS candidates
-  WHERE size(candidates) > 1
-  // Only the few repeated codes are sorted, and only their events checked for corrections.
-  UNWIND candidates AS p
+  // Counted, not collected: only the few repeated codes fetch their production events again (the (battery,
+  // type) index for a code produced twice, the pack's ABOUT component links for a component), are sorted,
+  // and have their events checked for corrections.
+  WITH item[0] AS code, item[1] AS kind, count(*) AS candidates
+  WHERE candidates > 1
+  CALL (code, kind) {
+    MATCH (p:Event {battery: code, type: 'produced'})
+    WHERE kind = 'self'
+      AND p.occurred_at <= $as_of
+    RETURN p
+    UNION ALL
+    MATCH (:Battery {code: code})<-[:ABOUT {role: 'component'}]-(p:Event {type: 'produced'})
+    WHERE kind = 'component'
+      AND p.occurred_at <= $as_of
+    RETURN p
+  }
   WITH code, kind, p
   WHERE COUNT { (p)<-[:CORRECTS]-() } = 0
   ORDER BY p.occurred_at, p.event_id
