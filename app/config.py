@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(2_000, ge=1)
     # Working days for the leakage rules beyond the years chinese-calendar knows (it raises for them):
     # weekdays minus these holidays plus these adjusted workdays, as JSON lists of dates.
+    leakage_workers: int = Field(
+        2, ge=1, le=16, description="rules the leakage summary runs at once (one server core each)"
+    )
     leakage_holidays: list[date] = []
     leakage_workdays: list[date] = []
 

@@ -41,7 +41,7 @@ def list_rules(settings: SettingsDep) -> RuleList:
 def summary(request: Request, db: DbDep, settings: SettingsDep) -> Summary:
     """Counts and rates per thousand by rule, province and company (every rule with its defaults;
     query parameters as_of, province, company)."""
-    return leakage.summary(db, _rule_params(request), leakage.calendar_for(settings))
+    return leakage.summary(db, _rule_params(request), leakage.calendar_for(settings), workers=settings.leakage_workers)
 
 
 @router.get("/{rule}", responses=RULE_NOT_FOUND, dependencies=FINDING_READERS)
