@@ -64,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--network", choices=networks, default="custody")
     p.add_argument("--top", type=int, default=20)
     p.add_argument("--sample", type=int, help="estimate from this many sampled sources (large graphs)")
+    p.add_argument(
+        "--routes",
+        choices=("all", "informal"),
+        default="all",
+        help="informal: only routes from holders of used packs to never-listed companies (custody)",
+    )
 
     p = sub.add_parser("sinks", parents=[filters], help="share of each source's outflow ending at unlicensed sinks")
     p.add_argument("--top", type=int, default=50)
@@ -118,7 +124,9 @@ def run(db: Database, args: argparse.Namespace) -> None:
     if command == "metrics":
         _print(analytics.network_metrics(db, args.network, filters, top=args.top, weight=args.weight))
     elif command == "brokers":
-        _print(analytics.brokers(db, filters, network=args.network, top=args.top, sample=args.sample))
+        _print(
+            analytics.brokers(db, filters, network=args.network, top=args.top, sample=args.sample, routes=args.routes)
+        )
     elif command == "sinks":
         _print(analytics.sink_shares(db, filters, top=args.top, weight=args.weight, roles=args.role))
     elif command == "rings":

@@ -29,7 +29,7 @@ import json
 import shutil
 import sys
 import time
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,11 +39,13 @@ from typing import Any
 import networkx as nx
 from pydantic import SecretStr
 
-from app.analytics import flows, metrics
+from app.analytics import metrics
+from app.analytics.flows import informal_brokers
 from app.config import Settings, get_settings
 from app.db import Database
 from app.schemas.analytics import Filters
 from app.services import analytics
+from app.services.analytics import mark_licence_history
 from loaders.files import LoadError, load_directory
 from loaders.synth import SynthConfig, generate_world
 from loaders.synth.config import config_to_json
@@ -54,55 +56,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 # --- the informal-brokerage ranking ------------------------------------------------------------
-
-
-def holds_used_packs(attrs: Mapping[str, Any]) -> bool:
-    """A route start for informal brokerage: any company but makers, automakers and importers.
-
-    Their stock is new packs; a route maker -> repairer -> workshop joins two different packs
-    (the new one goes into the car, the old one to the workshop), so it is no route at all.
-    """
-    return not set(attrs.get("roles") or []) & flows.UPSTREAM_ROLES
-
-
-def informal_sink(attrs: Mapping[str, Any]) -> bool:
-    """A route end for informal brokerage: never on the white list, and not an upstream company.
-
-    ``licensed`` (valid on as_of) would make a recycler delisted last year a sink for the packs it
-    took while listed, and the service points that supplied it informal brokers; the projection
-    has no licence per hand-over, so ``ever_licensed`` (see ``mark_licence_history``) is used, or
-    ``licensed`` on graphs without it.
-    """
-    ever = attrs.get("ever_licensed", attrs.get("licensed", False))
-    return not ever and not set(attrs.get("roles") or []) & flows.UPSTREAM_ROLES
-
-
-def informal_brokers(
-    graph: nx.DiGraph,
-    *,
-    unlicensed: Callable[[Mapping[str, Any]], bool] = informal_sink,
-) -> list[tuple[Node, float]]:
-    """Intermediaries ranked by betweenness on routes from holders of used packs to unlicensed sinks.
-
-    ``networkx.betweenness_centrality_subset`` (hop counts, normalised like ``metrics.betweenness``)
-    with those sources and targets; highest first, ties by id. A service point that passes packs
-    to listed recyclers brokers the formal channel and scores nothing here.
-    """
-    if graph.number_of_nodes() == 0:
-        return []
-    nodes = graph.nodes
-    sources = [n for n in graph if holds_used_packs(nodes[n])]
-    targets = [n for n in graph if unlicensed(nodes[n])]
-    scores: dict[Node, float] = nx.betweenness_centrality_subset(graph, sources, targets, normalized=True)
-    ranked = [(n, float(scores[n])) for n in metrics.intermediaries(graph)]
-    return sorted(ranked, key=lambda p: (-p[1], str(p[0])))
-
-
-def mark_licence_history(db: Database, graph: nx.DiGraph) -> None:
-    """Set ``ever_licensed`` on every company node: has it held any licence, whatever its dates."""
-    holders = {row["uscc"] for row in db.query("analytics.licence_holders", usccs=[str(n) for n in graph])}
-    for node, data in graph.nodes(data=True):
-        data["ever_licensed"] = str(node) in holders
 
 
 # --- ground truth ------------------------------------------------------------------------------

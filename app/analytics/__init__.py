@@ -26,6 +26,9 @@ from app.analytics.flows import (
     batteries_on_path,
     batteries_round_cycles,
     handover_chains,
+    holds_used_packs,
+    informal_brokers,
+    informal_sink,
     is_unlicensed_sink,
     loops,
     sink_distribution,
@@ -52,10 +55,17 @@ from app.analytics.metrics import (
 
 if TYPE_CHECKING:
     from app.analytics.plots import plot_communities, plot_top_flows
-    from app.services.analytics import connect, custody_graph, swap_graph, vehicle_battery_graph
+    from app.services.analytics import (
+        connect,
+        custody_graph,
+        mark_licence_history,
+        swap_graph,
+        vehicle_battery_graph,
+    )
 
 _LAZY = {
     "connect": "app.services.analytics",
+    "mark_licence_history": "app.services.analytics",
     "custody_graph": "app.services.analytics",
     "swap_graph": "app.services.analytics",
     "vehicle_battery_graph": "app.services.analytics",
@@ -79,9 +89,13 @@ __all__ = [
     "custody_path",
     "cycles",
     "handover_chains",
+    "holds_used_packs",
+    "informal_brokers",
+    "informal_sink",
     "intermediaries",
     "is_unlicensed_sink",
     "loops",
+    "mark_licence_history",
     "modularity",
     "pagerank",
     "plot_communities",

@@ -33,7 +33,7 @@ import numpy as np
 from scipy.sparse import csc_matrix, identity  # type: ignore[import-untyped]
 from scipy.sparse.linalg import splu  # type: ignore[import-untyped]
 
-from app.analytics.metrics import canonical_cycle
+from app.analytics.metrics import canonical_cycle, intermediaries
 
 Node = Hashable
 VEHICLES = "vehicles"
@@ -314,3 +314,48 @@ def batteries_round_cycles(
         for loop in sorted(seen):
             wanted[loop].add(row["code"], row.get("mass_kg"), limit)
     return wanted
+
+
+# --- informal brokerage: routes from holders of used packs to never-listed companies ---------------
+
+
+def holds_used_packs(attrs: Mapping[str, Any]) -> bool:
+    """A route start for informal brokerage: any company but makers, automakers and importers.
+
+    Their stock is new packs; a route maker -> repairer -> workshop joins two different packs
+    (the new one goes into the car, the old one to the workshop), so it is no route at all.
+    """
+    return not set(attrs.get("roles") or []) & UPSTREAM_ROLES
+
+
+def informal_sink(attrs: Mapping[str, Any]) -> bool:
+    """A route end for informal brokerage: never on the white list, and not an upstream company.
+
+    ``licensed`` (valid on as_of) would make a recycler delisted last year a sink for the packs it
+    took while listed, and the service points that supplied it informal brokers; the projection
+    has no licence per hand-over, so ``ever_licensed`` (see ``mark_licence_history``) is used, or
+    ``licensed`` on graphs without it.
+    """
+    ever = attrs.get("ever_licensed", attrs.get("licensed", False))
+    return not ever and not set(attrs.get("roles") or []) & UPSTREAM_ROLES
+
+
+def informal_brokers(
+    graph: nx.DiGraph,
+    *,
+    unlicensed: Callable[[Mapping[str, Any]], bool] = informal_sink,
+) -> list[tuple[Node, float]]:
+    """Intermediaries ranked by betweenness on routes from holders of used packs to unlicensed sinks.
+
+    ``networkx.betweenness_centrality_subset`` (hop counts, normalised like ``metrics.betweenness``)
+    with those sources and targets; highest first, ties by id. A service point that passes packs
+    to listed recyclers brokers the formal channel and scores nothing here.
+    """
+    if graph.number_of_nodes() == 0:
+        return []
+    nodes = graph.nodes
+    sources = [n for n in graph if holds_used_packs(nodes[n])]
+    targets = [n for n in graph if unlicensed(nodes[n])]
+    scores: dict[Node, float] = nx.betweenness_centrality_subset(graph, sources, targets, normalized=True)
+    ranked = [(n, float(scores[n])) for n in intermediaries(graph)]
+    return sorted(ranked, key=lambda p: (-p[1], str(p[0])))

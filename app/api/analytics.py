@@ -16,7 +16,16 @@ from app.analytics.export import MEDIA_TYPES, ExportFormat
 from app.api.deps import DbDep
 from app.errors import FieldProblem, InvalidInput
 from app.identifiers import IdentifierError, parse_battery_code, parse_uscc, parse_vin
-from app.schemas.analytics import Brokers, CustodyPath, Filters, Network, NetworkMetrics, Rings, SinkShares
+from app.schemas.analytics import (
+    BrokerRoutes,
+    Brokers,
+    CustodyPath,
+    Filters,
+    Network,
+    NetworkMetrics,
+    Rings,
+    SinkShares,
+)
 from app.schemas.registry import Role
 from app.security import require
 from app.services import analytics
@@ -133,9 +142,13 @@ def network_brokers(
     filters: FiltersDep,
     top: Top = 20,
     sample: Annotated[int | None, Query(ge=10, description="estimate from this many sampled sources")] = None,
+    routes: Annotated[
+        BrokerRoutes,
+        Query(description="all routes, or informal ones: used packs to companies never on the white list (custody)"),
+    ] = "all",
 ) -> Brokers:
     """Intermediaries (both receiving and passing on) ranked by betweenness."""
-    return analytics.brokers(db, filters, network=network, top=top, sample=sample)
+    return analytics.brokers(db, filters, network=network, top=top, sample=sample, routes=routes)
 
 
 @router.get(

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Network = Literal["custody", "swaps"]
+#: Which routes broker betweenness counts: every route, or used packs to never-listed companies.
+BrokerRoutes = Literal["all", "informal"]
 
 
 class Filters(BaseModel):
@@ -79,6 +81,9 @@ class Brokers(BaseModel):
 
     summary: NetworkSummary
     sampled: int | None = Field(None, description="sources sampled for the estimate; None = exact")
+    routes: BrokerRoutes = Field(
+        "all", description="all: every route; informal: from holders of used packs to never-listed companies"
+    )
     brokers: list[Score]
 
 

@@ -23,6 +23,7 @@ from app.db import Database, to_python
 from app.errors import FieldProblem, InvalidInput
 from app.queries import get_query
 from app.schemas.analytics import (
+    BrokerRoutes,
     Brokers,
     Community,
     CustodyPath,
@@ -237,14 +238,44 @@ def network_metrics(
     )
 
 
+def mark_licence_history(db: Database, graph: nx.DiGraph) -> None:
+    """Set ``ever_licensed`` on every company node: has it held any licence, whatever its dates."""
+    holders = {row["uscc"] for row in db.query("analytics.licence_holders", usccs=[str(n) for n in graph])}
+    for node, data in graph.nodes(data=True):
+        data["ever_licensed"] = str(node) in holders
+
+
 def brokers(
-    db: Database, filters: Filters, *, network: Network = "custody", top: int = 20, sample: int | None = None
+    db: Database,
+    filters: Filters,
+    *,
+    network: Network = "custody",
+    top: int = 20,
+    sample: int | None = None,
+    routes: BrokerRoutes = "all",
 ) -> Brokers:
-    """Intermediaries ranked by betweenness: who sits on the routes between others."""
+    """Intermediaries ranked by betweenness: who sits on the routes between others.
+
+    ``routes="informal"`` counts only routes from holders of used packs to companies never on
+    the white list (``flows.informal_brokers``): the formal channel's hubs (makers' service
+    points gathering packs for listed recyclers) then score nothing, and a trader feeding
+    unlicensed buyers stands out. Custody network only; exact (no sampling).
+    """
+    if routes == "informal":
+        if network != "custody":
+            raise InvalidInput([FieldProblem("routes", "informal routes exist on the custody network only")])
+        graph = project_custody(db, filters)
+        mark_licence_history(db, graph)
+        ranked = flows.informal_brokers(graph)[:top]
+        return Brokers(
+            summary=_summary(graph, network, filters), sampled=None, routes=routes, brokers=_scores(graph, ranked, top)
+        )
     graph = project(db, network, filters)
     k = sample if sample is not None and sample < graph.number_of_nodes() else None
     ranked = metrics.rank_brokers(graph, top=top, k=k)
-    return Brokers(summary=_summary(graph, network, filters), sampled=k, brokers=_scores(graph, ranked, top))
+    return Brokers(
+        summary=_summary(graph, network, filters), sampled=k, routes=routes, brokers=_scores(graph, ranked, top)
+    )
 
 
 def sink_shares(

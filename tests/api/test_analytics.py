@@ -180,6 +180,20 @@ def test_custody_analyses_over_http(client: TestClient, db: Database) -> None:
     ]
     assert brokers["brokers"][0]["name"] == "Middle Man"
     assert brokers["summary"]["nodes"] == 7 and brokers["summary"]["edges"] == 7
+    assert brokers["routes"] == "all"
+
+    informal = client.get("/v1/analytics/custody/brokers", params={"routes": "informal"}).json()
+    # Only routes from holders of used packs (D, K, W, R, P: not the maker or automaker) to
+    # companies never listed (K, W, P; R and D hold licences). Shortest: D->K->W, D->K->W->P,
+    # K->W->P, W->P->K, P->K->W. K lies on 3, W on 2, P on 1; normalised by 30 as above.
+    assert informal["routes"] == "informal"
+    assert [(b["id"], b["value"]) for b in informal["brokers"]] == [
+        (BROKER, pytest.approx(3 / 30)),
+        (WORKSHOP, pytest.approx(2 / 30)),
+        (REPAIRER, pytest.approx(1 / 30)),
+    ]
+    refused = client.get("/v1/analytics/swaps/brokers", params={"routes": "informal"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "routes"
 
     sinks = {s["id"]: s for s in client.get("/v1/analytics/custody/sinks").json()["sources"]}
     # Dismantler -> K. At K (T = 3 out + 2 retained): W 2/5, R 1/5, kept 2/5; at W (T = 2):
@@ -357,6 +371,7 @@ def test_cli(client: TestClient, db: Database, tmp_path: Path, capsys: pytest.Ca
         return json.loads(out) if out.startswith(("{", "[")) else out
 
     assert cli("brokers", "--top", "1")["brokers"][0]["id"] == BROKER
+    assert cli("brokers", "--routes", "informal")["routes"] == "informal"
     sinks = cli("sinks", "--role", "dismantler")["sources"]
     assert sinks[0]["id"] == DISMANTLER and sinks[0]["unlicensed"] == pytest.approx(0.75)
     assert cli("rings")["rings"][0]["codes"] == [codes["p5"]]
