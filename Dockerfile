@@ -1,7 +1,17 @@
+# The web UI, built with the npm registry's packages (ui/package-lock.json) into app/static/ui.
+FROM node:20-slim AS ui
+WORKDIR /build/ui
+COPY ui/package.json ui/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY ui ./
+RUN npm run build
+
+# The API, serving the UI at /ui.
 FROM python:3.11-slim
 WORKDIR /srv
 COPY pyproject.toml README.md ./
 COPY app ./app
+COPY --from=ui /build/app/static/ui ./app/static/ui
 COPY cypher ./cypher
 COPY loaders ./loaders
 COPY neo4j_runtime ./neo4j_runtime
