@@ -252,7 +252,10 @@ class Writer:
         index = self._until_shuffle
         while index < last:
             j = min(last, index + 1 + int(rng.random() * cfg.out_of_order_window))
-            events[index], events[j] = events[j], events[index]
+            # Never across a correction: it must stay after the event it corrects (the API
+            # refuses a correction of an event it has not stored, even one batch later).
+            if not any(e.type == "correction" for e in events[index : j + 1]):
+                events[index], events[j] = events[j], events[index]
             index += 1 + self._gap(cfg.out_of_order_share)
         self._until_shuffle = max(0, index - len(events))
 

@@ -368,3 +368,15 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert manifest["world"]["packs"] == 100
     assert all(e["occurred_at"] < "2025-06-30" for e in _read(out / "events.jsonl"))
     assert "wrote" in capsys.readouterr().err
+
+
+def test_a_correction_always_follows_the_event_it_corrects(world: World) -> None:
+    """In file order, so a loader never sends a correction before its target (batch boundaries)."""
+    seen: set[str] = set()
+    corrections = 0
+    for e in world.events:
+        if e["type"] == "correction":
+            assert e["corrects"] in seen, e
+            corrections += 1
+        seen.add(e["event_id"])
+    assert corrections > 0
