@@ -39,6 +39,7 @@ from app.services.ingest import ingest_events, validate_raw  # noqa: E402
 from bench.load import run_load  # noqa: E402
 from bench.server import api_process  # noqa: E402
 from loaders.files import load_registry, read_batches  # noqa: E402
+from loaders.synth.writer import generator_fingerprint  # noqa: E402
 from neo4j_runtime import launcher  # noqa: E402
 
 BENCH_HOME = ROOT / "var" / "neo4j-bench"
@@ -62,7 +63,8 @@ def generate(world: Path, batteries: int, seed: int) -> dict[str, Any]:
     manifest = world / "manifest.json"
     if manifest.exists():
         data: dict[str, Any] = json.loads(manifest.read_text())
-        if data.get("batteries", data.get("parameters", {}).get("batteries")) == batteries:
+        same_code = data.get("generator_fingerprint") == generator_fingerprint()
+        if data.get("batteries", data.get("parameters", {}).get("batteries")) == batteries and same_code:
             print(f"bench: reusing {world}", file=sys.stderr)
             return data
     subprocess.run(

@@ -49,6 +49,7 @@ from app.services.analytics import mark_licence_history
 from loaders.files import LoadError, load_directory
 from loaders.synth import SynthConfig, generate_world
 from loaders.synth.config import config_to_json
+from loaders.synth.writer import generator_fingerprint
 from neo4j_runtime import launcher
 
 Node = Hashable
@@ -268,7 +269,8 @@ def ensure_world(
     wanted = config_to_json(SynthConfig(batteries=batteries, seed=seed))
     if not regenerate and manifest_path.exists():
         manifest: dict[str, Any] = json.loads(manifest_path.read_text())
-        if manifest.get("parameters") == wanted:
+        same_code = manifest.get("generator_fingerprint") == generator_fingerprint()
+        if manifest.get("parameters") == wanted and same_code:
             return manifest, False
     if directory.exists():
         shutil.rmtree(directory)

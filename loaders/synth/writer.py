@@ -6,6 +6,7 @@ order) and written at once, so only one unit is ever held in memory.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import time
@@ -20,7 +21,7 @@ from loaders.synth.config import config_to_json
 from loaders.synth.timeline import DAY
 from loaders.synth.world import Event, Lifecycle, World
 
-__all__ = ["FILES", "Writer"]
+__all__ = ["FILES", "Writer", "generator_fingerprint"]
 
 FILES = ("companies.jsonl", "stations.jsonl", "vehicles.jsonl", "events.jsonl")
 
@@ -65,6 +66,14 @@ def _event_line(event: Event, occurred_at: str, recorded_at: str | None) -> str:
             parts.append(f',"{key}":{_dumps(value)}')
     parts.append("}")
     return "".join(parts)
+
+
+def generator_fingerprint() -> str:
+    """A digest of the generator's own source: a world made by other code is not reused."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class Writer:
@@ -264,6 +273,7 @@ class Writer:
         world, cfg = self.world, self.config
         manifest: dict[str, Any] = {
             "generator": "loaders.synth",
+            "generator_fingerprint": generator_fingerprint(),
             "seed": cfg.seed,
             "batteries": cfg.batteries,
             "as_of": cfg.as_of.isoformat(),

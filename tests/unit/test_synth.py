@@ -380,3 +380,11 @@ def test_a_correction_always_follows_the_event_it_corrects(world: World) -> None
             corrections += 1
         seen.add(e["event_id"])
     assert corrections > 0
+
+
+def test_the_manifest_names_the_generator_code(world: World) -> None:
+    """Evaluations and the bench reuse a world only when the same generator code made it."""
+    from loaders.synth.writer import generator_fingerprint
+
+    assert world.manifest["generator_fingerprint"] == generator_fingerprint()
+    assert len(generator_fingerprint()) == 16
