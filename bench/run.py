@@ -283,6 +283,7 @@ def queries_only(args: argparse.Namespace) -> int:
     results = {k: v for k, v in results.items() if not k.startswith(("leakage.", "analytics."))}
     results.update(extra)
     results["queries_remeasured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["queries_neo4j.heap"], results["queries_neo4j.pagecache"] = args.heap, args.pagecache
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     _print_table(results, args.out)
     return 0
@@ -353,6 +354,8 @@ def main() -> int:
         "machine.cores": os.cpu_count(),
         "machine.python": platform.python_version(),
         "neo4j.version": neo4j_version,
+        "neo4j.heap": args.heap,
+        "neo4j.pagecache": args.pagecache,
         "ingest.bulk_events_per_s": bulk["events_per_s"],
         "ingest.naive_events_per_s": naive,
         "ingest.ratio": bulk["events_per_s"] / naive,
