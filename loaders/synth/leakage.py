@@ -86,6 +86,7 @@ class LeakagePlanter:
         count = min(len(listed), max(minimum, round(per_sqrt * math.sqrt(cfg.batteries))))
         self.inflating = {c.uscc for c in self.rng.sample(listed, count)} if listed else set()
         self.inflated_in_window: Counter[str] = Counter()
+        self._companies = {c.uscc: c for c in self.registry.companies}
         network = world.network
         self._informal = {c.uscc for c in self.registry.workshops}
         if network is not None:
@@ -303,7 +304,7 @@ class LeakagePlanter:
         code = recycled.body["battery"]
         if any(e.type == "repurposed" and e.body["new_code"] == code for e in life.events):
             return None  # a second-life product was never installed: not a removed pack
-        recycler = next(c for c in self.registry.companies if c.uscc == recycled.reporter)
+        recycler = self._companies[recycled.reporter]
         self._sell_to_workshop(life, code, recycler, self.clock.later(self.rng, recycled.t, 5, 20), recycler.province)
         how = "reported recycled, then sold on to a workshop"
         return [leak_label("post_recycling_event", code, how), leak_label("unlisted_handover", code, how)]
