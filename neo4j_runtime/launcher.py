@@ -14,6 +14,7 @@ Command line::
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import re
 import secrets
@@ -89,11 +90,23 @@ def _java() -> str:
 
 
 def ensure_jars() -> Path:
-    """Resolve the server's jars once; later calls only check the completion marker."""
+    """Resolve the server's jars once; later calls only check the completion marker.
+
+    Processes starting instances at the same moment (the bench beside a test run, say) share
+    one cache: a file lock lets the first fetch while the others wait and then reuse its jars."""
     lib = cache_dir() / "lib"
     marker = cache_dir() / ".complete"
-    if marker.exists():
+    if marker.exists() and lib.is_dir():
         return lib
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    with open(cache_dir() / ".fetch.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (marker.exists() and lib.is_dir()):
+            _fetch_jars(lib, marker)
+    return lib
+
+
+def _fetch_jars(lib: Path, marker: Path) -> None:
     mvn = shutil.which("mvn")
     if not mvn:
         raise LauncherError("no Maven found: install Maven (mvn) to fetch Neo4j from Maven Central")
@@ -119,7 +132,6 @@ def ensure_jars() -> Path:
     shutil.rmtree(lib, ignore_errors=True)
     tmp.rename(lib)
     marker.write_text(NEO4J_VERSION + "\n")
-    return lib
 
 
 def _port_free(port: int) -> bool:
