@@ -9,7 +9,7 @@ DEMO_SEED ?= 7
 DEMO_DIR := var/demo-world
 
 .DEFAULT_GOAL := help
-.PHONY: help install run api demo demo-keys fuzz load-test neo4j-start neo4j-stop neo4j-status neo4j-logs test test-fast lint format clean bench bench-quick
+.PHONY: help install run api demo demo-keys fuzz load-test neo4j-start neo4j-stop neo4j-status neo4j-logs reproject test test-fast lint format clean bench bench-quick
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -38,6 +38,9 @@ demo: neo4j-start ## generate the demo world (once) and load it through the inge
 	@if [ ! -f $(DEMO_DIR)/manifest.json ]; then \
 	  $(PY) -m loaders.synth --batteries $(DEMO_BATTERIES) --seed $(DEMO_SEED) --out $(DEMO_DIR); fi
 	$(PY) -m loaders load $(DEMO_DIR)
+
+reproject: neo4j-start ## rebuild the local store's derived state after an upgrade that asks for it
+	$(PY) -m loaders reproject
 
 demo-keys: neo4j-start ## issue one demo API key per role, print them, save them to var/demo-keys.json
 	$(PY) -m app.keys demo --out var/demo-keys.json

@@ -18,6 +18,7 @@ from neo4j.time import Date, DateTime
 
 from app.config import Settings
 from app.queries import get_query, registry
+from app.services.projection import PROJECTION_REVISION
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -108,6 +109,7 @@ class Database:
                 applied.append(name)
         with self.driver.session(database=self.name) as session:
             session.run("CALL db.awaitIndexes(300)").consume()
+        self.write(lambda tx: run(tx, "admin.stamp_fresh_store", revision=PROJECTION_REVISION))
         self.schema_applied = True
         log.info("schema applied: %d statements", len(applied))
         return applied

@@ -1,4 +1,4 @@
-"""Command line: ``python -m loaders load DIR`` or ``python -m loaders events FILE``."""
+"""Command line: ``python -m loaders load DIR``, ``python -m loaders events FILE``, ``python -m loaders reproject``."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from app.config import get_settings
 from app.db import Database
 from app.errors import InvalidInput
 from app.services.epcis import capture_document
+from app.services.projection import PROJECTION_REVISION
+from app.services.reproject import reproject_all
 from loaders.files import LoadError, load_directory, load_events, load_registry
 from loaders.targets import HttpError, HttpTarget
 
@@ -34,6 +37,19 @@ def _load_epcis(db: Database, files: list[Path]) -> int:
     return 1 if failed else 0
 
 
+def _reproject(db: Database, batch_size: int) -> int:
+    began = time.perf_counter()
+
+    def report(done: int) -> None:
+        rate = done / (time.perf_counter() - began)
+        print(f"\rreproject: {done:,} batteries, {rate:,.0f}/s", end="", file=sys.stderr)
+
+    done = reproject_all(db, batch_size, report)
+    seconds = time.perf_counter() - began
+    print(f"\nreprojected={done} seconds={seconds:.1f} revision={PROJECTION_REVISION}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loaders", description="Load files through the ingest path.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -51,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     epcis = sub.add_parser("epcis", help="EPCIS 2.0 JSON-LD documents, each stored atomically")
     epcis.add_argument("files", type=Path, nargs="+")
+    rebuild = sub.add_parser("reproject", help="rebuild every battery's derived state with the current projection")
+    rebuild.add_argument("--batch-size", type=int, default=2_000)
     for p in (world, events):
         p.add_argument("--batch-size", type=int, default=5_000)
         p.add_argument("--api", help="send through the HTTP API at this URL instead of straight to Neo4j")
@@ -63,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         db.apply_schema()
         if args.command == "epcis":
             return _load_epcis(db, args.files)
+        if args.command == "reproject":
+            return _reproject(db, args.batch_size)
         where: Database | HttpTarget = db
         if getattr(args, "api", None):
             if not args.key:

@@ -320,6 +320,8 @@ def _rows_of_new_batteries(fresh: list[PreparedEvent], new_codes: set[str]) -> d
             "vehicle": p.get("vehicle"),
             "station": p.get("station"),
             "battery": p.get("battery"),
+            "from_company": p.get("from"),
+            "to_company": p.get("to"),
             "chemistry": p.get("chemistry"),
             "mass_kg": p.get("mass_kg"),
             "capacity_kwh": p.get("capacity_kwh"),

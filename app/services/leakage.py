@@ -53,6 +53,7 @@ from app.schemas.leakage import (
     RuleList,
     Summary,
 )
+from app.services.reproject import require_current
 from app.services.workdays import CST, WorkdayCalendar, cst_date, make_calendar, table_end
 
 # LIMIT for "every finding" (exports, summaries): Neo4j takes a long; the stream is lazy.
@@ -661,6 +662,15 @@ def _public(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime | date) else v) for k, v in values.items()}
 
 
+#: Rules that start from the leakage candidates the projection keeps on each battery (revision 2).
+_READ_PROJECTED_CANDIDATES = frozenset({"unexplained_source", "double_presence"})
+
+
+def _check_store(db: Database, rule: Rule) -> None:
+    if rule.id in _READ_PROJECTED_CANDIDATES:
+        require_current(db, f"the {rule.id} rule")
+
+
 def find(
     db: Database,
     rule_id: str,
@@ -673,6 +683,7 @@ def find(
     """One page of a rule's findings, ordered by since, battery, company."""
     rule = get_rule(rule_id)
     values = resolve_params(rule, raw_params)
+    _check_store(db, rule)
     if rule.grouped is not None and values.get("by", "event") != "event":
         everything = list(FindingStream(db, rule, values, calendar))
         items = everything[skip : skip + limit]
@@ -750,7 +761,9 @@ def iter_findings(
 ) -> FindingStream:
     """Every finding of a rule, streamed (grouped rules are collected first): for exports and evaluators."""
     rule = get_rule(rule_id)
-    return FindingStream(db, rule, resolve_params(rule, raw_params), calendar)
+    values = resolve_params(rule, raw_params)
+    _check_store(db, rule)
+    return FindingStream(db, rule, values, calendar)
 
 
 #: The rules that take longest (they pair every shipment or receipt with another event): started

@@ -16,6 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: Bumped whenever the replay derives something new that queries rely on; a store built by an
+#: older revision is rebuilt with ``python -m loaders reproject`` (rules that need the new state
+#: refuse to run on it until then). 2: leakage candidates (suspect receipts and closings).
+PROJECTION_REVISION = 2
+
 # Within one instant, apply events in lifecycle order (a pack is produced before it is shipped).
 _LIFECYCLE_RANK = {
     "produced": 0,
@@ -38,6 +43,12 @@ class Interval:
     since_event: str
     until: str | None = None
     until_event: str | None = None
+    since_t: int = 0
+    until_t: int | None = None
+
+    def covers(self, t: int) -> bool:
+        """Could the interval include instant ``t``? Millisecond times err on the side of yes."""
+        return self.since_t <= t and (self.until_t is None or self.until_t >= t)
 
     def row(self, key: str) -> dict[str, Any]:
         return {
@@ -66,6 +77,12 @@ class Projection:
     last_event_at: str | None = None
     last_t: int = -(2**62)
     event_count: int = 0
+    # Candidates for two leakage rules, found here because the replay already has the battery's
+    # whole history in hand; the rules re-check each candidate in Cypher, so these lists only
+    # have to hold every true case (a few extra are harmless), and the rules read a few
+    # thousand candidates instead of every receipt and every installation event in the store.
+    suspect_receipts: list[str] = field(default_factory=list)
+    suspect_closings: list[str] = field(default_factory=list)
 
     @property
     def current_vin(self) -> str | None:
@@ -90,7 +107,14 @@ class Projection:
             "capacity_kwh": self.attrs.get("capacity_kwh"),
             "produced_at": self.attrs.get("produced_at"),
             "producer": self.attrs.get("producer"),
+            "suspect_receipts": self.suspect_receipts or None,
+            "suspect_closings": self.suspect_closings or None,
         }
+
+
+# Events that place the pack somewhere: closing an installation with one that names another
+# vehicle puts the pack in two vehicles at once (the double_presence rule).
+_PLACING = frozenset({"installed", "swapped", "removed"})
 
 
 def _sort_key(ev: dict[str, Any]) -> tuple[int, int, str]:
@@ -103,10 +127,13 @@ def project_battery(code: str, events: list[dict[str, Any]]) -> Projection:
     open_vehicle: Interval | None = None
     open_holder: Interval | None = None
 
-    def close_vehicle(at: str, event_id: str) -> None:
+    def close_vehicle(ev: dict[str, Any]) -> None:
         nonlocal open_vehicle
         if open_vehicle is not None:
-            open_vehicle.until, open_vehicle.until_event = at, event_id
+            open_vehicle.until, open_vehicle.until_event = ev["occurred_at"], ev["event_id"]
+            open_vehicle.until_t = ev["t"]
+            if ev["type"] in _PLACING and ev.get("vehicle") is not None and ev["vehicle"] != open_vehicle.target:
+                proj.suspect_closings.append(ev["event_id"])
             open_vehicle = None
 
     def close_holder(at: str, event_id: str) -> None:
@@ -123,11 +150,11 @@ def project_battery(code: str, events: list[dict[str, Any]]) -> Projection:
         open_holder = Interval(code, uscc, at, event_id)
         proj.held.append(open_holder)
 
-    def install(vin: str, at: str, event_id: str) -> None:
+    def install(ev: dict[str, Any]) -> None:
         nonlocal open_vehicle
-        close_holder(at, event_id)
-        close_vehicle(at, event_id)
-        open_vehicle = Interval(code, vin, at, event_id)
+        close_holder(ev["occurred_at"], ev["event_id"])
+        close_vehicle(ev)
+        open_vehicle = Interval(code, ev["vehicle"], ev["occurred_at"], ev["event_id"], since_t=ev["t"])
         proj.installed.append(open_vehicle)
 
     def set_status(status: str, at: str) -> None:
@@ -163,34 +190,52 @@ def project_battery(code: str, events: list[dict[str, Any]]) -> Projection:
             hold(ev["reporter"], at, eid)
             set_status("in_stock", at)
         elif kind == "installed":
-            install(ev["vehicle"], at, eid)
+            install(ev)
             set_status("installed", at)
         elif kind == "swapped" and role == "in":
-            install(ev["vehicle"], at, eid)
+            install(ev)
             proj.swaps.append(_swap(code, ev, "in"))
             set_status("installed", at)
         elif kind == "swapped":
-            close_vehicle(at, eid)
+            close_vehicle(ev)
             hold(ev["reporter"], at, eid)
             proj.swaps.append(_swap(code, ev, "out"))
             set_status("in_swap_pool", at)
         elif kind == "removed":
-            close_vehicle(at, eid)
+            close_vehicle(ev)
             hold(ev["reporter"], at, eid)
             set_status("removed", at)
         elif kind == "repaired":
             if proj.status != "installed":
                 hold(ev["reporter"], at, eid)
         elif kind == "repurposed":
-            close_vehicle(at, eid)
+            close_vehicle(ev)
             hold(ev["reporter"], at, eid)
             set_status("repurposed", at)
         elif kind == "recycled":
-            close_vehicle(at, eid)
+            close_vehicle(ev)
             close_holder(at, eid)
             proj.recycled = {"code": code, "uscc": ev["reporter"], "at": at, "event_id": eid}
             set_status("recycled", at)
+    proj.suspect_receipts = _suspect_receipts(events, proj.installed)
     return proj
+
+
+def _suspect_receipts(events: list[dict[str, Any]], installed: list[Interval]) -> list[str]:
+    """Receipts that no earlier shipment by the named sender to the receiver explains, or that
+    fall inside an installation (the unexplained_source rule, at millisecond resolution: a
+    shipment in the receipt's own millisecond does not clear it, so the rule decides)."""
+    own = [ev for ev in events if ev["role"] == "subject"]
+    shipped = [(ev["reporter"], ev.get("to_company"), ev["t"]) for ev in own if ev["type"] == "shipped"]
+    suspects = []
+    for ev in own:
+        if ev["type"] != "received":
+            continue
+        sender, receiver, t = ev.get("from_company"), ev["reporter"], ev["t"]
+        explained = any(s == sender and to == receiver and st < t for s, to, st in shipped)
+        if not explained or any(i.covers(t) for i in installed):
+            suspects.append(ev["event_id"])
+    return suspects
 
 
 def _swap(code: str, ev: dict[str, Any], direction: str) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 // One code in two places at once (a clone, or a history that cannot be true): produced twice, listed as a component of two parents, or placed in a vehicle by an event while still installed in another.
 // The projection keeps one installation open at a time, closing it with whatever event next names the pack;
 // an installation in vehicle A closed by an event (installed, swapped, removed) that names vehicle B means
-// the records put the pack in both. The relationship index on INSTALLED_IN.until_event finds, for each
-// such event, the installation it closed.
+// the records put the pack in both. The projection lists such closing events on the battery
+// (Battery.suspect_closings, indexed, null on clean batteries); each is checked here again against the
+// installation it closed.
 // mode: read
 // params: as_of: datetime, province: str or null, company: str or null, skip: int, limit: int
 // returns: battery, since (second placement), company (reporter of the second placement), company_name, province, evidence, missing, details {kind, vehicles, parents, producers}
@@ -47,10 +48,13 @@ CALL () {
          END AS details,
          ps[1].province AS event_province
   UNION ALL
-  MATCH (x:Event)
+  MATCH (b:Battery)
+  WHERE b.suspect_closings IS NOT NULL
+  UNWIND b.suspect_closings AS closing_id
+  MATCH (x:Event {event_id: closing_id})
   WHERE x.type IN ['installed', 'swapped', 'removed']
     AND x.occurred_at <= $as_of
-  MATCH (b:Battery)-[i:INSTALLED_IN {until_event: x.event_id}]->(v:Vehicle)
+  MATCH (b)-[i:INSTALLED_IN {until_event: x.event_id}]->(v:Vehicle)
   WHERE v.vin <> x.vehicle
     AND COUNT { (x)<-[:CORRECTS]-() } = 0
   RETURN b.code AS battery,

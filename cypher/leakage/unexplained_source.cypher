@@ -1,25 +1,27 @@
 // A receipt that no shipment explains (no shipment of the battery by the named sender to the receiver before it), or a receipt while the battery is still installed in a vehicle.
-// Seeds: uncorrected receipts (type/time index). "Installed" is the projection's installation interval
-// covering the receipt: the pack was taken without a recorded removal (or the code is a clone). Shipments are
-// found through the (battery, type) event index; installations only for packs that have any (degree).
+// Seeds: the receipts the projection marked as suspect when it replayed each battery's history (Battery.suspect_receipts,
+// indexed, null on clean batteries): every receipt that can fire is among them, and each is checked here
+// again against the stored events. "Installed" is the projection's installation interval covering the receipt:
+// the pack was taken without a recorded removal (or the code is a clone).
 // mode: read
 // params: as_of: datetime, province: str or null, company: str or null, skip: int, limit: int
 // returns: battery, since (receipt time), company (the receiver), company_name, province, evidence (receipt, installation events), missing, details {from, no_shipment, installed_in}
-MATCH (r:Event {type: 'received'})
-WHERE r.occurred_at <= $as_of
-WITH r,
+MATCH (b:Battery)
+WHERE b.suspect_receipts IS NOT NULL
+UNWIND b.suspect_receipts AS receipt_id
+MATCH (r:Event {event_id: receipt_id})
+WHERE r.type = 'received'
+  AND r.occurred_at <= $as_of
+WITH b, r,
      EXISTS {
        MATCH (s:Event {battery: r.battery, type: 'shipped'})
        WHERE s.reporter = r.from_company
          AND s.to_company = r.reporter
          AND s.occurred_at <= r.occurred_at
          AND COUNT { (s)<-[:CORRECTS]-() } = 0
-     } AS shipped,
-     // Most receipts are new packs (maker to automaker) never installed: the pack's INSTALLED_IN degree (one
-     // read) says so, and only installed packs have their installations walked.
+     } AS shipped
+WITH r, shipped,
      COLLECT {
-       MATCH (b:Battery {code: r.battery})
-       WHERE COUNT { (b)-[:INSTALLED_IN]->() } > 0
        MATCH (b)-[i:INSTALLED_IN]->(v:Vehicle)
        WHERE i.since <= r.occurred_at
          AND (i.until IS NULL OR i.until > r.occurred_at)

@@ -2,7 +2,7 @@
 // The lock makes concurrent batches touching one battery recompute one after the other.
 // mode: write
 // params: codes: list[str]
-// returns: code, role, event_id, type, t (epoch ms), occurred_at (RFC 3339 str), reporter, vehicle, station, battery, chemistry, mass_kg, capacity_kwh
+// returns: code, role, event_id, type, t (epoch ms), occurred_at (RFC 3339 str), reporter, vehicle, station, battery, from_company, to_company, chemistry, mass_kg, capacity_kwh
 UNWIND $codes AS code
 MATCH (b:Battery {code: code})
 SET b.projection_version = coalesce(b.projection_version, 0) + 1
@@ -20,6 +20,8 @@ RETURN code,
        e.vehicle AS vehicle,
        e.station AS station,
        e.battery AS battery,
+       e.from_company AS from_company,
+       e.to_company AS to_company,
        e.chemistry AS chemistry,
        e.mass_kg AS mass_kg,
        e.capacity_kwh AS capacity_kwh

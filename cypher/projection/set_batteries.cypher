@@ -1,6 +1,7 @@
-// Write each battery's derived state: status, where it is, and what its production event said.
+// Write each battery's derived state: status, where it is, what its production event said, and the
+// leakage candidates the replay found (event ids, null when there are none).
 // mode: write
-// params: rows: list[{code, status, status_since, produced, current_vin, current_holder, last_event_at, event_count, chemistry, mass_kg, capacity_kwh, produced_at, producer}]
+// params: rows: list[{code, status, status_since, produced, current_vin, current_holder, last_event_at, event_count, chemistry, mass_kg, capacity_kwh, produced_at, producer, suspect_receipts, suspect_closings}]
 // returns: nothing
 UNWIND $rows AS row
 MATCH (b:Battery {code: row.code})
@@ -15,4 +16,6 @@ SET b.status = row.status,
     b.mass_kg = row.mass_kg,
     b.capacity_kwh = row.capacity_kwh,
     b.produced_at = datetime(row.produced_at),
-    b.producer = row.producer
+    b.producer = row.producer,
+    b.suspect_receipts = row.suspect_receipts,
+    b.suspect_closings = row.suspect_closings

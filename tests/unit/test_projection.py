@@ -83,3 +83,54 @@ def test_swap_in_installs_and_closes_custody() -> None:
     p = project_battery("B", events)
     assert p.current_vin == "V9" and p.current_holder is None and p.status == "installed"
     assert p.swaps[0]["direction"] == "in"
+
+
+def test_a_receipt_explained_by_an_earlier_shipment_is_not_suspect() -> None:
+    history = [
+        row("s", "shipped", 1, "MAKER", to_company="AUTO"),
+        row("r", "received", 2, "AUTO", from_company="MAKER"),
+    ]
+    assert project_battery("B", history).suspect_receipts == []
+
+
+def test_receipts_without_their_shipment_are_suspect() -> None:
+    history = [
+        row("s", "shipped", 1, "MAKER", to_company="AUTO"),
+        row("r1", "received", 2, "OTHER", from_company="MAKER"),  # shipped to AUTO, not OTHER
+        row("r2", "received", 3, "AUTO", from_company="BROKER"),  # BROKER shipped nothing
+        row("r3", "received", 0, "AUTO", from_company="MAKER"),  # before the shipment
+    ]
+    assert project_battery("B", history).suspect_receipts == ["r1", "r2", "r3"]
+
+
+def test_a_shipment_in_the_receipts_own_millisecond_leaves_the_decision_to_the_rule() -> None:
+    history = [
+        row("s", "shipped", 1, "MAKER", to_company="AUTO"),
+        row("r", "received", 1, "AUTO", from_company="MAKER"),
+    ]
+    assert project_battery("B", history).suspect_receipts == ["r"]
+
+
+def test_a_receipt_while_installed_is_suspect_even_when_shipped() -> None:
+    history = [
+        row("i", "installed", 1, "AUTO", vehicle="V1"),
+        row("s", "shipped", 5, "THIEF", to_company="DEALER"),
+        row("r", "received", 6, "DEALER", from_company="THIEF"),
+    ]
+    assert project_battery("B", history).suspect_receipts == ["r"]
+
+
+def test_closings_that_name_another_vehicle_are_suspect() -> None:
+    history = [
+        row("i1", "installed", 1, "AUTO", vehicle="V1"),
+        row("i2", "installed", 2, "AUTO", vehicle="V2"),  # still in V1
+        row("o", "swapped", 3, "OP", role="out", vehicle="V2", station="S"),  # the same vehicle: fine
+        row("i3", "installed", 4, "AUTO", vehicle="V3"),
+        row("x", "removed", 5, "REPAIR", vehicle="V9"),  # removed from a vehicle it was not in
+        row("i4", "installed", 6, "AUTO", vehicle="V4"),
+        row("y", "recycled", 7, "RECYCLER"),  # recycling closes without naming a vehicle
+    ]
+    p = project_battery("B", history)
+    assert p.suspect_closings == ["i2", "x"]
+    assert p.battery_row()["suspect_closings"] == ["i2", "x"]
+    assert project_battery("B", HISTORY).battery_row()["suspect_closings"] is None
