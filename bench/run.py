@@ -259,6 +259,34 @@ def optional_sections(db: Database) -> dict[str, float]:
     return out
 
 
+def admin_import_sections(world: Path, n_events: int, bulk_events_per_s: float) -> dict[str, Any]:
+    """neo4j-admin import of the same world, with the bench's store stopped (it needs the memory)."""
+    from bench.admin_import import admin_import
+
+    try:
+        found = admin_import(world, n_events)
+    except (RuntimeError, OSError) as err:  # the upper bound is optional: record why it is missing
+        print(f"bench: admin import failed: {err}", file=sys.stderr)
+        return {"ingest.admin_import_error": str(err)[-500:]}
+    found["ingest.admin_import_over_bulk"] = found["ingest.admin_import_events_per_s"] / bulk_events_per_s
+    return found
+
+
+def admin_import_only(args: argparse.Namespace) -> int:
+    """Add the neo4j-admin upper bound to the results of the last full run (same world)."""
+    results: dict[str, Any] = json.loads(args.out.read_text())
+    world = ROOT / "var" / f"bench-world-{args.batteries}-{args.seed}"
+    if results.get("n_batteries") != args.batteries or not (world / "events.jsonl").exists():
+        raise SystemExit(f"bench: --admin-import-only needs {args.out} and {world} from a full run")
+    launcher.stop(BENCH_HOME)
+    results.update(
+        admin_import_sections(world, results["n_events"], results["ingest.bulk_events_per_s"]),
+    )
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    _print_table(results, args.out)
+    return 0
+
+
 def queries_only(args: argparse.Namespace) -> int:
     """Leakage and analytics again on the loaded store, after a change to their queries.
 
@@ -312,9 +340,22 @@ def main() -> int:
         action="store_true",
         help="re-time the leakage rules and analytics on the store the last full run left, updating --out",
     )
+    parser.add_argument(
+        "--no-admin-import",
+        dest="admin_import",
+        action="store_false",
+        help="skip the neo4j-admin import upper bound",
+    )
+    parser.add_argument(
+        "--admin-import-only",
+        action="store_true",
+        help="add the neo4j-admin import upper bound to --out, on the world of the last full run",
+    )
     args = parser.parse_args()
     if args.queries_only:
         return queries_only(args)
+    if args.admin_import_only:
+        return admin_import_only(args)
 
     world = ROOT / "var" / f"bench-world-{args.batteries}-{args.seed}"
     manifest = generate(world, args.batteries, args.seed)
@@ -347,6 +388,7 @@ def main() -> int:
         db.close()
         launcher.stop(BENCH_HOME)
     store_bytes = sum(f.stat().st_size for f in (BENCH_HOME / "data").rglob("*") if f.is_file())
+    upper_bound = admin_import_sections(world, int(bulk["events"]), bulk["events_per_s"]) if args.admin_import else {}
 
     results: dict[str, Any] = {
         "n_batteries": args.batteries,
@@ -360,6 +402,7 @@ def main() -> int:
         "ingest.naive_events_per_s": naive,
         "ingest.ratio": bulk["events_per_s"] / naive,
         "ingest.bulk_seconds": bulk["seconds"],
+        **upper_bound,
         "trace.api_p50_ms": trace["api_p50_ms"],
         "trace.api_p99_ms": trace["api_p99_ms"],
         "trace.driver_p50_ms": trace["driver_p50_ms"],

@@ -248,6 +248,16 @@ def _wait_ready(proc: subprocess.Popen[bytes], home: Path, port: int, password: 
     raise LauncherError(f"server did not come up in {READY_TIMEOUT_S:.0f}s; log tail:\n{_log_tail(home)}")
 
 
+def _env(home: Path) -> dict[str, str]:
+    return dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
+
+
+def admin_tool(home: Path, *args: str, heap: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``neo4j-admin`` (its AdminTool class) against the instance in ``home``; output captured."""
+    cmd = [_java(), *([f"-Xmx{heap}"] if heap else []), "-cp", f"{ensure_jars()}/*", "org.neo4j.cli.AdminTool", *args]
+    return subprocess.run(cmd, env=_env(home), capture_output=True, text=True, check=False)
+
+
 def start(
     home: Path = DEFAULT_HOME,
     port: int = 7687,
@@ -267,24 +277,13 @@ def start(
     for sub in ("conf", "data", "logs", "run", "import", "plugins"):
         (home / sub).mkdir(parents=True, exist_ok=True)
     write_conf(home, port, heap, pagecache)
-    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
+    env = _env(home)
     password_file = home / "password"
     if not password_file.exists():
         password = secrets.token_urlsafe(24)
-        subprocess.run(
-            [
-                java,
-                "-cp",
-                f"{lib}/*",
-                "org.neo4j.cli.AdminTool",
-                "dbms",
-                "set-initial-password",
-                password,
-            ],
-            env=env,
-            capture_output=True,
-            check=True,
-        )
+        done = admin_tool(home, "dbms", "set-initial-password", password)
+        if done.returncode != 0:
+            raise LauncherError(f"set-initial-password failed: {(done.stdout + done.stderr).strip()[-500:]}")
         password_file.write_text(password + "\n")
         password_file.chmod(0o600)
     password = password_of(home)

@@ -388,6 +388,13 @@ def ingest_events(
     return IngestResult(accepted=accepted, duplicates=duplicates + repeats)
 
 
+def plan_offline(raw_events: Sequence[object], now: datetime) -> Plan:
+    """The rows a batch of file events would write, checked as ingestion checks them but without a
+    database (no references, duplicates or projection): the input of an offline bulk import."""
+    prepared, _ = _prepare(validate_raw(raw_events), True, now)
+    return _plan(prepared, now)
+
+
 def ingest_raw(db: Database, raw_events: Sequence[object], *, allow_recorded_at: bool = False) -> IngestResult:
     """For loaders: validate plain dicts with the API's models, then ingest."""
     return ingest_events(db, validate_raw(raw_events), allow_recorded_at=allow_recorded_at)
