@@ -258,12 +258,27 @@ def count_imported(home: Path = IMPORT_HOME) -> dict[str, int]:
         launcher.stop(home)
 
 
+def prepare(world: Path, folder: Path) -> tuple[dict[str, int], float]:
+    """The CSV files of ``world`` and the seconds they took; files left complete by an earlier
+    call (``--prepare-only``) are reused, so preparing can run apart from the timed import."""
+    done = folder / "prepared.json"
+    if done.exists():
+        saved = json.loads(done.read_text())
+        if saved.get("events_bytes") == (world / "events.jsonl").stat().st_size:
+            return saved["rows"], saved["seconds"]
+    began = time.perf_counter()
+    rows = write_csv(world, folder)
+    seconds = time.perf_counter() - began
+    done.write_text(
+        json.dumps({"rows": rows, "seconds": seconds, "events_bytes": (world / "events.jsonl").stat().st_size})
+    )
+    return rows, seconds
+
+
 def admin_import(world: Path, n_events: int | None = None) -> dict[str, Any]:
     """Prepare, import and check; the ``ingest.admin_import_*`` entries of the bench results."""
     folder = ROOT / "var" / f"import-csv-{world.name}"
-    began = time.perf_counter()
-    rows = write_csv(world, folder)
-    prepare_s = time.perf_counter() - began
+    rows, prepare_s = prepare(world, folder)
     import_s = run_import(folder)
     counted = count_imported()
     if n_events is not None and counted["events"] != n_events:
@@ -284,7 +299,12 @@ def admin_import(world: Path, n_events: int | None = None) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("world", type=Path, help="a generated world (loaders.synth --out)")
+    parser.add_argument("--prepare-only", action="store_true", help="only write the CSV files (reused later)")
     args = parser.parse_args()
+    if args.prepare_only:
+        rows, seconds = prepare(args.world, ROOT / "var" / f"import-csv-{args.world.name}")
+        print(f"prepared {rows} in {seconds:.1f} s")
+        return 0
     for key, value in admin_import(args.world).items():
         print(f"{key:<40} {value:,.2f}" if isinstance(value, float) else f"{key:<40} {value}")
     return 0

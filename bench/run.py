@@ -36,6 +36,7 @@ from app.config import Settings  # noqa: E402
 from app.db import Database  # noqa: E402
 from app.security import issue_key  # noqa: E402
 from app.services.ingest import ingest_events, validate_raw  # noqa: E402
+from app.services.reproject import clear_store  # noqa: E402
 from bench.load import run_load  # noqa: E402
 from bench.server import api_process  # noqa: E402
 from loaders.files import load_registry, read_batches  # noqa: E402
@@ -88,7 +89,7 @@ def generate(world: Path, batteries: int, seed: int) -> dict[str, Any]:
 
 def naive_rate(db: Database, world: Path, sample: int) -> float:
     """One transaction per event through the same ingest service: the baseline."""
-    db.autocommit("admin.clear_graph")
+    clear_store(db)
     load_registry(db, world)
     rows = next(iter(read_batches(world / "events.jsonl", sample)))[2]
     models = validate_raw(rows)
@@ -96,7 +97,7 @@ def naive_rate(db: Database, world: Path, sample: int) -> float:
     for model in models:
         ingest_events(db, [model], allow_recorded_at=True)
     rate = len(models) / (time.perf_counter() - began)
-    db.autocommit("admin.clear_graph")
+    clear_store(db)
     return rate
 
 

@@ -46,6 +46,7 @@ from app.db import Database
 from app.schemas.analytics import Filters
 from app.services import analytics
 from app.services.analytics import mark_licence_history
+from app.services.reproject import clear_store
 from loaders.files import LoadError, load_directory
 from loaders.synth import SynthConfig, generate_world
 from loaders.synth.config import config_to_json
@@ -335,7 +336,7 @@ def _run(args: argparse.Namespace, settings: Settings, world: Path, manifest: di
             if not args.clear:
                 print(f"{settings.neo4j_uri} holds data: pass --clear to wipe it, or use --neo4j-home", file=sys.stderr)
                 return 2
-            db.autocommit("admin.clear_graph")
+            clear_store(db)
         db.apply_schema()
         began = time.perf_counter()
         loaded = load_directory(db, world, progress=sys.stderr.isatty())

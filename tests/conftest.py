@@ -21,6 +21,7 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from app.security import Role, issue_key
+from app.services.reproject import clear_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,7 +105,7 @@ def database(settings: Settings) -> Iterator[Database]:
 @pytest.fixture
 def db(database: Database) -> Database:
     """The shared database, emptied before the test (cheap: no restart, schema kept)."""
-    database.autocommit("admin.clear_graph")
+    clear_store(database)
     return database
 
 

@@ -662,8 +662,8 @@ def _public(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime | date) else v) for k, v in values.items()}
 
 
-#: Rules that start from the leakage candidates the projection keeps on each battery (revision 2).
-_READ_PROJECTED_CANDIDATES = frozenset({"unexplained_source", "double_presence"})
+#: Rules that start from the leakage candidates the projection keeps on each battery.
+_READ_PROJECTED_CANDIDATES = frozenset({"unexplained_source", "double_presence", "lost_in_transit"})
 
 
 def _check_store(db: Database, rule: Rule) -> None:

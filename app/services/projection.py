@@ -18,8 +18,12 @@ from typing import Any
 
 #: Bumped whenever the replay derives something new that queries rely on; a store built by an
 #: older revision is rebuilt with ``python -m loaders reproject`` (rules that need the new state
-#: refuse to run on it until then). 2: leakage candidates (suspect receipts and closings).
-PROJECTION_REVISION = 2
+#: refuse to run on it until then). 2: leakage candidates (suspect receipts and closings);
+#: 3: the longest transit (shipment to receipt) in days, and codes produced more than once.
+PROJECTION_REVISION = 3
+
+#: ``longest_transit_days`` of a battery with a shipment that no receipt answers.
+NO_RECEIPT_DAYS = 1_000_000
 
 # Within one instant, apply events in lifecycle order (a pack is produced before it is shipped).
 _LIFECYCLE_RANK = {
@@ -83,6 +87,8 @@ class Projection:
     # thousand candidates instead of every receipt and every installation event in the store.
     suspect_receipts: list[str] = field(default_factory=list)
     suspect_closings: list[str] = field(default_factory=list)
+    longest_transit_days: int | None = None
+    produced_repeatedly: bool = False
 
     @property
     def current_vin(self) -> str | None:
@@ -109,6 +115,8 @@ class Projection:
             "producer": self.attrs.get("producer"),
             "suspect_receipts": self.suspect_receipts or None,
             "suspect_closings": self.suspect_closings or None,
+            "longest_transit_days": self.longest_transit_days,
+            "produced_repeatedly": self.produced_repeatedly or None,
         }
 
 
@@ -218,7 +226,45 @@ def project_battery(code: str, events: list[dict[str, Any]]) -> Projection:
             proj.recycled = {"code": code, "uscc": ev["reporter"], "at": at, "event_id": eid}
             set_status("recycled", at)
     proj.suspect_receipts = _suspect_receipts(events, proj.installed)
+    proj.longest_transit_days = _longest_transit_days(events)
+    proj.produced_repeatedly = _produced_repeatedly(events)
     return proj
+
+
+def _produced_repeatedly(events: list[dict[str, Any]]) -> bool:
+    """Two production reports of this code, or the code listed as a component of two different
+    batteries (the double_presence rule's first two kinds)."""
+    produced = [ev for ev in events if ev["type"] == "produced"]
+    own = sum(1 for ev in produced if ev["role"] == "subject")
+    parents = {ev["battery"] for ev in produced if ev["role"] == "component"}
+    return own > 1 or len(parents) > 1
+
+
+def _cst_day(t: int) -> int:
+    """The China Standard Time calendar day of epoch milliseconds ``t``, numbered as the rules number it."""
+    return (t // 1000 + 28800) // 86400
+
+
+def _longest_transit_days(events: list[dict[str, Any]]) -> int | None:
+    """Over the battery's shipments: calendar days (CST) from each to the first receipt by its
+    addressee naming its sender, the longest of them (``NO_RECEIPT_DAYS`` if one has none).
+
+    Working days never outrun calendar days, so a shipment answered within ``limit_wd - 1``
+    calendar days is answered within ``limit_wd`` working days, and lost_in_transit only has to
+    look at batteries with ``longest_transit_days >= limit_wd``. A receipt in the shipment's own
+    millisecond is not counted as an answer here (the rule decides)."""
+    own = [ev for ev in events if ev["role"] == "subject"]
+    receipts = [(ev["reporter"], ev.get("from_company"), ev["t"]) for ev in own if ev["type"] == "received"]
+    longest: int | None = None
+    for ev in own:
+        if ev["type"] != "shipped":
+            continue
+        answers = [
+            t for by, sender, t in receipts if by == ev.get("to_company") and sender == ev["reporter"] and t > ev["t"]
+        ]
+        days = _cst_day(min(answers)) - _cst_day(ev["t"]) if answers else NO_RECEIPT_DAYS
+        longest = days if longest is None else max(longest, days)
+    return longest
 
 
 def _suspect_receipts(events: list[dict[str, Any]], installed: list[Interval]) -> list[str]:

@@ -41,6 +41,12 @@ def require_current(db: Database, needed_by: str) -> None:
         )
 
 
+def clear_store(db: Database) -> None:
+    """Empty the store (tests, benchmarks, resets); an empty store is current by definition."""
+    db.autocommit("admin.clear_graph")
+    db.write(lambda tx: run(tx, "admin.stamp_store_revision", revision=PROJECTION_REVISION))
+
+
 def reproject_all(
     db: Database,
     batch_size: int = 2_000,

@@ -1,5 +1,5 @@
-// Delete every relationship, then every node (tests and resets); constraints, indexes and the store's
-// projection revision stay (an empty store is current).
+// Delete every relationship, then every node (tests and resets); constraints and indexes stay.
+// Callers go through app.services.reproject.clear_store, which stamps the emptied store as current.
 // Relationships go first in their own batches: detaching a node with a million relationships
 // in one inner transaction would exceed the transaction memory pool.
 // mode: autocommit
@@ -11,7 +11,6 @@ CALL (r) {
 } IN TRANSACTIONS OF 20000 ROWS
 WITH count(*) AS relationships
 MATCH (n)
-WHERE NOT n:StoreRevision
 CALL (n) {
   DETACH DELETE n
 } IN TRANSACTIONS OF 20000 ROWS

@@ -1,5 +1,5 @@
-// A store with no batteries yet gets the current projection revision: everything it will hold is
-// projected by this code. A store that already has batteries and no stamp keeps none (see reproject).
+// A store with no batteries (new, or emptied) is at the current projection revision: everything it will
+// hold is projected by this code. A store that already has batteries and no stamp keeps none (see reproject).
 // mode: write
 // params: revision: int
 // returns: nothing
@@ -9,4 +9,4 @@ LIMIT 1
 WITH b
 WHERE b IS NULL
 MERGE (m:StoreRevision {name: 'projection'})
-ON CREATE SET m.revision = $revision, m.stamped_at = datetime()
+SET m.revision = $revision, m.stamped_at = datetime()

@@ -3,20 +3,19 @@
 // an installation in vehicle A closed by an event (installed, swapped, removed) that names vehicle B means
 // the records put the pack in both. The projection lists such closing events on the battery
 // (Battery.suspect_closings, indexed, null on clean batteries); each is checked here again against the
-// installation it closed.
+// installation it closed. Every candidate the projection names is re-checked here, so it only has to hold
+// every true case.
 // mode: read
 // params: as_of: datetime, province: str or null, company: str or null, skip: int, limit: int
 // returns: battery, since (second placement), company (reporter of the second placement), company_name, province, evidence, missing, details {kind, vehicles, parents, producers}
 CALL () {
-  // One pass over production events: each names its own code, and its components.
-  MATCH (p:Event {type: 'produced'})
-  WHERE p.occurred_at <= $as_of
-  UNWIND [[p.battery, 'self']] + [c IN coalesce(p.components, []) | [c, 'component']] AS item
-  // Counted, not collected: only the few repeated codes fetch their production events again (the (battery,
-  // type) index for a code produced twice, the pack's ABOUT component links for a component), are sorted,
-  // and have their events checked for corrections.
-  WITH item[0] AS code, item[1] AS kind, count(*) AS candidates
-  WHERE candidates > 1
+  // Codes the projection saw produced twice or listed under two parents (Battery.produced_repeatedly, indexed,
+  // null elsewhere) fetch their production events (the (battery, type) index for the code's own, its ABOUT
+  // component links for the parents'), are sorted, and have their events checked for corrections.
+  MATCH (b:Battery)
+  WHERE b.produced_repeatedly IS NOT NULL
+  UNWIND ['self', 'component'] AS kind
+  WITH b.code AS code, kind
   CALL (code, kind) {
     MATCH (p:Event {battery: code, type: 'produced'})
     WHERE kind = 'self'

@@ -1,12 +1,16 @@
 // A shipment with no matching receipt within the limit in Chinese working days (EPCIS pairing of shipping and receiving).
 // Matching receipt: same battery, reported by the addressee, naming the sender as `from`, at or after the
 // shipment and not later than limit_wd working days after it (W table as in dark_after_removal). A receipt
-// after the limit still leaves the finding: the pack was unaccounted for in between. Receipts are found through
-// the (battery, type) event index, not by walking the battery's relationships.
+// after the limit still leaves the finding: the pack was unaccounted for in between. Seeds: the batteries whose
+// projection recorded a shipment answered no sooner than limit_wd calendar days, or not at all
+// (Battery.longest_transit_days, indexed; working days never outrun calendar days, so no other battery can
+// fire); their shipments and receipts come from the (battery, type) event index.
 // mode: read
 // params: as_of: datetime, limit_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, skip: int, limit: int
 // returns: battery, since (shipment time), company (the sender), company_name, province, evidence (shipment), missing, details {to, limit_wd}
-MATCH (s:Event {type: 'shipped'})
+MATCH (b:Battery)
+WHERE b.longest_transit_days >= $limit_wd
+MATCH (s:Event {battery: b.code, type: 'shipped'})
 WHERE s.occurred_at <= $as_of
 WITH s,
      (s.occurred_at.epochSeconds + 28800) / 86400 - $wd_start AS d0,

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.identifiers import make_uscc
+from app.services.reproject import clear_store
 from tests.factories import (
     AUTOMAKER,
     DISMANTLER,
@@ -149,7 +150,7 @@ def test_out_of_order_arrival_gives_the_same_projection(client: TestClient, db: 
     in_order = client.get(f"/v1/batteries/{b}").json()
     in_order_vehicle = client.get(f"/v1/vehicles/{v1}/batteries").json()
 
-    db.autocommit("admin.clear_graph")
+    clear_store(db)
     seed_registry(db)
     shuffled = history[:]
     random.Random(4).shuffle(shuffled)

@@ -26,6 +26,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from app.config import Settings
 from app.db import Database
 from app.security import issue_key
+from app.services.reproject import clear_store
 from bench.server import api_process
 from loaders.files import load_directory
 from loaders.synth import generate_world
@@ -47,7 +48,7 @@ INJECTIONS = [
 def server(
     database: Database, settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
-    database.autocommit("admin.clear_graph")
+    clear_store(database)
     world = tmp_path_factory.mktemp("fuzz-world")
     generate_world(world, batteries=100, seed=3)
     load_directory(database, world, progress=False)

@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from app.config import Settings
 from app.db import Database
 from app.security import ROLES, issue_key
+from app.services.reproject import clear_store
 from app.ui import UI_DIR
 from loaders.files import load_directory
 from loaders.synth import generate_world
@@ -136,7 +137,7 @@ def chromium() -> Path:
 @pytest.fixture(scope="module")
 def world(database: Database, tmp_path_factory: pytest.TempPathFactory) -> World:
     """A 300-pack world in the suite's Neo4j, emptied first like every data test's graph."""
-    database.autocommit("admin.clear_graph")
+    clear_store(database)
     directory = tmp_path_factory.mktemp("e2e-world")
     generate_world(directory, batteries=300, seed=5)
     load_directory(database, directory, progress=False)

@@ -26,6 +26,7 @@ from pydantic import SecretStr
 from app.config import Settings
 from app.db import Database
 from app.security import issue_key
+from app.services.reproject import clear_store
 from bench.server import free_port
 from neo4j_runtime import launcher
 from tests.factories import Events, pack, seed_registry
@@ -61,7 +62,7 @@ def test_kill_neo4j_during_ingest(fault_server: launcher.Instance) -> None:
     settings = Settings(neo4j_uri=fault_server.uri, neo4j_password=SecretStr(fault_server.password))
     db = Database(settings)
     db.apply_schema()
-    db.autocommit("admin.clear_graph")
+    clear_store(db)
     seed_registry(db)
     key = issue_key(db, "admin", "fault test").key
     db.close()

@@ -15,7 +15,7 @@ from app.services.reproject import StoreOutdated, reproject_all, store_revision
 from loaders.files import load_directory
 from loaders.synth import generate_world
 
-REBUILT = ("unexplained_source", "double_presence")
+REBUILT = ("unexplained_source", "double_presence", "lost_in_transit")
 
 
 def _findings(db: Database, as_of: str) -> dict[str, list[Finding]]:
@@ -24,14 +24,17 @@ def _findings(db: Database, as_of: str) -> dict[str, list[Finding]]:
 
 
 def _age_the_store(db: Database) -> None:
-    """What a store loaded before revision 2 looks like: no stamp, no candidate lists."""
+    """What a store loaded before revision 2 looks like: no stamp, no leakage candidates."""
     with db.driver.session(database=db.name) as session:
         session.run("MATCH (m:StoreRevision) DELETE m").consume()
-        session.run("MATCH (b:Battery) REMOVE b.suspect_receipts, b.suspect_closings").consume()
+        session.run(
+            "MATCH (b:Battery) REMOVE b.suspect_receipts, b.suspect_closings, b.longest_transit_days, "
+            "b.produced_repeatedly"
+        ).consume()
 
 
 def test_an_older_store_is_refused_until_reprojected(db: Database, tmp_path: Path) -> None:
-    rates = {"unexplained_source": 0.2, "double_presence": 0.05}
+    rates = {"unexplained_source": 0.2, "double_presence": 0.05, "lost_in_transit": 0.1}
     manifest = generate_world(tmp_path, 600, 5, leakage_rates=rates, plant_broker=False, plant_ring=False)
     load_directory(db, tmp_path, progress=False)
     as_of = f"{manifest['as_of']}T00:00:00+08:00"
@@ -45,7 +48,7 @@ def test_an_older_store_is_refused_until_reprojected(db: Database, tmp_path: Pat
         with pytest.raises(StoreOutdated, match="reproject"):
             leakage.find(db, rule, {"as_of": as_of}, leakage.calendar_for(db.settings))
     # Rules that read only events and relationships still answer.
-    assert leakage.find(db, "lost_in_transit", {"as_of": as_of}, leakage.calendar_for(db.settings)).rule
+    assert leakage.find(db, "unlisted_handover", {"as_of": as_of}, leakage.calendar_for(db.settings)).rule
 
     batteries = reproject_all(db, batch_size=97)
     assert batteries == db.query("leakage.stats.battery_count")[0]["batteries"]

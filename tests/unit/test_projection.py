@@ -6,7 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app.services.projection import project_battery
+from app.services.projection import NO_RECEIPT_DAYS, project_battery
 
 T = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -134,3 +134,33 @@ def test_closings_that_name_another_vehicle_are_suspect() -> None:
     assert p.suspect_closings == ["i2", "x"]
     assert p.battery_row()["suspect_closings"] == ["i2", "x"]
     assert project_battery("B", HISTORY).battery_row()["suspect_closings"] is None
+
+
+def test_longest_transit_counts_cst_days_to_the_first_answering_receipt() -> None:
+    late = [
+        row("s1", "shipped", 1, "MAKER", to_company="AUTO"),
+        row("r1", "received", 3, "AUTO", from_company="MAKER"),  # 2 days
+        row("s2", "shipped", 10, "AUTO", to_company="DEALER"),
+        row("x", "received", 11, "DEALER", from_company="SOMEONE"),  # not an answer to s2
+        row("r2", "received", 50, "DEALER", from_company="AUTO"),  # 40 days
+        row("r3", "received", 60, "DEALER", from_company="AUTO"),  # later than the first answer
+    ]
+    assert project_battery("B", late).longest_transit_days == 40
+    unanswered = [*late, row("s3", "shipped", 70, "DEALER", to_company="RECYCLER")]
+    assert project_battery("B", unanswered).battery_row()["longest_transit_days"] == NO_RECEIPT_DAYS
+    assert project_battery("B", [row("p", "produced", 0, "MAKER")]).longest_transit_days is None
+
+
+def test_a_receipt_in_the_shipments_own_millisecond_is_not_an_answer_here() -> None:
+    same = [row("s", "shipped", 1, "MAKER", to_company="AUTO"), row("r", "received", 1, "AUTO", from_company="MAKER")]
+    assert project_battery("B", same).longest_transit_days == NO_RECEIPT_DAYS
+
+
+def test_codes_produced_twice_or_under_two_parents_are_noted() -> None:
+    once = [row("p", "produced", 0, "MAKER")]
+    assert project_battery("B", once).battery_row()["produced_repeatedly"] is None
+    assert project_battery("B", [*once, row("q", "produced", 5, "CLONER")]).produced_repeatedly
+    in_one_pack = [row("a", "produced", 0, "MAKER", role="component", battery="PACK1")]
+    assert not project_battery("M", in_one_pack).produced_repeatedly
+    in_two = [*in_one_pack, row("b", "produced", 1, "MAKER", role="component", battery="PACK2")]
+    assert project_battery("M", in_two).produced_repeatedly
