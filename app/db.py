@@ -1,27 +1,35 @@
-"""One Neo4j driver per process and the helpers every repository uses.
+"""The one road to the database: one driver per process, and every way of running a query.
 
-Reads go through ``execute_read`` and writes through ``execute_write``: managed transactions
-retry transient failures and route correctly on a cluster, so the work inside them must be
-free of outside effects.
+Every query is a named file under ``cypher/``; every transaction is tagged with a query name, so
+slow-query logs and ``SHOW TRANSACTIONS`` point at a file. Neo4j values are converted to Python
+ones here and nowhere else. Reads go through ``execute_read`` and writes through
+``execute_write``: managed transactions retry transient failures, so the work inside them must
+be free of outside effects. ``stream`` is the exception, an auto-commit read consumed lazily,
+for answers too large to hold (exports); what the caller does with its rows is never retried.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, unit_of_work
-from neo4j.exceptions import ClientError
+from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, Query, Session, unit_of_work
 from neo4j.time import Date, DateTime
 
 from app.config import Settings
-from app.queries import get_query, registry
-from app.services.projection import PROJECTION_REVISION
+from app.queries import NamedQuery, get_query
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+#: A converted record: column name to a plain Python value. Repositories turn rows into typed
+#: models before they reach a service.
+Row = dict[str, Any]
+
+#: Records fetched per round trip by ``stream``.
+STREAM_FETCH_SIZE = 2000
 
 
 def to_python(value: Any) -> Any:
@@ -35,15 +43,24 @@ def to_python(value: Any) -> Any:
     return value
 
 
-def run(tx: ManagedTransaction, name: str, /, **params: Any) -> list[dict[str, Any]]:
-    """Run the named query from cypher/ and return its rows as plain dicts."""
-    query = get_query(name)
-    result = tx.run(query.text, params)
-    return [{k: to_python(record[k]) for k in record.keys()} for record in result]  # noqa: SIM118
+def _rows(result: Any) -> Iterator[Row]:
+    keys = result.keys()
+    for record in result:
+        yield {k: to_python(record[k]) for k in keys}
+
+
+def run(tx: ManagedTransaction, name: str, /, **params: Any) -> list[Row]:
+    """Run the named query inside a unit of work (see ``Database.read_unit``) and return its rows."""
+    return list(_rows(tx.run(get_query(name).text, params)))
+
+
+def stream_in(tx: ManagedTransaction, name: str, /, **params: Any) -> Iterator[Row]:
+    """The named query's rows one by one inside a unit of work, as the driver receives them."""
+    yield from _rows(tx.run(get_query(name).text, params))
 
 
 class Database:
-    """The process's driver and database name."""
+    """The process's driver and database name, and the only way to run Cypher."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -66,50 +83,76 @@ class Database:
     def close(self) -> None:
         self.driver.close()
 
-    def read(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with self.driver.session(database=self.name) as session:
-            return session.execute_read(work)
+    def _session(self, **config: Any) -> Session:
+        return self.driver.session(database=self.name, **config)
 
-    def write(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with self.driver.session(database=self.name) as session:
-            return session.execute_write(work)
+    # --- one named query, its own transaction ---------------------------------------------
 
-    def query(self, name: str, /, **params: Any) -> list[dict[str, Any]]:
-        """A single named query in its own managed transaction, by the mode in its header."""
-        mode = get_query(name).mode
+    def read(self, name: str, /, **params: Any) -> list[Row]:
+        """The rows of one named read query, in a managed read transaction tagged with its name."""
+        _expect(get_query(name), "read")
+        return self.read_unit(name, lambda tx: run(tx, name, **params))
 
-        @unit_of_work(metadata={"query": name})
-        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            return run(tx, name, **params)
+    def write(self, name: str, /, **params: Any) -> list[Row]:
+        """The rows of one named write query, in a managed write transaction tagged with its name."""
+        _expect(get_query(name), "write")
+        return self.write_unit(name, lambda tx: run(tx, name, **params))
 
-        return self.write(work) if mode == "write" else self.read(work)
+    def stream(self, name: str, /, **params: Any) -> RowStream:
+        """One named read streamed record by record (exports, summaries): flat in memory."""
+        _expect(get_query(name), "read")
+        return RowStream(self, name, params)
 
     def autocommit(self, name: str, /, **params: Any) -> None:
-        """For statements that manage their own transactions (``CALL ... IN TRANSACTIONS``)."""
+        """For statements that manage their own transactions (``CALL ... IN TRANSACTIONS``, schema)."""
         query = get_query(name)
-        with self.driver.session(database=self.name) as session:
+        with self._session() as session:
             session.run(Query(query.text, metadata={"query": name}), params).consume()
+
+    # --- units of work: several queries in one transaction -------------------------------
+
+    def read_unit(self, tag: str, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``work`` (which calls ``run``) in one managed read transaction tagged ``tag``."""
+        with self._session() as session:
+            return session.execute_read(unit_of_work(metadata={"query": tag})(work))
+
+    def write_unit(self, tag: str, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``work`` (which calls ``run``) in one managed write transaction tagged ``tag``."""
+        with self._session() as session:
+            return session.execute_write(unit_of_work(metadata={"query": tag})(work))
 
     def ping(self) -> None:
         self.driver.verify_connectivity()
-        self.read(lambda tx: run(tx, "health.ping"))
+        self.read("health.ping")
 
-    def apply_schema(self) -> list[str]:
-        """Constraints and indexes, each ``IF NOT EXISTS``: safe to run at every start."""
-        applied = []
-        for name, query in sorted(registry().items()):
-            if query.mode == "schema":
-                try:
-                    self.autocommit(name)
-                except ClientError as err:
-                    # The same index under an older name: it serves, so it is not an error.
-                    if err.code != "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists":
-                        raise
-                    log.info("schema %s: an equivalent rule exists under another name", name)
-                applied.append(name)
-        with self.driver.session(database=self.name) as session:
-            session.run("CALL db.awaitIndexes(300)").consume()
-        self.write(lambda tx: run(tx, "admin.stamp_fresh_store", revision=PROJECTION_REVISION))
-        self.schema_applied = True
-        log.info("schema applied: %d statements", len(applied))
-        return applied
+
+def _expect(query: NamedQuery, mode: str) -> None:
+    if query.mode != mode:
+        raise ValueError(f"query {query.name} is declared '{query.mode}', not '{mode}'")
+
+
+class RowStream:
+    """One auto-commit read streamed record by record.
+
+    The query starts when the object is made, so an unreachable database fails before an HTTP
+    response has begun (503, not a cut stream). Not a managed transaction: what the caller does
+    with the rows (sending them to a client) must not be retried."""
+
+    def __init__(self, db: Database, name: str, params: dict[str, Any]) -> None:
+        self._session = db._session(default_access_mode=READ_ACCESS, fetch_size=STREAM_FETCH_SIZE)
+        try:
+            self._result = self._session.run(Query(get_query(name).text, metadata={"query": name}), params)
+            self._keys = self._result.keys()
+        except BaseException:
+            self._session.close()
+            raise
+
+    def __iter__(self) -> Iterator[Row]:
+        try:
+            for record in self._result:
+                yield {k: to_python(record[k]) for k in self._keys}
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._session.close()

@@ -10,6 +10,7 @@ from typing import cast
 from app.config import get_settings
 from app.db import Database
 from app.security import ROLES, Role, issue_key, list_keys, revoke_key
+from app.services.store import apply_schema
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     db = Database(get_settings())
     try:
-        db.apply_schema()
+        apply_schema(db)
         if args.command == "create":
             try:
                 issued = issue_key(db, cast(Role, args.role), args.name, args.company)
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(f"revoked {args.id}")
         else:
-            companies = db.query("registry.list_companies", after="", limit=1, role=None, province=None)
+            companies = db.read("registry.list_companies", after="", limit=1, role=None, province=None)
             reporter_company = companies[0]["uscc"] if companies else None
             keys = {}
             for role in ROLES:

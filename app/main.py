@@ -7,13 +7,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from neo4j.exceptions import AuthError, DriverError, TransientError
 
 from app.api import router as api_router
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import document_problems, install_error_handlers
 from app.middleware import BodyLimit, audit_requests
+from app.queries import registry
 from app.security import AuditLog, KeyStore, RateLimiter
+from app.services.store import apply_schema
 from app.ui import mount_ui
 
 log = logging.getLogger(__name__)
@@ -24,14 +27,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        registry()  # a malformed query file stops start-up here, naming the file and the reason
         db = Database(settings)
         app.state.db = db
         app.state.keys = KeyStore(db, settings.key_cache_s)
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         app.state.audit = AuditLog(db)
         try:
-            db.apply_schema()
-        except Exception as exc:
+            apply_schema(db)
+        except (DriverError, AuthError, TransientError, OSError) as exc:
             log.warning("Neo4j not ready at start-up (%s); will retry on /readyz", exc)
         yield
         app.state.audit.close()

@@ -89,7 +89,7 @@ def issue_key(db: Database, role: Role, name: str, company: str | None = None) -
         raise ValueError("a reporter key is bound to one company: give its USCC")
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    db.query(
+    db.write(
         "security.create_key",
         id=key_id,
         hash=_hash(secret),
@@ -102,11 +102,11 @@ def issue_key(db: Database, role: Role, name: str, company: str | None = None) -
 
 
 def list_keys(db: Database) -> list[dict[str, Any]]:
-    return db.query("security.list_keys")
+    return db.read("security.list_keys")
 
 
 def revoke_key(db: Database, key_id: str) -> bool:
-    return bool(db.query("security.revoke_key", id=key_id, at=datetime.now(UTC)))
+    return bool(db.write("security.revoke_key", id=key_id, at=datetime.now(UTC)))
 
 
 class KeyStore:
@@ -124,7 +124,7 @@ class KeyStore:
             hit = self._cache.get(key_id)
         if hit and now - hit[0] < self.cache_s:
             return hit[1]
-        rows = self.db.query("security.get_key", id=key_id)
+        rows = self.db.read("security.get_key", id=key_id)
         record = rows[0] if rows else None
         with self._lock:
             if len(self._cache) > 10_000:
@@ -205,7 +205,7 @@ def check_battery_access(db: Database, who: Principal, code: str) -> None:
     """A reporter may read only batteries its company has held or reported on."""
     if who.role != "reporter":
         return
-    rows = db.query("security.company_knows_battery", code=code, company=who.company)
+    rows = db.read("security.company_knows_battery", code=code, company=who.company)
     if rows and not rows[0]["allowed"]:
         raise Forbidden(f"company {who.company} has neither held nor reported on battery {code}")
 
@@ -240,7 +240,7 @@ class AuditLog:
         sealed = self._seal({"id": uuid.uuid4().hex, "at": datetime.now(UTC).isoformat(), **entry})
         if wait:
             try:
-                self.db.query("audit.append", rows=[sealed])
+                self.db.write("audit.append", rows=[sealed])
                 return
             except Exception as exc:
                 # Neo4j is away (the request itself most likely got a 503): the writer thread
@@ -275,7 +275,7 @@ class AuditLog:
     def _write(self, batch: list[dict[str, Any]]) -> None:
         for attempt in range(30):
             try:
-                self.db.query("audit.append", rows=batch)
+                self.db.write("audit.append", rows=batch)
                 return
             except Exception as exc:
                 log.warning("audit write failed (%s), attempt %d", exc, attempt + 1)
@@ -290,4 +290,4 @@ class AuditLog:
 def list_audit(
     db: Database, since: datetime, until: datetime, key_id: str | None, battery: str | None, limit: int
 ) -> list[dict[str, Any]]:
-    return db.query("audit.list_entries", since=since, until=until, key_id=key_id, battery=battery, limit=limit)
+    return db.read("audit.list_entries", since=since, until=until, key_id=key_id, battery=battery, limit=limit)

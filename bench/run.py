@@ -36,7 +36,7 @@ from app.config import Settings  # noqa: E402
 from app.db import Database  # noqa: E402
 from app.security import issue_key  # noqa: E402
 from app.services.ingest import ingest_events, validate_raw  # noqa: E402
-from app.services.reproject import clear_store  # noqa: E402
+from app.services.store import apply_schema, clear_store  # noqa: E402
 from bench.load import run_load  # noqa: E402
 from bench.server import api_process  # noqa: E402
 from loaders.files import load_registry, read_batches  # noqa: E402
@@ -143,7 +143,7 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, lo
 
     codes_all = [
         r["code"]
-        for r in db.query(
+        for r in db.read(
             "trace.list_batteries", after="", maker=None, level="pack", status=None, chemistry=None, limit=200_000
         )
     ]
@@ -158,7 +158,7 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, lo
         return res.status
 
     def via_driver(code: str) -> None:
-        db.query("trace.battery_timeline", code=code)
+        db.read("trace.battery_timeline", code=code)
 
     with api_process(env) as api:
         client = http.client.HTTPConnection("127.0.0.1", api.port, timeout=30)
@@ -177,7 +177,7 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, lo
             api_ms += _time_calls(via_api, [code])
             driver_ms += _time_calls(via_driver, [code])
         rss_after = _rss_mb(api.pid)
-        reporter = db.query("registry.list_companies", after="", limit=1, role=None, province=None)[0]["uscc"]
+        reporter = db.read("registry.list_companies", after="", limit=1, role=None, province=None)[0]["uscc"]
         admin = issue_key(db, "admin", "bench load").key
         load = run_load(api.port, api.pid, admin, codes, reporter, duration_s=load_s, clients=4).summary()
     return {
@@ -212,7 +212,7 @@ def analytics_timings(db: Database) -> dict[str, float]:
     swaps = _timed(out, "analytics.swap_projection_s", lambda: analytics.swap_graph(db))
     out["analytics.swap_nodes"] = float(swaps.number_of_nodes())
     out["analytics.swap_edges"] = float(swaps.number_of_edges())
-    vins = [r["vin"] for r in db.query("analytics.sample_vehicles", limit=1000)]
+    vins = [r["vin"] for r in db.read("analytics.sample_vehicles", limit=1000)]
     bipartite = _timed(
         out, "analytics.vehicle_battery_projection_s", lambda: analytics.vehicle_battery_graph(db, vins=vins)
     )
@@ -304,7 +304,7 @@ def queries_only(args: argparse.Namespace) -> int:
 
     db = Database(Settings(neo4j_uri=instance.uri, neo4j_password=SecretStr(instance.password)))
     try:
-        db.apply_schema()  # indexes added since the load are built (and awaited) before timing
+        apply_schema(db)  # indexes added since the load are built (and awaited) before timing
         extra = optional_sections(db)
     finally:
         db.close()
@@ -375,12 +375,12 @@ def main() -> int:
 
     db = Database(Settings(neo4j_uri=instance.uri, neo4j_password=SecretStr(instance.password)))
     try:
-        db.apply_schema()
+        apply_schema(db)
         naive = naive_rate(db, world, args.naive_sample)
         bulk = bulk_load(world, env)
         trace = trace_latency(db, env, args.trace_samples, args.seed, args.load_seconds)
         extra = optional_sections(db)
-        version = db.query("health.ping")  # warm
+        version = db.read("health.ping")  # warm
         with db.driver.session(database=db.name) as s:
             rec = s.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v").single()
         neo4j_version = rec["v"] if rec else "unknown"

@@ -12,9 +12,10 @@ from pathlib import Path
 from app.config import get_settings
 from app.db import Database
 from app.errors import InvalidInput
+from app.lifecycle import PROJECTION_REVISION
 from app.services.epcis import capture_document
-from app.services.projection import PROJECTION_REVISION
 from app.services.reproject import reproject_all
+from app.services.store import apply_schema
 from loaders.files import LoadError, load_directory, load_events, load_registry
 from loaders.targets import HttpError, HttpTarget
 
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     db = Database(get_settings())
     try:
-        db.apply_schema()
+        apply_schema(db)
         if args.command == "epcis":
             return _load_epcis(db, args.files)
         if args.command == "reproject":

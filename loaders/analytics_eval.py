@@ -46,7 +46,7 @@ from app.db import Database
 from app.schemas.analytics import Filters
 from app.services import analytics
 from app.services.analytics import mark_licence_history
-from app.services.reproject import clear_store
+from app.services.store import apply_schema, clear_store
 from loaders.files import LoadError, load_directory
 from loaders.synth import SynthConfig, generate_world
 from loaders.synth.config import config_to_json
@@ -337,7 +337,7 @@ def _run(args: argparse.Namespace, settings: Settings, world: Path, manifest: di
                 print(f"{settings.neo4j_uri} holds data: pass --clear to wipe it, or use --neo4j-home", file=sys.stderr)
                 return 2
             clear_store(db)
-        db.apply_schema()
+        apply_schema(db)
         began = time.perf_counter()
         loaded = load_directory(db, world, progress=sys.stderr.isatty())
         seconds = time.perf_counter() - began

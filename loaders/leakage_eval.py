@@ -26,6 +26,7 @@ from typing import Any
 from app.config import Settings, get_settings
 from app.db import Database
 from app.services import leakage
+from app.services.store import apply_schema
 from loaders.analytics_eval import dedicated_server, ensure_world
 from loaders.files import LoadError, load_directory
 
@@ -130,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path) -> int:
     db = Database(settings)
     try:
-        db.apply_schema()
+        apply_schema(db)
         began = time.perf_counter()
         loaded = load_directory(db, world, progress=sys.stderr.isatty())
         print(f"loaded {loaded.accepted:,} events in {time.perf_counter() - began:.0f} s", file=sys.stderr)

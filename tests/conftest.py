@@ -21,7 +21,7 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from app.security import Role, issue_key
-from app.services.reproject import clear_store
+from app.services.store import apply_schema, clear_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,7 +97,7 @@ def settings(neo4j_server: ServerInfo) -> Settings:
 @pytest.fixture(scope="session")
 def database(settings: Settings) -> Iterator[Database]:
     db = Database(settings)
-    db.apply_schema()
+    apply_schema(db)
     yield db
     db.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api.deps import DbDep
+from app.services.store import apply_schema
 
 router = APIRouter(tags=["health"])
 
@@ -20,5 +21,5 @@ def readyz(db: DbDep) -> dict[str, str]:
     """Neo4j answers (and the schema is in place); 503 with Retry-After otherwise."""
     db.ping()
     if not db.schema_applied:
-        db.apply_schema()
+        apply_schema(db)
     return {"status": "ready", "database": db.name}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -80,10 +80,27 @@ class TimelineEntry(BaseModel):
     details: dict[str, Any]
 
 
+class TraceSegment(BaseModel):
+    """A stay: with a company (``holder``), in a vehicle, in transit to a company, or inside a pack."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    kind: Literal["holder", "vehicle", "transit", "pack"]
+    ref: str | None = Field(description="USCC, VIN, the addressee's USCC (transit) or the pack's code")
+    name: str | None = Field(description="the holder's registered name")
+    from_: datetime = Field(alias="from")
+    to: datetime | None = Field(description="null while the battery is still there")
+    opened_by: str = Field(description="the event that put the battery here")
+    closed_by: str | None = Field(description="the event that took it away (null while it is here)")
+
+
 class Trace(BaseModel):
     code: str
     status: str | None
     events: list[TimelineEntry]
+    segments: list[TraceSegment] = Field(
+        description="where the battery was, in order: the server's replay of the effective events"
+    )
 
 
 class Component(BaseModel):

@@ -9,19 +9,18 @@ built afresh inside each attempt; nothing else happens in there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Literal, TypeVar
 
 import networkx as nx
-from neo4j import ManagedTransaction, unit_of_work
+from neo4j import ManagedTransaction
 
 from app.analytics import export as exports
 from app.analytics import flows, graphs, metrics, plots
 from app.config import Settings, get_settings
-from app.db import Database, to_python
+from app.db import Database, stream_in
 from app.errors import FieldProblem, InvalidInput
-from app.queries import get_query
 from app.schemas.analytics import (
     BrokerRoutes,
     Brokers,
@@ -60,18 +59,6 @@ def connect(settings: Settings | None = None) -> Database:
     return Database(settings or get_settings())
 
 
-def _stream(tx: ManagedTransaction, name: str, **params: Any) -> Iterator[dict[str, Any]]:
-    """The named query's rows one by one, as the driver receives them."""
-    query = get_query(name)
-    for record in tx.run(query.text, params):
-        yield {key: to_python(record[key]) for key in record.keys()}  # noqa: SIM118
-
-
-def _read(db: Database, name: str, work: Callable[[ManagedTransaction], T]) -> T:
-    """A read transaction tagged with the main query's name, so slow-query logs point at a file."""
-    return db.read(unit_of_work(metadata={"query": name})(work))
-
-
 def _check_filters(filters: Filters) -> None:
     problems = [
         FieldProblem(name, "needs a UTC offset (RFC 3339), e.g. 2025-01-01T00:00:00+08:00")
@@ -108,12 +95,12 @@ def project_custody(db: Database, filters: Filters) -> nx.DiGraph:
     attrs = {k: v for k, v in filters.model_dump().items() if v is not None} | {"as_of": as_of}
 
     def work(tx: ManagedTransaction) -> nx.DiGraph:
-        graph = graphs.custody_graph_from_rows(_stream(tx, "analytics.custody_flows", **params), **attrs)
-        rows = _stream(tx, "analytics.companies", usccs=list(graph.nodes), as_of=as_of)
+        graph = graphs.custody_graph_from_rows(stream_in(tx, "analytics.custody_flows", **params), **attrs)
+        rows = stream_in(tx, "analytics.companies", usccs=list(graph.nodes), as_of=as_of)
         graphs.add_company_attributes(graph, rows)
         return graph
 
-    return _read(db, "analytics.custody_flows", work)
+    return db.read_unit("analytics.custody_flows", work)
 
 
 def project_swaps(db: Database, filters: Filters) -> nx.DiGraph:
@@ -122,11 +109,11 @@ def project_swaps(db: Database, filters: Filters) -> nx.DiGraph:
     attrs = {k: v for k, v in filters.model_dump(exclude={"as_of"}).items() if v is not None}
 
     def work(tx: ManagedTransaction) -> nx.DiGraph:
-        graph = graphs.swap_graph_from_rows(_stream(tx, "analytics.swap_flows", **params), **attrs)
-        graphs.add_station_attributes(graph, _stream(tx, "analytics.stations", ids=list(graph.nodes)))
+        graph = graphs.swap_graph_from_rows(stream_in(tx, "analytics.swap_flows", **params), **attrs)
+        graphs.add_station_attributes(graph, stream_in(tx, "analytics.stations", ids=list(graph.nodes)))
         return graph
 
-    return _read(db, "analytics.swap_flows", work)
+    return db.read_unit("analytics.swap_flows", work)
 
 
 def project(db: Database, network: Network, filters: Filters) -> nx.DiGraph:
@@ -165,12 +152,12 @@ def vehicle_battery_graph(db: Database, *, vins: Sequence[str] = (), codes: Sequ
     vin_list, code_list = sorted(set(vins)), sorted(set(codes))
 
     def work(tx: ManagedTransaction) -> nx.Graph:
-        rows = _stream(tx, "analytics.installations", vins=vin_list, codes=code_list)
+        rows = stream_in(tx, "analytics.installations", vins=vin_list, codes=code_list)
         return graphs.vehicle_battery_graph_from_rows(
             rows, vin_list, code_list, chosen_vehicles=len(vin_list), chosen_batteries=len(code_list)
         )
 
-    return _read(db, "analytics.installations", work)
+    return db.read_unit("analytics.installations", work)
 
 
 def vehicle_battery_json(db: Database, vins: Sequence[str], codes: Sequence[str]) -> dict[str, Any]:
@@ -240,7 +227,7 @@ def network_metrics(
 
 def mark_licence_history(db: Database, graph: nx.DiGraph) -> None:
     """Set ``ever_licensed`` on every company node: has it held any licence, whatever its dates."""
-    holders = {row["uscc"] for row in db.query("analytics.licence_holders", usccs=[str(n) for n in graph])}
+    holders = {row["uscc"] for row in db.read("analytics.licence_holders", usccs=[str(n) for n in graph])}
     for node, data in graph.nodes(data=True):
         data["ever_licensed"] = str(node) in holders
 
@@ -336,10 +323,10 @@ def find_rings(
     members = sorted({str(n) for c in found for n in c.nodes})
 
     def work(tx: ManagedTransaction) -> dict[tuple[str, ...], flows.Travelled]:
-        rows = _stream(tx, "analytics.custody_revisits", usccs=members)
+        rows = stream_in(tx, "analytics.custody_revisits", usccs=members)
         return flows.batteries_round_cycles(rows, [[str(n) for n in c.nodes] for c in found], limit=codes_per_ring)
 
-    travelled = _read(db, "analytics.custody_revisits", work) if found else {}
+    travelled = db.read_unit("analytics.custody_revisits", work) if found else {}
     rings = []
     for cycle in found:
         went = travelled.get(tuple(str(n) for n in cycle.nodes), flows.Travelled())
@@ -380,10 +367,10 @@ def custody_path(
         )
 
     def work(tx: ManagedTransaction) -> flows.Travelled:
-        rows = _stream(tx, "analytics.custody_chains_between", source=source, target=target)
+        rows = stream_in(tx, "analytics.custody_chains_between", source=source, target=target)
         return flows.batteries_on_path(rows, path, limit=codes_limit)
 
-    went = _read(db, "analytics.custody_chains_between", work)
+    went = db.read_unit("analytics.custody_chains_between", work)
     return CustodyPath(
         source=ends[0],
         target=ends[1],

@@ -4,7 +4,7 @@ A batch is all-or-nothing. Everything that can be checked without the graph is c
 a transaction opens; references to registered companies, stations and corrected events are
 checked inside the write transaction, so the answer (accepted, duplicate, conflict, invalid)
 and the write come from the same snapshot. The lifecycle projection is rebuilt in the same
-transaction, so a reader never sees an event without its effect.
+transaction (``app.services.projection``), so a reader never sees an event without its effect.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from pydantic import BaseModel, ValidationError
 from app.db import Database, run
 from app.errors import Conflict, FieldProblem, InvalidInput, validation_problems
 from app.identifiers import parse_battery_code
+from app.lifecycle import EventRow, epoch_ms, event_row, roles_in
 from app.schemas.events import Event, IngestResult, canonical_payload, event_adapter
 from app.services.chain import content_hash, extend_chains
-from app.services.projection import project_all
+from app.services.projection import refresh_projection
 
 # Clock skew we tolerate between reporters and us before calling an event "in the future".
 FUTURE_TOLERANCE = timedelta(hours=24)
@@ -186,15 +187,8 @@ def _plan(new_events: Iterable[PreparedEvent], recorded_at: datetime) -> Plan:
             plan.batteries.setdefault(code, _battery_row(code))
             plan.battery_links.append({"event_id": eid, "code": code, "role": role})
 
-        if "battery" in p:
-            about(p["battery"], "subject")
-        if "battery_out" in p:
-            about(p["battery_out"], "out")
-            about(p["battery_in"], "in")
-        for code in p.get("components", []):
-            about(code, "component")
-        if p.get("new_code"):
-            about(p["new_code"], "new")
+        for code, role in roles_in(p):
+            about(code, role)
         if "vehicle" in p:
             plan.vins.add(p["vehicle"])
             plan.vehicle_links.append({"event_id": eid, "vin": p["vehicle"]})
@@ -302,66 +296,20 @@ def _extend_chains(tx: ManagedTransaction, fresh: list[PreparedEvent], chained: 
     run(tx, "ingest.extend_chains", links=update.links, heads=update.heads)
 
 
-def _rows_of_new_batteries(fresh: list[PreparedEvent], new_codes: set[str]) -> dict[str, list[dict[str, Any]]]:
-    """Projection input for batteries first named in this batch: all their events are here,
-    so there is nothing to read back (the bulk-load case, and most of its cost)."""
+def _rows_of_new_batteries(fresh: list[PreparedEvent], new_codes: set[str]) -> dict[str, list[EventRow]]:
+    """Replay input for batteries first named in this batch: all their events are here, so
+    there is nothing to read back."""
     voided = {ev.payload["corrects"] for ev in fresh if ev.payload["type"] == "correction"}
-    rows: dict[str, list[dict[str, Any]]] = {code: [] for code in sorted(new_codes)}
+    rows: dict[str, list[EventRow]] = {code: [] for code in sorted(new_codes)}
     for ev in fresh:
         p = ev.payload
         if ev.event_id in voided or p["type"] == "correction":
             continue
-        base = {
-            "event_id": ev.event_id,
-            "type": p["type"],
-            "t": int(ev.model.occurred_at.timestamp() * 1000),
-            "occurred_at": p["occurred_at"],
-            "reporter": p["reporter"],
-            "vehicle": p.get("vehicle"),
-            "station": p.get("station"),
-            "battery": p.get("battery"),
-            "from_company": p.get("from"),
-            "to_company": p.get("to"),
-            "chemistry": p.get("chemistry"),
-            "mass_kg": p.get("mass_kg"),
-            "capacity_kwh": p.get("capacity_kwh"),
-        }
-        links = [(p.get("battery"), "subject"), (p.get("battery_out"), "out"), (p.get("battery_in"), "in")]
-        links += [(code, "component") for code in p.get("components", [])]
-        links.append((p.get("new_code"), "new"))
-        for code, role in links:
+        t = epoch_ms(ev.model.occurred_at)
+        for code, role in roles_in(p):
             if code in rows:
-                rows[code].append({**base, "code": code, "role": role})
+                rows[code].append(event_row(code, role, t, p))
     return rows
-
-
-def refresh_projection(
-    tx: ManagedTransaction,
-    codes: list[str],
-    vins: list[str],
-    new_rows: dict[str, list[dict[str, Any]]] | None = None,
-) -> None:
-    """Rebuild the lifecycle relationships of these batteries and vehicles from their events.
-
-    ``codes`` have stored events and are read back (under a lock); ``new_rows`` carries the
-    complete histories of batteries created by this very transaction."""
-    new_rows = new_rows or {}
-    if codes or new_rows:
-        rows = run(tx, "projection.battery_events", codes=codes) if codes else []
-        for batch_rows in new_rows.values():
-            rows.extend(batch_rows)
-        projected = project_all([*codes, *new_rows], rows)
-        if codes:
-            run(tx, "projection.clear_batteries", codes=codes)
-        run(tx, "projection.set_batteries", rows=projected.batteries)
-        run(tx, "projection.create_installed", rows=projected.installed)
-        run(tx, "projection.create_held", rows=projected.held)
-        run(tx, "projection.create_swaps", rows=projected.swaps)
-        run(tx, "projection.create_recycled", rows=projected.recycled)
-        run(tx, "projection.create_part_of", rows=projected.part_of)
-        run(tx, "projection.create_derived_from", rows=projected.derived_from)
-    if vins:
-        run(tx, "projection.refresh_vehicles", vins=vins)
 
 
 def ingest_events(
@@ -380,11 +328,11 @@ def ingest_events(
 
     try:
         with db.write_slots:
-            accepted, duplicates = db.write(work)
+            accepted, duplicates = db.write_unit("ingest.create_events", work)
     except ConstraintError:
         # Another request stored some of these ids between our check and our commit; a second
         # pass sees them and answers duplicate or conflict like any other resend.
-        accepted, duplicates = db.write(work)
+        accepted, duplicates = db.write_unit("ingest.create_events", work)
     return IngestResult(accepted=accepted, duplicates=duplicates + repeats)
 
 

@@ -34,7 +34,7 @@ class Checkpoint(BaseModel):
 
 def verify_battery(db: Database, code: str) -> Verification:
     """Recompute the battery's chain from the stored payloads; every break is named."""
-    rows = db.query("integrity.battery_chain", code=code)
+    rows = db.read("integrity.battery_chain", code=code)
     if not rows:
         raise NotFound(f"battery {code} is not known: no event has named it")
     head, length = rows[0]["head"], rows[0]["length"]
@@ -56,7 +56,7 @@ def verify_battery(db: Database, code: str) -> Verification:
 def _heads(db: Database) -> Iterator[dict[str, Any]]:
     after = ""
     while True:
-        page = db.query("integrity.chain_heads_page", after=after, limit=PAGE)
+        page = db.read("integrity.chain_heads_page", after=after, limit=PAGE)
         yield from page
         if len(page) < PAGE:
             return
@@ -82,12 +82,12 @@ def take_checkpoint(db: Database, export_to: Path | None = None) -> Checkpoint:
     finally:
         if out:
             out.close()
-    db.query("integrity.record_checkpoint", id=checkpoint.id, root=root, batteries=len(leaves), taken_at=taken_at)
+    db.write("integrity.record_checkpoint", id=checkpoint.id, root=root, batteries=len(leaves), taken_at=taken_at)
     return checkpoint
 
 
 def list_checkpoints(db: Database, limit: int = 100) -> list[Checkpoint]:
-    return [Checkpoint(**r) for r in db.query("integrity.list_checkpoints", limit=limit)]
+    return [Checkpoint(**r) for r in db.read("integrity.list_checkpoints", limit=limit)]
 
 
 def verify_checkpoint(db: Database, exported: Path) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def verify_checkpoint(db: Database, exported: Path) -> dict[str, Any]:
                 continue
             code, length, head = entry["code"], entry["length"], entry["head"]
             leaves.append(leaf(code, length, head))
-            rows = [r for r in db.query("integrity.battery_chain", code=code) if r["seq"] is not None]
+            rows = [r for r in db.read("integrity.battery_chain", code=code) if r["seq"] is not None]
             prefix = rows[:length]
             problems = verify_rows(prefix, head, length)
             if problems:

@@ -33,10 +33,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from neo4j import READ_ACCESS, Query, Session
-
 from app.config import Settings
-from app.db import Database, to_python
+from app.db import Database
 from app.errors import FieldProblem, InvalidInput, NotFound
 from app.identifiers import IdentifierError, parse_uscc
 from app.queries import get_query
@@ -53,7 +51,7 @@ from app.schemas.leakage import (
     RuleList,
     Summary,
 )
-from app.services.reproject import require_current
+from app.services.store import require_current
 from app.services.workdays import CST, WorkdayCalendar, cst_date, make_calendar, table_end
 
 # LIMIT for "every finding" (exports, summaries): Neo4j takes a long; the stream is lazy.
@@ -689,7 +687,7 @@ def find(
         items = everything[skip : skip + limit]
         more = len(everything) > skip + limit
     else:
-        rows = db.query(rule.query, **_query_params(rule, values, calendar, skip, limit + 1))
+        rows = db.read(rule.query, **_query_params(rule, values, calendar, skip, limit + 1))
         items = [_finding(rule, row, calendar) for row in rows[:limit]]
         more = len(rows) > limit
     return FindingsPage(
@@ -703,33 +701,6 @@ def find(
     )
 
 
-class _RowStream:
-    """One auto-commit read streamed record by record, so exports and summaries stay flat in memory.
-
-    The query starts when the object is made, so an unreachable database fails before an HTTP
-    response has begun (503, not a cut stream). Not a managed transaction: what the caller does
-    with the rows (sending them to a client) must not be retried."""
-
-    def __init__(self, db: Database, name: str, params: dict[str, Any]) -> None:
-        self._session: Session = db.driver.session(database=db.name, default_access_mode=READ_ACCESS, fetch_size=2000)
-        try:
-            self._result = self._session.run(Query(get_query(name).text, metadata={"query": name}), params)
-            self._keys = self._result.keys()
-        except BaseException:
-            self._session.close()
-            raise
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        try:
-            for record in self._result:
-                yield {k: to_python(record[k]) for k in self._keys}
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        self._session.close()
-
-
 class FindingStream:
     """A rule's findings as they come from the database; ``close`` releases the session early."""
 
@@ -737,7 +708,7 @@ class FindingStream:
         self.rule = rule
         self.values = values
         self._calendar = calendar
-        self._rows = _RowStream(db, rule.query, _query_params(rule, values, calendar, 0, ALL))
+        self._rows = db.stream(rule.query, **_query_params(rule, values, calendar, 0, ALL))
         self._grouped: list[Finding] | None = None
         if rule.grouped is not None and values.get("by", "event") != "event":
             self._grouped = rule.grouped(values, [_finding(rule, row, calendar) for row in self._rows])
@@ -894,7 +865,7 @@ def summary(
     by_province: dict[tuple[str | None, str], int] = defaultdict(int)
     by_company: dict[tuple[str | None, str], int] = defaultdict(int)
     names: dict[str, tuple[str | None, str | None]] = {}
-    totals = db.query("leakage.stats.battery_count")[0]
+    totals = db.read("leakage.stats.battery_count")[0]
     seconds: dict[str, float] = {}
     every = run_all(db, calendar, values, workers=workers, seconds=seconds)
     for rule_id, findings in every.items():
@@ -913,9 +884,9 @@ def summary(
                 seconds=round(seconds[rule_id], 3),
             )
         )
-    province_handled = {r["province"]: r["handled"] for r in db.query("leakage.stats.province_handled")}
+    province_handled = {r["province"]: r["handled"] for r in db.read("leakage.stats.province_handled")}
     companies = {
-        r["uscc"]: r for r in db.query("leakage.stats.company_handled", usccs=sorted(c for c, _ in by_company if c))
+        r["uscc"]: r for r in db.read("leakage.stats.company_handled", usccs=sorted(c for c, _ in by_company if c))
     }
     provinces = [
         ProvinceCount(

@@ -39,7 +39,7 @@ def _company_row(c: Company) -> dict[str, Any]:
 def merge_companies(db: Database, companies: Sequence[Company]) -> int:
     """Upsert companies with their licences; returns how many were written."""
     rows = [_company_row(c) for c in companies]
-    db.write(lambda tx: run(tx, "registry.merge_companies", rows=rows))
+    db.write("registry.merge_companies", rows=rows)
     return len(rows)
 
 
@@ -61,7 +61,7 @@ def merge_stations(db: Database, stations: Sequence[Station]) -> int:
         _require_companies(tx, [(i, "operator", s.operator) for i, s in enumerate(stations)], "stations")
         run(tx, "registry.merge_stations", rows=rows)
 
-    db.write(work)
+    db.write_unit("registry.merge_stations", work)
     return len(rows)
 
 
@@ -72,7 +72,7 @@ def merge_vehicles(db: Database, vehicles: Sequence[Vehicle]) -> int:
         _require_companies(tx, [(i, "maker", v.maker) for i, v in enumerate(vehicles)], "vehicles")
         run(tx, "registry.merge_vehicles", rows=rows)
 
-    db.write(work)
+    db.write_unit("registry.merge_vehicles", work)
     return len(rows)
 
 
@@ -83,24 +83,24 @@ def _one(rows: list[dict[str, Any]], what: str) -> dict[str, Any]:
 
 
 def get_company(db: Database, uscc: str) -> dict[str, Any]:
-    return _one(db.query("registry.get_company", uscc=uscc), f"company {uscc}")
+    return _one(db.read("registry.get_company", uscc=uscc), f"company {uscc}")
 
 
 def list_companies(
     db: Database, after: str, limit: int, role: str | None, province: str | None
 ) -> list[dict[str, Any]]:
-    return db.query("registry.list_companies", after=after, limit=limit, role=role, province=province)
+    return db.read("registry.list_companies", after=after, limit=limit, role=role, province=province)
 
 
 def get_station(db: Database, station_id: str) -> dict[str, Any]:
-    return _one(db.query("registry.get_station", id=station_id), f"swap station {station_id}")
+    return _one(db.read("registry.get_station", id=station_id), f"swap station {station_id}")
 
 
 def list_stations(
     db: Database, after: str, limit: int, operator: str | None, province: str | None
 ) -> list[dict[str, Any]]:
-    return db.query("registry.list_stations", after=after, limit=limit, operator=operator, province=province)
+    return db.read("registry.list_stations", after=after, limit=limit, operator=operator, province=province)
 
 
 def get_vehicle(db: Database, vin: str) -> dict[str, Any]:
-    return _one(db.query("registry.get_vehicle", vin=vin), f"vehicle {vin}")
+    return _one(db.read("registry.get_vehicle", vin=vin), f"vehicle {vin}")

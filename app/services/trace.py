@@ -1,27 +1,30 @@
 """Investigators' questions about one battery, vehicle or station.
 
 Unknown-but-valid identifiers are 404s; malformed ones never get here (422 at the boundary).
+The trace's segments come from the one replay (``app.lifecycle``), run over the same effective
+events the store's projection was built from, so the timeline an investigator reads and the
+state the rules read cannot disagree.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from app.db import Database
 from app.errors import NotFound
 from app.identifiers import parse_battery_code
+from app.lifecycle import EventRow, epoch_ms, event_row, replay_battery
+from app.repositories import trace as repo
+from app.repositories.trace import TimelineRow
 from app.schemas.trace import (
     BatteryDetail,
     BatterySummary,
-    Component,
     Components,
-    Installation,
     Page,
     StationSwaps,
-    Swap,
     TimelineEntry,
     Trace,
+    TraceSegment,
     VehicleBatteries,
 )
 from app.services.registry import get_station, get_vehicle
@@ -32,38 +35,66 @@ _ENVELOPE = {"event_id", "type", "occurred_at", "reporter"}
 
 def get_battery(db: Database, code: str) -> BatteryDetail:
     """Identity decoded from the code plus the state the graph knows."""
-    rows = db.query("trace.get_battery", code=code)
-    if not rows:
+    row = repo.get_battery(db, code)
+    if row is None:
         raise NotFound(f"battery {code} is not known: no event has named it")
-    return BatteryDetail(identity=parse_battery_code(code).to_dict(), **rows[0])
+    return BatteryDetail(identity=parse_battery_code(code).to_dict(), **row)
 
 
 def get_trace(db: Database, code: str) -> Trace:
-    """The timeline in event time; corrected events stay visible, marked as such."""
-    rows = db.query("trace.battery_timeline", code=code)
+    """The timeline in event time, corrected events visible and marked, and where the battery was."""
+    rows = repo.battery_timeline(db, code)
     if not rows:
         raise NotFound(f"battery {code} is not known: no event has named it")
     events = [
         TimelineEntry(
-            event_id=r["event_id"],
-            type=r["type"],
-            role=r["role"],
-            occurred_at=r["occurred_at"],
-            recorded_at=r["recorded_at"],
-            imported=r["imported"],
-            reporter=r["reporter"],
-            corrected=bool(r["corrected_by"]),
-            corrected_by=r["corrected_by"],
-            details={k: v for k, v in json.loads(r["payload"]).items() if k not in _ENVELOPE},
+            event_id=r.event_id,
+            type=r.type,
+            role=r.role,
+            occurred_at=r.occurred_at,
+            recorded_at=r.recorded_at,
+            imported=r.imported,
+            reporter=r.reporter,
+            corrected=bool(r.corrected_by),
+            corrected_by=r.corrected_by,
+            details={k: v for k, v in r.payload.items() if k not in _ENVELOPE},
         )
         for r in rows
     ]
-    return Trace(code=code, status=rows[0]["status"], events=events)
+    return Trace(code=code, status=rows[0].status, events=events, segments=segments(code, rows))
+
+
+def _replay_rows(code: str, rows: list[TimelineRow]) -> list[EventRow]:
+    """The replay's input from the timeline: the effective events, as ingestion saw them."""
+    return [
+        event_row(code, r.role, epoch_ms(r.occurred_at), r.payload)
+        for r in rows
+        if not r.corrected_by and r.role != "correction"
+    ]
+
+
+def segments(code: str, rows: list[TimelineRow]) -> list[TraceSegment]:
+    names = {r.reporter.uscc: r.reporter.name for r in rows if r.reporter.uscc}
+    life = replay_battery(code, _replay_rows(code, rows))
+    return [
+        TraceSegment.model_validate(
+            {
+                "kind": s.kind,
+                "ref": s.ref,
+                "name": names.get(s.ref) if s.kind == "holder" and s.ref else None,
+                "from": s.since,
+                "to": s.until,
+                "opened_by": s.opened_by,
+                "closed_by": s.closed_by,
+            }
+        )
+        for s in life.segments
+    ]
 
 
 def get_components(db: Database, code: str) -> Components:
     get_battery(db, code)
-    return Components(code=code, components=[Component(**r) for r in db.query("trace.battery_components", code=code)])
+    return Components(code=code, components=repo.battery_components(db, code))
 
 
 def list_batteries(
@@ -77,22 +108,20 @@ def list_batteries(
     chemistry: str | None = None,
 ) -> Page[BatterySummary]:
     """Keyset pages by code: stable and cheap however deep the client pages."""
-    rows = db.query(
-        "trace.list_batteries", after=after, limit=limit, maker=maker, level=level, status=status, chemistry=chemistry
+    items = repo.list_batteries(
+        db, after=after, limit=limit, maker=maker, level=level, status=status, chemistry=chemistry
     )
-    items = [BatterySummary(**r) for r in rows]
     return Page[BatterySummary](items=items, next_after=items[-1].code if len(items) == limit else None)
 
 
 def vehicle_batteries(db: Database, vin: str) -> VehicleBatteries:
     vehicle = get_vehicle(db, vin)
-    rows = db.query("trace.vehicle_batteries", vin=vin)
     return VehicleBatteries(
         vin=vin,
         registered=vehicle["registered"],
         sold_at=vehicle["sold_at"],
         scrapped_at=vehicle["scrapped_at"],
-        batteries=[Installation(**r) for r in rows],
+        batteries=repo.vehicle_batteries(db, vin),
     )
 
 
@@ -100,11 +129,11 @@ def station_swaps(
     db: Database, station_id: str, since: datetime, until: datetime, skip: int, limit: int
 ) -> StationSwaps:
     get_station(db, station_id)
-    rows = db.query("trace.station_swaps", id=station_id, since=since, until=until, skip=skip, limit=limit)
+    items = repo.station_swaps(db, station_id, since, until, skip, limit)
     return StationSwaps(
         station=station_id,
         since=since,
         until=until,
-        items=[Swap(**r) for r in rows],
-        next_skip=skip + limit if len(rows) == limit else None,
+        items=items,
+        next_skip=skip + limit if len(items) == limit else None,
     )

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.identifiers import make_uscc
-from app.services.reproject import clear_store
+from app.services.store import clear_store
 from tests.factories import (
     AUTOMAKER,
     DISMANTLER,

@@ -26,7 +26,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from app.config import Settings
 from app.db import Database
 from app.security import issue_key
-from app.services.reproject import clear_store
+from app.services.store import clear_store
 from bench.server import api_process
 from loaders.files import load_directory
 from loaders.synth import generate_world

@@ -77,7 +77,7 @@ def test_rewriting_hash_and_chain_consistently_is_caught_by_a_checkpoint(
     from app.services.chain import content_hash, link_hash
 
     target = codes[1]
-    stored = [r for r in db.query("integrity.battery_chain", code=target)]
+    stored = [r for r in db.read("integrity.battery_chain", code=target)]
     last = stored[-1]
     forged = json.loads(last["payload"]) | {"vehicle": vin(9)}
     forged_hash = content_hash(forged)

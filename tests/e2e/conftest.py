@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from app.config import Settings
 from app.db import Database
 from app.security import ROLES, issue_key
-from app.services.reproject import clear_store
+from app.services.store import clear_store
 from app.ui import UI_DIR
 from loaders.files import load_directory
 from loaders.synth import generate_world

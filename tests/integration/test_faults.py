@@ -26,7 +26,7 @@ from pydantic import SecretStr
 from app.config import Settings
 from app.db import Database
 from app.security import issue_key
-from app.services.reproject import clear_store
+from app.services.store import apply_schema, clear_store
 from bench.server import free_port
 from neo4j_runtime import launcher
 from tests.factories import Events, pack, seed_registry
@@ -61,7 +61,7 @@ def fault_server() -> Iterator[launcher.Instance]:
 def test_kill_neo4j_during_ingest(fault_server: launcher.Instance) -> None:
     settings = Settings(neo4j_uri=fault_server.uri, neo4j_password=SecretStr(fault_server.password))
     db = Database(settings)
-    db.apply_schema()
+    apply_schema(db)
     clear_store(db)
     seed_registry(db)
     key = issue_key(db, "admin", "fault test").key

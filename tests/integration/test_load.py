@@ -21,11 +21,11 @@ def test_mixed_load_has_no_errors_and_flat_memory(db: Database, settings: Settin
     load_directory(db, tmp_path, progress=False)
     codes = [
         r["code"]
-        for r in db.query(
+        for r in db.read(
             "trace.list_batteries", after="", maker=None, level="pack", status=None, chemistry=None, limit=200
         )
     ]
-    reporter = db.query("registry.list_companies", after="", limit=1, role=None, province=None)[0]["uscc"]
+    reporter = db.read("registry.list_companies", after="", limit=1, role=None, province=None)[0]["uscc"]
     key = issue_key(db, "admin", "load").key
     env = {"NEO4J_URI": settings.neo4j_uri, "NEO4J_USER": settings.neo4j_user, "NEO4J_PASSWORD": settings.password()}
     with api_process(env) as api:

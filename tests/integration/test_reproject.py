@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from app.db import Database
+from app.lifecycle import PROJECTION_REVISION
 from app.schemas.leakage import Finding
 from app.services import leakage
-from app.services.projection import PROJECTION_REVISION
-from app.services.reproject import StoreOutdated, reproject_all, store_revision
+from app.services.reproject import reproject_all
+from app.services.store import StoreOutdated, store_revision
 from loaders.files import load_directory
 from loaders.synth import generate_world
 
@@ -51,7 +52,7 @@ def test_an_older_store_is_refused_until_reprojected(db: Database, tmp_path: Pat
     assert leakage.find(db, "unlisted_handover", {"as_of": as_of}, leakage.calendar_for(db.settings)).rule
 
     batteries = reproject_all(db, batch_size=97)
-    assert batteries == db.query("leakage.stats.battery_count")[0]["batteries"]
+    assert batteries == db.read("leakage.stats.battery_count")[0]["batteries"]
     assert store_revision(db) == PROJECTION_REVISION
     assert _findings(db, as_of) == before
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.db import Database
 from app.queries import registry
+from app.services.store import apply_schema
 
 
 def test_server_is_neo4j_5_26_community(db: Database) -> None:
@@ -17,8 +18,8 @@ def test_server_is_neo4j_5_26_community(db: Database) -> None:
 
 
 def test_schema_constraints_exist_and_reapply_is_idempotent(db: Database) -> None:
-    db.apply_schema()
-    db.apply_schema()
+    apply_schema(db)
+    apply_schema(db)
     with db.driver.session(database=db.name) as session:
         names = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name RETURN name")}
     assert {"battery_code_unique", "event_id_unique", "company_uscc_unique"} <= names

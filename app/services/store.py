@@ -1,0 +1,73 @@
+"""The store as a whole: its schema, the projection revision its derived state was built by, resets.
+
+A store built by an older projection revision still answers, but rules that read what a newer
+replay derives refuse to run on it until ``batterytrace reproject`` rebuilt it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from neo4j.exceptions import ClientError
+
+from app.db import Database
+from app.errors import DomainError
+from app.lifecycle import PROJECTION_REVISION
+from app.queries import registry
+
+log = logging.getLogger(__name__)
+
+
+class StoreOutdated(DomainError):
+    """The store's derived state predates what a query needs: answering would silently miss findings."""
+
+    status_code = 409
+
+
+def apply_schema(db: Database) -> list[str]:
+    """Constraints and indexes, each ``IF NOT EXISTS``: safe to run at every start."""
+    applied = []
+    for name, query in sorted(registry().items()):
+        if query.mode == "schema":
+            try:
+                db.autocommit(name)
+            except ClientError as err:
+                # The same index under an older name: it serves, so it is not an error.
+                if err.code != "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists":
+                    raise
+                log.info("schema %s: an equivalent rule exists under another name", name)
+            applied.append(name)
+    db.autocommit("admin.await_indexes")
+    db.write("admin.stamp_fresh_store", revision=PROJECTION_REVISION)
+    db.schema_applied = True
+    log.info("schema applied: %d statements", len(applied))
+    return applied
+
+
+def store_revision(db: Database) -> int | None:
+    """The projection revision of the store's derived state; None for an unstamped older store."""
+    row = db.read("admin.store_revision")[0]
+    if row["revision"] is None and not row["has_batteries"]:
+        return PROJECTION_REVISION  # nothing stored yet: whatever comes is projected by this code
+    return int(row["revision"]) if row["revision"] is not None else None
+
+
+def require_current(db: Database, needed_by: str) -> None:
+    revision = store_revision(db)
+    if revision is None or revision < PROJECTION_REVISION:
+        raise StoreOutdated(
+            f"{needed_by} needs the projection at revision {PROJECTION_REVISION}, and this store was built by "
+            f"{'an unrecorded older revision' if revision is None else f'revision {revision}'}: "
+            "run `python -m loaders reproject` (or `make reproject`) once, then ask again"
+        )
+
+
+def clear_store(db: Database) -> None:
+    """Empty the store (tests, benchmarks, resets); an empty store is current by definition."""
+    db.autocommit("admin.clear_graph")
+    db.write("admin.stamp_store_revision", revision=PROJECTION_REVISION)
+
+
+def stamp_current(db: Database) -> None:
+    """Record that every battery's derived state is now built by this revision."""
+    db.write("admin.stamp_store_revision", revision=PROJECTION_REVISION)
