@@ -1,9 +1,10 @@
-// Swimlanes from a battery's trace: after each event the battery is *somewhere* (a company, a
-// vehicle, in transit, inside a pack); a lane is one such custodian and a segment the time spent
-// there. This is the UI's reading of the event contract, the same one the server's projection
-// uses (docs/data-model.md): voided (corrected) events move nothing but stay visible as markers.
+// Swimlanes from a battery's trace: the server answers where the battery was and when (the
+// `segments` of GET /v1/batteries/{code}/trace); the UI only draws them. A lane is one place the battery stayed
+// (a company, a vehicle, in transit, inside a pack) and a segment one stay there. Nothing here
+// decides which event moves the battery where: markers are placed by looking the event up in the
+// segments the server returned.
 
-import type { TimelineEntry } from "./types";
+import type { TimelineEntry, Trace, TraceSegment } from "./types";
 
 export type LaneKind = "company" | "vehicle" | "transit" | "pack";
 
@@ -65,94 +66,75 @@ const MARKER_KIND: Record<string, MarkerKind> = {
   correction: "correction",
 };
 
-function text(value: unknown): string {
-  return typeof value === "string" ? value : "";
+function laneOf(seg: TraceSegment): Lane {
+  const ref = seg.ref ?? "";
+  switch (seg.kind) {
+    case "holder":
+      return { id: `c:${ref}`, kind: "company", label: seg.name ?? ref, ref };
+    case "vehicle":
+      return { id: `v:${ref}`, kind: "vehicle", label: `Vehicle ${ref}`, ref };
+    case "transit":
+      // One lane for every journey, whoever it was addressed to.
+      return { id: "transit", kind: "transit", label: "In transit", ref: "" };
+    case "pack":
+      return { id: `p:${ref}`, kind: "pack", label: `Inside ${ref}`, ref };
+  }
 }
 
-function companyLane(e: TimelineEntry): Lane {
+function reporterLane(e: TimelineEntry): Lane {
   const uscc = e.reporter.uscc ?? "unknown";
   return { id: `c:${uscc}`, kind: "company", label: e.reporter.name ?? uscc, ref: uscc };
 }
 
-function vehicleLane(vin: string): Lane {
-  return { id: `v:${vin}`, kind: "vehicle", label: `Vehicle ${vin}`, ref: vin };
+function byOccurrence(a: TimelineEntry, b: TimelineEntry): number {
+  return Date.parse(a.occurred_at) - Date.parse(b.occurred_at) || a.event_id.localeCompare(b.event_id);
 }
 
-const TRANSIT: Lane = { id: "transit", kind: "transit", label: "In transit", ref: "" };
+/**
+ * Lanes, stays and markers for the timeline, from the server's segments and the events.
+ *
+ * An open segment (still there) runs to the end of the axis, max(now, last event). A marker goes
+ * on the lane of the segment its event opened (else closed), else of the segment covering its
+ * time, else on its reporter's company lane.
+ */
+export function buildSwimlanes(trace: Pick<Trace, "events" | "segments">, now: number): Swimlanes {
+  const events = [...trace.events].sort(byOccurrence);
+  const given = [...trace.segments].sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
 
-/** Where the battery is after `e`, or null when the event does not move it. */
-export function destination(e: TimelineEntry): Lane | null {
-  const d = e.details;
-  switch (e.type) {
-    case "produced":
-      if (e.role === "component") {
-        const pack = text(d["battery"]);
-        return { id: `p:${pack}`, kind: "pack", label: `Inside ${pack}`, ref: pack };
-      }
-      return companyLane(e);
-    case "received":
-    case "removed":
-    case "recycled":
-      return companyLane(e);
-    case "repurposed":
-      return companyLane(e);
-    case "shipped":
-      return TRANSIT;
-    case "installed":
-      return text(d["vehicle"]) ? vehicleLane(text(d["vehicle"])) : null;
-    case "swapped":
-      // Swapped in: now in the vehicle. Swapped out: in the operator's pool at the station.
-      if (e.role === "in") return vehicleLane(text(d["vehicle"]));
-      if (e.role === "out") return companyLane(e);
-      return null;
-    default:
-      return null; // repaired, vehicle_sold, correction, ...: the battery stays where it is
-  }
-}
+  const times = events.map((e) => Date.parse(e.occurred_at));
+  const froms = given.map((g) => Date.parse(g.from));
+  const start = times.length || froms.length ? Math.min(...times, ...froms) : now;
+  const end = Math.max(now, ...times);
 
-export function buildSwimlanes(events: readonly TimelineEntry[], now: number): Swimlanes {
-  const ordered = [...events].sort(
-    (a, b) => Date.parse(a.occurred_at) - Date.parse(b.occurred_at) || a.event_id.localeCompare(b.event_id),
-  );
   const lanes = new Map<string, Lane>();
+  const addLane = (lane: Lane): string => {
+    if (!lanes.has(lane.id)) lanes.set(lane.id, lane);
+    return lane.id;
+  };
+
   const segments: Segment[] = [];
-  const markers: Marker[] = [];
-  let open: Segment | null = null;
-  let ended = false;
-
-  const times = ordered.map((e) => Date.parse(e.occurred_at));
-  const first = times.length ? Math.min(...times) : now;
-  const last = times.length ? Math.max(...times) : now;
-  const end = Math.max(now, last);
-
-  for (const e of ordered) {
-    const at = Date.parse(e.occurred_at);
-    const kind = MARKER_KIND[e.type] ?? "other";
-    const target = e.corrected || ended ? null : destination(e);
-    if (target) {
-      if (!lanes.has(target.id)) lanes.set(target.id, target);
-      // A second event placing it in the same lane (e.g. received by the maker that produced it)
-      // continues the stay rather than starting a new one.
-      if (!open || open.lane !== target.id) {
-        if (open) open.to = at;
-        open = { lane: target.id, from: at, to: end, startEvent: e.event_id };
-        segments.push(open);
-      }
-      if (e.type === "recycled") {
-        open.to = at;
-        open = null;
-        ended = true; // destroyed: a later event is a finding, not a move
-      }
-    }
-    let lane = target?.id ?? open?.lane ?? segments.at(-1)?.lane;
-    if (!lane) {
-      // Nothing placed it yet (a voided first event, a correction, a vehicle event): show the
-      // marker where the event itself would have put the battery, else with its reporter.
-      const own = destination(e) ?? companyLane(e);
-      if (!lanes.has(own.id)) lanes.set(own.id, own);
-      lane = own.id;
-    }
-    markers.push({ lane, at, kind, event: e, voided: e.corrected });
+  const opened = new Map<string, Segment>();
+  const closed = new Map<string, Segment>();
+  for (const g of given) {
+    const seg: Segment = {
+      lane: addLane(laneOf(g)),
+      from: Date.parse(g.from),
+      to: g.to === null ? end : Date.parse(g.to),
+      startEvent: g.opened_by,
+    };
+    segments.push(seg);
+    opened.set(g.opened_by, seg);
+    if (g.closed_by !== null) closed.set(g.closed_by, seg);
   }
-  return { lanes: [...lanes.values()], segments, markers, start: first, end };
+  // Stays are half-open, [from, to): at a hand-over instant the battery is in the new place.
+  const covering = (at: number): Segment | undefined =>
+    segments.find((g, i) => g.from <= at && (given[i]?.to === null || at < g.to));
+
+  const markers: Marker[] = events.map((e) => {
+    const at = Date.parse(e.occurred_at);
+    const lane =
+      (opened.get(e.event_id) ?? closed.get(e.event_id) ?? covering(at))?.lane ?? addLane(reporterLane(e));
+    return { lane, at, kind: MARKER_KIND[e.type] ?? "other", event: e, voided: e.corrected };
+  });
+  return { lanes: [...lanes.values()], segments, markers, start, end };
 }

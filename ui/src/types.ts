@@ -50,10 +50,28 @@ export interface TimelineEntry {
   details: Record<string, unknown>;
 }
 
+export type SegmentKind = "holder" | "vehicle" | "transit" | "pack";
+
+/** One stay of the battery, as the server's custody projection decided it. */
+export interface TraceSegment {
+  kind: SegmentKind;
+  /** USCC (holder), VIN (vehicle), the addressee's USCC (transit; may be null), parent code (pack). */
+  ref: string | null;
+  /** Company name for holder segments, else null. */
+  name: string | null;
+  from: string;
+  /** Null while the battery is still there. */
+  to: string | null;
+  opened_by: string;
+  closed_by: string | null;
+}
+
 export interface Trace {
   code: string;
   status: string | null;
   events: TimelineEntry[];
+  /** Ordered by `from`; a partition of the battery's life into stays. */
+  segments: TraceSegment[];
 }
 
 export interface Component {

@@ -202,7 +202,7 @@ function highlightEvent(id: string): void {
 }
 
 function timelineCard(trace: Trace): HTMLElement {
-  const lanes = buildSwimlanes(trace.events, Date.now());
+  const lanes = buildSwimlanes(trace, Date.now());
   const holder = h("div", { class: "timeline-holder", "data-testid": "timeline" });
   const counts = {
     swaps: lanes.markers.filter((m) => m.kind === "swap").length,
