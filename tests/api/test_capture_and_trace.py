@@ -62,6 +62,16 @@ def test_first_life_is_traced(client: TestClient, db: Database) -> None:
     trace = client.get(f"/v1/batteries/{b}/trace").json()
     assert [e["type"] for e in trace["events"]] == ["produced", "shipped", "received", "installed"]
     first = trace["events"][0]
+    ids = [e["event_id"] for e in trace["events"]]
+    # Where the battery was, from the same replay the store was built with.
+    assert [(s["kind"], s["ref"], s["opened_by"], s["closed_by"]) for s in trace["segments"]] == [
+        ("holder", MAKER, ids[0], ids[1]),
+        ("transit", AUTOMAKER, ids[1], ids[2]),
+        ("holder", AUTOMAKER, ids[2], ids[3]),
+        ("vehicle", v, ids[3], None),
+    ]
+    assert trace["segments"][0]["name"] == "Cathay Cells" and trace["segments"][-1]["to"] is None
+    assert trace["segments"][-1]["from"] == trace["events"][3]["occurred_at"] == detail["current_vehicle"]["since"]
     assert first["reporter"]["uscc"] == MAKER and first["reporter"]["name"] == "Cathay Cells"
     assert first["recorded_at"] and first["corrected"] is False
     assert first["details"]["mass_kg"] == 420.0
@@ -182,6 +192,10 @@ def test_correction_voids_the_event_it_names(client: TestClient, db: Database) -
     voided = next(e for e in trace if e["event_id"] == install["event_id"])
     assert voided["corrected"] is True and voided["corrected_by"] == [fix["event_id"]]
     assert any(e["type"] == "correction" for e in trace)
+    # The voided installation moves nothing: the segments know only the corrective one.
+    segments = client.get(f"/v1/batteries/{b}/trace").json()["segments"]
+    assert [(s["kind"], s["ref"]) for s in segments if s["kind"] == "vehicle"] == [("vehicle", right)]
+    assert install["event_id"] not in {s["opened_by"] for s in segments} | {s["closed_by"] for s in segments}
 
     # A correction of a correction is refused; a correction of an unknown event too.
     res = post(client, [ev.correction(fix["event_id"], day(12), AUTOMAKER), ev.correction("nope", day(12), MAKER)])
