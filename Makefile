@@ -84,10 +84,11 @@ fuzz: $(STAMP) ## the long schemathesis run (FUZZ_EXAMPLES per operation, defaul
 load-test: $(STAMP) ## the short bounded load run of the suite, printing its figures (make bench runs a longer one)
 	$(PY) -m pytest -s tests/integration/test_load.py
 
-lint: $(STAMP) ## ruff and mypy
+lint: $(STAMP) ## ruff, mypy and the import contracts (the layers in pyproject.toml)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	.venv/bin/lint-imports --no-cache
 
 format: $(STAMP) ## apply ruff's formatting and safe fixes
 	$(PY) -m ruff check --fix .
