@@ -14,7 +14,8 @@ from typing import Any
 from tqdm import tqdm
 
 from loaders.synth.config import SynthConfig
-from loaders.synth.world import Lifecycle, Planter, World
+from loaders.synth.model import Lifecycle, Planter
+from loaders.synth.world import World
 from loaders.synth.writer import FILES, Writer
 
 __all__ = ["FILES", "Lifecycle", "Planter", "SynthConfig", "World", "generate_world"]
