@@ -1,6 +1,6 @@
 """Deterministic synthetic world of EV battery lifecycles (companies, stations, events).
 
-``python -m loaders.synth --batteries N --seed S --out DIR`` or ``generate_world(...)``.
+``batterytrace synth --batteries N --seed S --out DIR`` or ``generate_world(...)``.
 Same seed and parameters give byte-identical data files; only the manifest's timing differs.
 """
 
