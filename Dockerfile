@@ -14,6 +14,7 @@ COPY app ./app
 COPY --from=ui /build/app/static/ui ./app/static/ui
 COPY cypher ./cypher
 COPY loaders ./loaders
+COPY evaluation ./evaluation
 COPY neo4j_runtime ./neo4j_runtime
 RUN pip install --no-cache-dir .
 EXPOSE 8000

@@ -1,6 +1,7 @@
 # BatteryTrace: `make run` starts everything locally, `make test` runs the suite on a real Neo4j.
 SHELL := /bin/bash
 PY := .venv/bin/python
+BT := .venv/bin/batterytrace
 STAMP := .venv/.installed-stamp
 API_HOST ?= 127.0.0.1
 API_PORT ?= 8000
@@ -23,27 +24,27 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create .venv and install the project with its dev tools
 
 neo4j-start: $(STAMP) ## start the local Neo4j (assembled from Maven Central on first use)
-	$(PY) -m neo4j_runtime start
+	$(BT) neo4j start
 
 neo4j-stop: $(STAMP) ## stop the local Neo4j
-	$(PY) -m neo4j_runtime stop
+	$(BT) neo4j stop
 
 neo4j-status: $(STAMP) ## is the local Neo4j running?
-	$(PY) -m neo4j_runtime status
+	$(BT) neo4j status
 
 neo4j-logs: $(STAMP) ## the tail of the local Neo4j's logs
-	$(PY) -m neo4j_runtime logs
+	$(BT) neo4j logs
 
 demo: neo4j-start ## generate the demo world (once) and load it through the ingest path
 	@if [ ! -f $(DEMO_DIR)/manifest.json ]; then \
-	  $(PY) -m loaders.synth --batteries $(DEMO_BATTERIES) --seed $(DEMO_SEED) --out $(DEMO_DIR); fi
-	$(PY) -m loaders load $(DEMO_DIR)
+	  $(BT) synth --batteries $(DEMO_BATTERIES) --seed $(DEMO_SEED) --out $(DEMO_DIR); fi
+	$(BT) load $(DEMO_DIR)
 
 reproject: neo4j-start ## rebuild the local store's derived state after an upgrade that asks for it
-	$(PY) -m loaders reproject
+	$(BT) reproject
 
 demo-keys: neo4j-start ## issue one demo API key per role, print them, save them to var/demo-keys.json
-	$(PY) -m app.keys demo --out var/demo-keys.json
+	$(BT) keys demo --out var/demo-keys.json
 
 api: $(STAMP) ## serve the API on http://$(API_HOST):$(API_PORT) (docs at /docs)
 	$(PY) -m uvicorn app.main:create_app --factory --host $(API_HOST) --port $(API_PORT)
@@ -107,16 +108,16 @@ EVAL_BATTERIES ?= 100000
 EVAL_SEED ?= 7
 .PHONY: analytics-eval
 analytics-eval: $(STAMP) ## do the analyses find the planted broker and ring in a 100,000-pack world?
-	$(PY) -m loaders.analytics_eval --batteries $(EVAL_BATTERIES) --seed $(EVAL_SEED) --neo4j-home var/neo4j-eval --port 7721
+	$(BT) eval analytics --batteries $(EVAL_BATTERIES) --seed $(EVAL_SEED) --neo4j-home var/neo4j-eval --port 7721
 
 # Ground truth for the leakage rules: a 100,000-pack world with planted leakage and its look-alikes,
 # loaded with its recorded_at values into its own Neo4j (var/neo4j-leval, Bolt port 7722, fresh store).
 # Prints precision and recall per rule; exit 1 unless every rule is exact. About 10-15 minutes.
 .PHONY: leakage-eval
 leakage-eval: $(STAMP) ## precision and recall of every leakage rule against planted ground truth (100,000 packs)
-	$(PY) -m loaders.leakage_eval --batteries $(EVAL_BATTERIES) --seed $(EVAL_SEED) --neo4j-home var/neo4j-leval --port 7722
+	$(BT) eval leakage --batteries $(EVAL_BATTERIES) --seed $(EVAL_SEED) --neo4j-home var/neo4j-leval --port 7722
 
 clean: ## stop Neo4j and remove local state (var/), keeping the cached jars
-	-$(PY) -m neo4j_runtime stop
-	-$(PY) -m neo4j_runtime stop --home var/neo4j-test
+	-$(BT) neo4j stop
+	-$(BT) neo4j stop --home var/neo4j-test
 	rm -rf var

@@ -298,7 +298,7 @@ def admin_import(world: Path, n_events: int | None = None) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("world", type=Path, help="a generated world (loaders.synth --out)")
+    parser.add_argument("world", type=Path, help="a generated world (batterytrace synth --out)")
     parser.add_argument("--prepare-only", action="store_true", help="only write the CSV files (reused later)")
     args = parser.parse_args()
     if args.prepare_only:

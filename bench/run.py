@@ -72,7 +72,8 @@ def generate(world: Path, batteries: int, seed: int) -> dict[str, Any]:
         [
             sys.executable,
             "-m",
-            "loaders.synth",
+            "app.cli",
+            "synth",
             "--batteries",
             str(batteries),
             "--seed",
@@ -105,7 +106,7 @@ def bulk_load(world: Path, env: dict[str, str]) -> dict[str, float]:
     """The loader in a child process, so its peak RSS is its own."""
     began = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "loaders", "load", str(world), "--quiet", "--batch-size", "5000"],
+        [sys.executable, "-m", "app.cli", "load", str(world), "--quiet", "--batch-size", "5000"],
         cwd=ROOT,
         env=env,
         capture_output=True,

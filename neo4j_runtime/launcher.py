@@ -5,7 +5,7 @@ cached under ``~/.cache/batterytrace`` (or ``$BATTERYTRACE_CACHE``), so only the
 downloads anything. Each instance is a folder (its "home") holding ``conf/``, ``data/``,
 ``logs/``, ``run/`` and the generated password; the jars are shared by every instance.
 
-Command line::
+Command line (also ``batterytrace neo4j ...``, which delegates here)::
 
     python -m neo4j_runtime start  [--home var/neo4j] [--port 7687] [--heap 4g] [--pagecache 4g]
     python -m neo4j_runtime stop|status|logs|env [--home var/neo4j]
@@ -333,15 +333,18 @@ def status(home: Path = DEFAULT_HOME) -> str:
     return f"running pid={pid} bolt://127.0.0.1:{port} {state} ({home})"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m neo4j_runtime", description=__doc__.split("\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The launcher's command and flags, on its own parser or on the project CLI's ``neo4j``."""
     parser.add_argument("command", choices=["start", "stop", "status", "logs", "env", "fetch"])
     parser.add_argument("--home", type=Path, default=Path(os.environ.get("NEO4J_HOME_DIR", DEFAULT_HOME)))
     parser.add_argument("--port", type=int, default=int(os.environ.get("NEO4J_PORT", "7687")))
     parser.add_argument("--heap", default=os.environ.get("NEO4J_HEAP", "4g"))
     parser.add_argument("--pagecache", default=os.environ.get("NEO4J_PAGECACHE", "4g"))
     parser.add_argument("--lines", type=int, default=40, help="lines for 'logs'")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out one parsed command; a ``LauncherError`` becomes one line on stderr and exit 1."""
     try:
         if args.command == "fetch":
             print(ensure_jars())
@@ -364,3 +367,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"neo4j: error: {err}", file=sys.stderr)
         return 1
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m neo4j_runtime`` and the ``batterytrace-neo4j`` script."""
+    parser = argparse.ArgumentParser(prog="python -m neo4j_runtime", description=__doc__.split("\n")[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))

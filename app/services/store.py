@@ -58,7 +58,7 @@ def require_current(db: Database, needed_by: str) -> None:
         raise StoreOutdated(
             f"{needed_by} needs the projection at revision {PROJECTION_REVISION}, and this store was built by "
             f"{'an unrecorded older revision' if revision is None else f'revision {revision}'}: "
-            "run `python -m loaders reproject` (or `make reproject`) once, then ask again"
+            "run `batterytrace reproject` (or `make reproject`) once, then ask again"
         )
 
 

@@ -1,6 +1,6 @@
 """Deterministic synthetic world of EV battery lifecycles (companies, stations, events).
 
-``python -m loaders.synth --batteries N --seed S --out DIR`` or ``generate_world(...)``.
+``batterytrace synth --batteries N --seed S --out DIR`` or ``generate_world(...)``.
 Same seed and parameters give byte-identical data files; only the manifest's timing differs.
 """
 
@@ -14,7 +14,8 @@ from typing import Any
 from tqdm import tqdm
 
 from loaders.synth.config import SynthConfig
-from loaders.synth.world import Lifecycle, Planter, World
+from loaders.synth.model import Lifecycle, Planter
+from loaders.synth.world import World
 from loaders.synth.writer import FILES, Writer
 
 __all__ = ["FILES", "Lifecycle", "Planter", "SynthConfig", "World", "generate_world"]

@@ -29,7 +29,7 @@ Besides the planted cases, the base world leaks on its own (packs sold to worksh
 where it happens) and keeps packs silent (old cars with no event since their sale): after
 planting, every pack of the unit whose last event is older than its class's service life and
 that was not recycled is labelled ``silent_battery``. Labels are ``{"kind": "leakage", "rule",
-"battery" or "company", "how"}``; ``loaders.leakage_eval`` compares them with the findings.
+"battery" or "company", "how"}``; ``evaluation.leakage`` compares them with the findings.
 Draws come from a stream of their own (``{seed}:plant-leakage``).
 """
 
@@ -41,9 +41,10 @@ from collections.abc import Callable
 from random import Random
 from typing import Any
 
+from loaders.synth.model import Event, Lifecycle, WorldView, leak_label
+from loaders.synth.plant import NetworkPlanter
 from loaders.synth.registry import Company
 from loaders.synth.timeline import DAY
-from loaders.synth.world import Event, Lifecycle, World, leak_label
 
 __all__ = ["SECOND_LIFE_YEARS", "SERVICE_LIFE_YEARS", "LeakagePlanter"]
 
@@ -70,7 +71,7 @@ def _names(event: Event, code: str) -> bool:
 class LeakagePlanter:
     """Plants the scenarios into vehicle units and labels what every rule must find."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldView, network: NetworkPlanter | None = None) -> None:
         cfg = world.config
         self.config = cfg
         self.clock = world.clock
@@ -87,7 +88,6 @@ class LeakagePlanter:
         self.inflating = {c.uscc for c in self.rng.sample(listed, count)} if listed else set()
         self.inflated_in_window: Counter[str] = Counter()
         self._companies = {c.uscc: c for c in self.registry.companies}
-        network = world.network
         self._informal = {c.uscc for c in self.registry.workshops}
         if network is not None:
             planted = [*network.buyers, *network.ring, *([network.broker] if network.broker else [])]
@@ -112,10 +112,11 @@ class LeakagePlanter:
         ]
 
     @classmethod
-    def for_world(cls, world: World) -> LeakagePlanter | None:
-        return cls(world) if world.config.plant_leakage else None
+    def for_world(cls, world: WorldView, network: NetworkPlanter | None) -> LeakagePlanter | None:
+        """The planter a world's config asks for; ``network`` supplies the planted informal buyers."""
+        return cls(world, network) if world.config.plant_leakage else None
 
-    def __call__(self, life: Lifecycle, world: World) -> None:
+    def __call__(self, life: Lifecycle, world: WorldView) -> None:
         if life.kind == "vehicle" and not any(label.get("kind") == "broker_route" for label in life.labels):
             ring = any("ring" in str(label.get("how", "")) for label in life.labels)
             for name, rate, plant in self.scenarios:

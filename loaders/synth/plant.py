@@ -32,9 +32,9 @@ from typing import Any
 
 from app.identifiers import make_uscc
 from loaders.synth.config import PROVINCES, SynthConfig
+from loaders.synth.model import Event, Lifecycle, WorldView, leak_label
 from loaders.synth.registry import _SUFFIXES, _SYLLABLES_A, _SYLLABLES_B, Company, _org_code, pick_province
 from loaders.synth.timeline import DAY
-from loaders.synth.world import Event, Lifecycle, World, leak_label
 
 __all__ = ["NetworkPlanter"]
 
@@ -58,7 +58,7 @@ class NetworkPlanter:
     Created by ``World`` (see ``for_world``) and called on every unit before user planters.
     """
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldView) -> None:
         cfg = world.config
         reg = world.registry
         self.config: SynthConfig = cfg
@@ -101,7 +101,7 @@ class NetworkPlanter:
         self.ring_hand_overs = 0
 
     @classmethod
-    def for_world(cls, world: World) -> NetworkPlanter | None:
+    def for_world(cls, world: WorldView) -> NetworkPlanter | None:
         """The planter a world's config asks for, or None when it plants nothing."""
         cfg = world.config
         return cls(world) if cfg.plant_broker or cfg.plant_ring else None
@@ -129,7 +129,7 @@ class NetworkPlanter:
 
     # --- planting ---------------------------------------------------------------------------
 
-    def __call__(self, life: Lifecycle, world: World) -> None:
+    def __call__(self, life: Lifecycle, world: WorldView) -> None:
         """Divert some packs retired by the broker's sellers or the ring's supplier."""
         if life.kind != "vehicle":
             return

@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from random import Random
 from typing import Any
 
 from app.identifiers import make_battery_code, make_vin
 from loaders.synth.config import CATEGORIES, CategorySpec, SynthConfig
+from loaders.synth.leakage import LeakagePlanter
+from loaders.synth.model import Event, Lifecycle, Pack, Planter, VehicleRecord
+from loaders.synth.plant import NetworkPlanter
 from loaders.synth.registry import Company, Registry, Station, build_registry, pick_province
 from loaders.synth.timeline import DAY, EPOCH, YEAR, Clock
 
-__all__ = ["Event", "Lifecycle", "Pack", "Planter", "VehicleRecord", "World", "leak_label"]
+__all__ = ["World"]
 
 _B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _VIN_PLANTS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
@@ -51,89 +54,6 @@ def _cum(weights: list[float]) -> list[float]:
     return out
 
 
-def leak_label(rule: str, battery: str, how: str) -> dict[str, Any]:
-    """A ground-truth label: the leakage rule ``rule`` must report ``battery`` (see leakage_eval)."""
-    return {"kind": "leakage", "rule": rule, "battery": battery, "how": how}
-
-
-class Event:
-    """One event of the v1 contract before serialisation; ``t`` is seconds (see timeline).
-
-    ``delay`` is how long after ``t`` the platform recorded it, in seconds; -1 leaves the draw
-    to the writer (an ordinary upload delay), a planter sets it to file an event late.
-    """
-
-    __slots__ = ("body", "delay", "event_id", "province", "reporter", "t", "type")
-
-    def __init__(self, t: int, type_: str, reporter: str, province: str, body: dict[str, Any]):
-        self.t = t
-        self.type = type_
-        self.reporter = reporter
-        self.province = province
-        self.body = body
-        self.event_id = ""
-        self.delay = -1
-
-    def copy(self) -> Event:
-        """A shallow copy with its own body, for noise that rewrites one field."""
-        twin = Event(self.t, self.type, self.reporter, self.province, dict(self.body))
-        twin.event_id = self.event_id
-        twin.delay = self.delay
-        return twin
-
-
-@dataclass(slots=True, eq=False)
-class Pack:
-    """A traction pack while its unit is generated."""
-
-    code: str
-    maker: Company
-    chemistry: str
-    mass_kg: float
-    capacity_kwh: float
-    produced_t: int
-    retire_t: int = 0  # swap packs: from when the operator takes it out of service
-
-
-@dataclass(slots=True)
-class VehicleRecord:
-    """A vehicles.jsonl entry, written only when one of the unit's events names it."""
-
-    vin: str
-    maker: str
-    model: str
-    category: str
-    swap_capable: bool
-
-    def record(self) -> dict[str, Any]:
-        """The vehicle as vehicles.jsonl writes it."""
-        return {
-            "vin": self.vin,
-            "maker": self.maker,
-            "model": self.model,
-            "category": self.category,
-            "swap_capable": self.swap_capable,
-        }
-
-
-@dataclass(slots=True)
-class Lifecycle:
-    """A unit of the world: its events (any order), vehicles, packs and ground-truth labels."""
-
-    kind: str  # "vehicle" or "station_cluster"
-    key: str  # VIN or first station id
-    events: list[Event] = field(default_factory=list)
-    vehicles: list[VehicleRecord] = field(default_factory=list)
-    packs: list[Pack] = field(default_factory=list)
-    labels: list[dict[str, Any]] = field(default_factory=list)
-
-
-#: The planting hook: may edit a unit's events (drop, add, alter) and append labels, which go
-#: to ground_truth.jsonl. It gets the world for its registry, clock and ``plant_rng``: a random
-#: stream of its own, so planting never shifts the draws that build the base world.
-Planter = Callable[[Lifecycle, "World"], None]
-
-
 @dataclass(slots=True, eq=False)
 class _SwapVehicle:
     vin: str
@@ -154,13 +74,9 @@ class World:
         self.rng = Random(f"{config.seed}:world")
         self.plant_rng = Random(f"{config.seed}:plant")
         # The built-in ground truth (a broker and a ring, see plant.py): its companies join the
-        # registry now, before it is written. Imported here because plant.py builds on this module.
-        from loaders.synth.plant import NetworkPlanter
-
+        # registry now, before it is written, and before the leakage planter reads the registry.
         self.network: NetworkPlanter | None = NetworkPlanter.for_world(self)
-        from loaders.synth.leakage import LeakagePlanter
-
-        self.leakage: LeakagePlanter | None = LeakagePlanter.for_world(self)
+        self.leakage: LeakagePlanter | None = LeakagePlanter.for_world(self, self.network)
         self.packs_left = config.batteries
         self.packs_made = 0
         self.modules_made = 0

@@ -18,8 +18,9 @@ from random import Random
 from typing import IO, Any
 
 from loaders.synth.config import config_to_json
+from loaders.synth.model import Event, Lifecycle
 from loaders.synth.timeline import DAY
-from loaders.synth.world import Event, Lifecycle, World
+from loaders.synth.world import World
 
 __all__ = ["FILES", "Writer", "generator_fingerprint"]
 

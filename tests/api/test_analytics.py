@@ -28,10 +28,10 @@ import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
+from app.cli.analytics import build_parser, run
 from app.db import Database
 from app.schemas.registry import Company
 from app.services import analytics, registry
-from loaders.analytics_cli import build_parser, run
 from tests.factories import (
     AUTOMAKER,
     DISMANTLER,

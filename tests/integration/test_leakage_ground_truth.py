@@ -1,7 +1,7 @@
 """Every leakage rule finds exactly what the generator planted, and nothing else.
 
 A small world with high planting rates (so every rule has cases at this size) goes through the
-real ingest path with its recorded_at values; ``loaders.leakage_eval.score`` compares each rule's
+real ingest path with its recorded_at values; ``evaluation.leakage.score`` compares each rule's
 findings with ground_truth.jsonl. The 100,000-pack version is ``make leakage-eval``.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from app.db import Database
 from app.services import leakage
+from evaluation.leakage import read_truth, score
 from loaders.files import load_directory
-from loaders.leakage_eval import read_truth, score
 from loaders.synth import generate_world
 from loaders.synth.config import SynthConfig
 

@@ -1,7 +1,7 @@
 """The analyses find what the generator planted: a small world through the real ingest path.
 
 The broker must rank first among intermediaries by betweenness (both the informal-brokerage
-ranking of ``loaders.analytics_eval`` and, at this size, plain ``rank_brokers``), and the ring
+ranking of ``evaluation.analytics`` and, at this size, plain ``rank_brokers``), and the ring
 must be found with exactly the packs that went round it. The 100,000-pack version of the same
 check is ``make analytics-eval``.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.analytics import flows
 from app.db import Database
-from loaders.analytics_eval import evaluate, read_planted, verdict
+from evaluation.analytics import evaluate, read_planted, verdict
 from loaders.files import load_directory
 from loaders.synth import generate_world
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from loaders.analytics_eval import (
+from app.analytics.flows import informal_brokers
+from evaluation.analytics import (
     BrokerCheck,
     Evaluation,
     Ranked,
     RingCheck,
-    informal_brokers,
     read_planted,
     verdict,
 )

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from app.cli import main
 from app.identifiers import IdentifierError, parse_battery_code, parse_uscc, parse_vin
 from loaders.synth import FILES, SynthConfig, generate_world
-from loaders.synth.__main__ import main
 
 N = 2000
 SEED = 7
@@ -361,7 +361,7 @@ def test_planting_hook_can_edit_units_and_label_them(tmp_path: Path) -> None:
 def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "cli"
     args = ["--batteries", "100", "--seed", "5", "--out", str(out), "--as-of", "2025-06-30"]
-    assert main([*args, "--no-progress", "--set", "leak_share=0.3"]) == 0
+    assert main(["synth", *args, "--no-progress", "--set", "leak_share=0.3"]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["as_of"] == "2025-06-30"
     assert manifest["parameters"]["leak_share"] == 0.3

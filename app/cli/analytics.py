@@ -1,16 +1,16 @@
-"""Command line for the network analyses: ``python -m loaders.analytics_cli COMMAND [filters]``.
+"""The network analyses: ``batterytrace analytics COMMAND [filters]``.
 
 Answers are JSON on stdout (the same documents as ``/v1/analytics/...``); files (exports, PNGs)
 go to ``--out``. Examples::
 
-    python -m loaders.analytics_cli metrics --network custody --top 10
-    python -m loaders.analytics_cli brokers --province 440000 --sample 200
-    python -m loaders.analytics_cli sinks --role dismantler --role repairer
-    python -m loaders.analytics_cli rings --max-length 4
-    python -m loaders.analytics_cli path 91310104A00000040X 91310106A00000060Y
-    python -m loaders.analytics_cli export custody --format gexf --out custody.gexf
-    python -m loaders.analytics_cli plot custody --kind communities --out communities.png
-    python -m loaders.analytics_cli vehicles --vin LSV00001... --out selection.json
+    batterytrace analytics metrics --network custody --top 10
+    batterytrace analytics brokers --province 440000 --sample 200
+    batterytrace analytics sinks --role dismantler --role repairer
+    batterytrace analytics rings --max-length 4
+    batterytrace analytics path 91310104A00000040X 91310106A00000060Y
+    batterytrace analytics export custody --format gexf --out custody.gexf
+    batterytrace analytics plot custody --kind communities --out communities.png
+    batterytrace analytics vehicles --vin LSV00001... --out selection.json
 """
 
 from __future__ import annotations
@@ -26,11 +26,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from app.analytics.export import MEDIA_TYPES
-from app.config import get_settings
+from app.cli.common import Subparsers, database
 from app.db import Database
 from app.errors import InvalidInput
 from app.schemas.analytics import Filters
 from app.services import analytics
+
+DESCRIPTION = "Network analyses of custody and swaps."
 
 
 def _datetime(text: str) -> datetime:
@@ -40,7 +42,22 @@ def _datetime(text: str) -> datetime:
     return value
 
 
+def register(sub: Subparsers) -> None:
+    """``analytics``: one subcommand per analysis, answers as JSON on stdout."""
+    parser = sub.add_parser("analytics", help="network analyses of custody and swaps", description=DESCRIPTION)
+    add_commands(parser)
+    parser.set_defaults(handler=_main)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The analyses on a parser of their own, for callers that hold a database already (tests)."""
+    parser = argparse.ArgumentParser(prog="batterytrace analytics", description=DESCRIPTION)
+    add_commands(parser)
+    return parser
+
+
+def add_commands(parser: argparse.ArgumentParser) -> None:
+    """The analysis subcommands and their filters, under ``parser``."""
     filters = argparse.ArgumentParser(add_help=False)
     group = filters.add_argument_group("filters")
     group.add_argument("--since", type=_datetime, help="flows at or after (RFC 3339 with offset)")
@@ -49,9 +66,6 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--chemistry", help="battery chemistry, e.g. LFP")
     group.add_argument("--as-of", type=date.fromisoformat, help="day licences must be valid on (default today)")
 
-    parser = argparse.ArgumentParser(
-        prog="python -m loaders.analytics_cli", description="Network analyses of custody and swaps."
-    )
     sub = parser.add_subparsers(dest="command", required=True)
     networks = ("custody", "swaps")
 
@@ -100,7 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vin", action="append", default=[])
     p.add_argument("--code", action="append", default=[])
     p.add_argument("--out", type=Path, help="write here instead of stdout")
-    return parser
 
 
 def _print(answer: BaseModel | dict[str, Any]) -> None:
@@ -149,19 +162,13 @@ def run(db: Database, args: argparse.Namespace) -> None:
     print(f"{command}: {time.perf_counter() - started:.2f} s", file=sys.stderr)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    db = Database(get_settings())
-    try:
-        run(db, args)
-    except InvalidInput as err:
-        for problem in err.problems:
-            print(f"{problem.field}: {problem.reason}", file=sys.stderr)
-        return 2
-    finally:
-        db.close()
+def _main(args: argparse.Namespace) -> int:
+    """Run one analysis on the configured database; invalid filters are exit 2, one line each."""
+    with database() as db:
+        try:
+            run(db, args)
+        except InvalidInput as err:
+            for problem in err.problems:
+                print(f"{problem.field}: {problem.reason}", file=sys.stderr)
+            return 2
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Do the leakage rules find exactly what the generator planted? ``python -m loaders.leakage_eval``.
+"""Do the leakage rules find exactly what the generator planted? ``batterytrace eval leakage``.
 
 Generates (or reuses) a synthetic world with planted leakage (``loaders.synth.leakage``), loads
 it with its recorded_at values into a dedicated Neo4j on a fresh store, runs every rule with its
@@ -9,12 +9,11 @@ whole comparison as JSON (``--report``).
 
 Exit status 0 when every rule has precision and recall 1.0, 1 when not, 2 on a setup error::
 
-    python -m loaders.leakage_eval --batteries 100000 --seed 7 --neo4j-home var/neo4j-leval
+    batterytrace eval leakage --batteries 100000 --seed 7 --neo4j-home var/neo4j-leval
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -27,10 +26,10 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.services import leakage
 from app.services.store import apply_schema
-from loaders.analytics_eval import dedicated_server, ensure_world
+from evaluation.common import ROOT, ServerOptions, dedicated_server, ensure_world
 from loaders.files import LoadError, load_directory
 
-ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REPORT = ROOT / "var" / "leakage-eval.json"
 
 
 @dataclass
@@ -113,21 +112,6 @@ def table(scores: list[RuleScore]) -> list[str]:
     return lines
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m loaders.leakage_eval", description=__doc__.split("\n")[0])
-    parser.add_argument("--batteries", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--world", type=Path, default=None, help="world directory (default var/leakage-world-N-S)")
-    parser.add_argument("--regenerate", action="store_true", help="generate the world even if it exists")
-    parser.add_argument("--neo4j-home", type=Path, default=None, help="start a dedicated Neo4j here on a fresh store")
-    parser.add_argument("--port", type=int, default=7722)
-    parser.add_argument("--heap", default="3g")
-    parser.add_argument("--pagecache", default="3g")
-    parser.add_argument("--keep-running", action="store_true", help="leave the dedicated Neo4j running")
-    parser.add_argument("--report", type=Path, default=ROOT / "var" / "leakage-eval.json")
-    return parser
-
-
 def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path) -> int:
     db = Database(settings)
     try:
@@ -151,21 +135,23 @@ def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path
     return 0 if exact else 1
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    world = args.world or ROOT / "var" / f"leakage-world-{args.batteries}-{args.seed}"
-    manifest, _ = ensure_world(world, args.batteries, args.seed, regenerate=args.regenerate)
+def run(
+    *,
+    batteries: int,
+    seed: int,
+    world: Path | None = None,
+    regenerate: bool = False,
+    server: ServerOptions | None = None,
+    report: Path = DEFAULT_REPORT,
+) -> int:
+    """Generate or reuse the world, load it, score every rule; 0 when all are exact, 1 if not, 2 on setup errors."""
+    directory = world or ROOT / "var" / f"leakage-world-{batteries}-{seed}"
+    manifest, _ = ensure_world(directory, batteries, seed, regenerate=regenerate)
     try:
-        if args.neo4j_home is None:
-            return _run(get_settings(), world, manifest, args.report)
-        with dedicated_server(
-            args.neo4j_home, args.port, args.heap, args.pagecache, keep=args.keep_running, world=world
-        ) as settings:
-            return _run(settings, world, manifest, args.report)
+        if server is None:
+            return _run(get_settings(), directory, manifest, report)
+        with dedicated_server(server, world=directory) as settings:
+            return _run(settings, directory, manifest, report)
     except LoadError as err:
-        print(f"leakage-eval: {err}", file=sys.stderr)
+        print(f"eval leakage: {err}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

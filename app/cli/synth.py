@@ -1,4 +1,4 @@
-"""Command line: ``python -m loaders.synth --batteries N --seed S --out DIR [--as-of DATE]``."""
+"""``batterytrace synth --batteries N --seed S --out DIR [--as-of DATE] [--set NAME=VALUE]``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import dataclasses
 import json
 import sys
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from app.cli.common import Subparsers
 from loaders.synth import SynthConfig, generate_world
 
 
@@ -26,10 +28,11 @@ def _override(text: str) -> tuple[str, Any]:
     return name, tuple(value) if isinstance(value, list) else value
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Parse arguments, generate the world, print a summary on stderr."""
-    parser = argparse.ArgumentParser(
-        prog="python -m loaders.synth",
+def register(sub: Subparsers) -> None:
+    """``synth``: a deterministic synthetic world as JSONL files."""
+    parser = sub.add_parser(
+        "synth",
+        help="write a deterministic synthetic world",
         description="Write a deterministic synthetic battery world as JSONL files.",
     )
     parser.add_argument("--batteries", type=int, required=True, help="traction packs (N)")
@@ -46,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         help="override a SynthConfig parameter (repeatable)",
     )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    args = parser.parse_args(argv)
+    parser.set_defaults(handler=partial(_run, parser))
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Generate the world and print a summary on stderr; bad parameters are usage errors."""
     if args.batteries < 1:
         parser.error("--batteries must be at least 1")
     try:
@@ -67,7 +74,3 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Do the network analyses find what the generator planted? ``python -m loaders.analytics_eval``.
+"""Do the network analyses find what the generator planted? ``batterytrace eval analytics``.
 
 Generates (or reuses) a synthetic world, loads it through the ingest path, projects the custody
 graph and checks the two patterns ``loaders.synth.plant`` planted in it:
@@ -15,7 +15,7 @@ graph and checks the two patterns ``loaders.synth.plant`` planted in it:
 
 Exit status 0 when both are found, 1 when not, 2 on a usage or setup error. Example::
 
-    python -m loaders.analytics_eval --batteries 100000 --seed 7 --neo4j-home var/neo4j-eval
+    batterytrace eval analytics --batteries 100000 --seed 7 --neo4j-home var/neo4j-eval
 
 With ``--neo4j-home`` a dedicated server is started on a fresh store (``--port``, default 7721)
 and stopped at the end; without it, the database of the usual settings (``NEO4J_URI``...) is
@@ -24,20 +24,16 @@ used, and it must be empty unless ``--clear`` says it may be wiped.
 
 from __future__ import annotations
 
-import argparse
 import json
-import shutil
 import sys
 import time
-from collections.abc import Hashable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from pydantic import SecretStr
 
 from app.analytics import metrics
 from app.analytics.flows import informal_brokers
@@ -47,17 +43,11 @@ from app.schemas.analytics import Filters
 from app.services import analytics
 from app.services.analytics import mark_licence_history
 from app.services.store import apply_schema, clear_store
+from evaluation.common import ROOT, ServerOptions, dedicated_server, ensure_world
 from loaders.files import LoadError, load_directory
-from loaders.synth import SynthConfig, generate_world
-from loaders.synth.config import config_to_json
-from loaders.synth.writer import generator_fingerprint
 from neo4j_runtime import launcher
 
 Node = Hashable
-ROOT = Path(__file__).resolve().parent.parent
-
-
-# --- the informal-brokerage ranking ------------------------------------------------------------
 
 
 # --- ground truth ------------------------------------------------------------------------------
@@ -256,49 +246,7 @@ def verdict(result: Evaluation, criterion: str) -> tuple[bool, bool]:
     return (ranked is not None and ranked.rank == 1, result.ring is not None and result.ring.found)
 
 
-# --- world and server ------------------------------------------------------------------------
-
-
-def ensure_world(
-    directory: Path, batteries: int, seed: int, *, regenerate: bool = False
-) -> tuple[dict[str, Any], bool]:
-    """The world in ``directory``, generated unless one with the same parameters is there.
-
-    Returns its manifest and whether it was generated now.
-    """
-    manifest_path = directory / "manifest.json"
-    wanted = config_to_json(SynthConfig(batteries=batteries, seed=seed))
-    if not regenerate and manifest_path.exists():
-        manifest: dict[str, Any] = json.loads(manifest_path.read_text())
-        same_code = manifest.get("generator_fingerprint") == generator_fingerprint()
-        if manifest.get("parameters") == wanted and same_code:
-            return manifest, False
-    if directory.exists():
-        shutil.rmtree(directory)
-    return generate_world(directory, batteries, seed, progress=None), True
-
-
-@contextmanager
-def dedicated_server(
-    home: Path, port: int, heap: str, pagecache: str, *, keep: bool, world: Path | None = None
-) -> Iterator[Settings]:
-    """A Neo4j of our own on a fresh store, stopped afterwards unless ``keep``.
-
-    The load checkpoints of ``world`` go with the old store: resuming an interrupted load into
-    a fresh one would skip the events the checkpoint counts as done.
-    """
-    launcher.stop(home)  # this evaluation's own server, left running by an earlier --keep-running
-    shutil.rmtree(home / "data", ignore_errors=True)
-    if world is not None:
-        for checkpoint in world.glob("*.progress"):
-            checkpoint.unlink()
-    (home / "password").unlink(missing_ok=True)  # the new store needs its initial password set
-    instance = launcher.start(home=home, port=port, heap=heap, pagecache=pagecache)
-    try:
-        yield Settings(neo4j_uri=instance.uri, neo4j_user=instance.user, neo4j_password=SecretStr(instance.password))
-    finally:
-        if not keep:
-            launcher.stop(home)
+# --- the run ------------------------------------------------------------------------------
 
 
 def _is_empty(db: Database) -> bool:
@@ -307,33 +255,11 @@ def _is_empty(db: Database) -> bool:
     return record is None or not record["any"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m loaders.analytics_eval",
-        description="Load a synthetic world and check that the analyses find its planted broker and ring.",
-    )
-    parser.add_argument("--batteries", type=int, default=100_000, help="packs in the world (default 100,000)")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--world", type=Path, help="world directory (default var/eval-world-N-SEED)")
-    parser.add_argument("--regenerate", action="store_true", help="generate even when the directory holds the world")
-    parser.add_argument("--neo4j-home", type=Path, help="start a dedicated Neo4j in this home on a fresh store")
-    parser.add_argument("--port", type=int, default=7721, help="Bolt port of the dedicated Neo4j")
-    parser.add_argument("--heap", default="2g")
-    parser.add_argument("--pagecache", default="1g")
-    parser.add_argument("--keep-running", action="store_true", help="leave the dedicated Neo4j running")
-    parser.add_argument("--clear", action="store_true", help="wipe the settings' database first")
-    parser.add_argument(
-        "--criterion", choices=("informal", "all"), default="informal", help="ranking the broker check uses"
-    )
-    parser.add_argument("--top", type=int, default=10, help="intermediaries listed per ranking")
-    return parser
-
-
-def _run(args: argparse.Namespace, settings: Settings, world: Path, manifest: dict[str, Any]) -> int:
+def _run(settings: Settings, world: Path, manifest: dict[str, Any], *, clear: bool, criterion: str, top: int) -> int:
     db = Database(settings)
     try:
         if not _is_empty(db):
-            if not args.clear:
+            if not clear:
                 print(f"{settings.neo4j_uri} holds data: pass --clear to wipe it, or use --neo4j-home", file=sys.stderr)
                 return 2
             clear_store(db)
@@ -346,44 +272,51 @@ def _run(args: argparse.Namespace, settings: Settings, world: Path, manifest: di
             f"in {seconds:.0f} s ({loaded.events_per_s:,.0f} events/s)"
         )
         planted = read_planted(world)
-        result = evaluate(db, planted, date.fromisoformat(manifest["as_of"]), top=args.top)
+        result = evaluate(db, planted, date.fromisoformat(manifest["as_of"]), top=top)
     finally:
         db.close()
-    for line in report(result, planted, args.criterion):
+    for line in report(result, planted, criterion):
         print(line)
-    broker_first, ring_found = verdict(result, args.criterion)
+    broker_first, ring_found = verdict(result, criterion)
     print()
     print(
-        f"RESULT: broker first ({args.criterion}): {'yes' if broker_first else 'NO'}; "
+        f"RESULT: broker first ({criterion}): {'yes' if broker_first else 'NO'}; "
         f"ring found: {'yes' if ring_found else 'NO'}"
     )
     return 0 if broker_first and ring_found else 1
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Generate or reuse the world, load it, evaluate, print; the exit status is the verdict."""
-    args = build_parser().parse_args(argv)
-    if args.batteries < 1:
+def run(
+    *,
+    batteries: int,
+    seed: int,
+    world: Path | None = None,
+    regenerate: bool = False,
+    server: ServerOptions | None = None,
+    clear: bool = False,
+    criterion: str = "informal",
+    top: int = 10,
+) -> int:
+    """Generate or reuse the world, load it, evaluate, print; the exit status is the verdict.
+
+    With ``server`` a dedicated Neo4j is started on a fresh store; without it the usual settings'
+    database is used, and it must be empty unless ``clear``.
+    """
+    if batteries < 1:
         print("--batteries must be at least 1", file=sys.stderr)
         return 2
-    world: Path = args.world or ROOT / "var" / f"eval-world-{args.batteries}-{args.seed}"
+    directory = world or ROOT / "var" / f"eval-world-{batteries}-{seed}"
     began = time.perf_counter()
-    manifest, generated = ensure_world(world, args.batteries, args.seed, regenerate=args.regenerate)
+    manifest, generated = ensure_world(directory, batteries, seed, regenerate=regenerate)
     events = manifest["counts"]["events.jsonl"]
     how = f"generated in {time.perf_counter() - began:.0f} s" if generated else "reused"
-    print(f"world: {world} ({args.batteries:,} packs, seed {args.seed}, {events:,} events; {how})")
+    print(f"world: {directory} ({batteries:,} packs, seed {seed}, {events:,} events; {how})")
     try:
-        if args.neo4j_home is not None:
-            home = args.neo4j_home if args.neo4j_home.is_absolute() else ROOT / args.neo4j_home
-            with dedicated_server(
-                home, args.port, args.heap, args.pagecache, keep=args.keep_running, world=world
-            ) as settings:
-                return _run(args, settings, world, manifest)
-        return _run(args, get_settings(), world, manifest)
+        if server is not None:
+            home = server.home if server.home.is_absolute() else ROOT / server.home
+            with dedicated_server(replace(server, home=home), world=directory) as settings:
+                return _run(settings, directory, manifest, clear=clear, criterion=criterion, top=top)
+        return _run(get_settings(), directory, manifest, clear=clear, criterion=criterion, top=top)
     except (launcher.LauncherError, LoadError) as err:
-        print(f"analytics_eval: {err}", file=sys.stderr)
+        print(f"eval analytics: {err}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
