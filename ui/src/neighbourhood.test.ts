@@ -43,4 +43,13 @@ describe("neighbourhood", () => {
     expect(ids).toEqual(["b:B1", "c:S", "s:ST1", "v:V1"]);
     expect(g.edges.map((e) => e.relation).sort()).toEqual(["installed in", "operated by", "swapped in at", "swapped out at"]);
   });
+
+  it("counts a pack or an original told by both the events and the detail once", () => {
+    const module = { ...detail, parent: "P1" } as BatteryDetail;
+    const original = { ...detail, second_life_products: ["N1"] } as BatteryDetail;
+    const part = neighbourhood(module, [ev("produced", "M", { battery: "P1" }, { role: "component" })]);
+    expect(part.edges).toEqual([expect.objectContaining({ source: "b:B1", target: "b:P1", relation: "part of", count: 1 })]);
+    const derived = neighbourhood(original, [ev("repurposed", "U", { new_code: "N1" })]).edges.filter((e) => e.relation === "derived from");
+    expect(derived).toEqual([expect.objectContaining({ source: "b:N1", target: "b:B1", count: 1 })]);
+  });
 });

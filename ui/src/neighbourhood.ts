@@ -89,7 +89,7 @@ export function neighbourhood(
     const reporter = company(e);
     switch (e.type) {
       case "produced":
-        if (e.role === "component" && str(d["battery"])) g.edge(me, g.node("battery", str(d["battery"])), "part of");
+        if (e.role === "component" && str(d["battery"])) g.edge(me, g.node("battery", str(d["battery"])), "part of", "events");
         else if (reporter) g.edge(me, reporter, "produced by");
         break;
       case "shipped":
@@ -118,7 +118,7 @@ export function neighbourhood(
       }
       case "repurposed":
         if (reporter) g.edge(me, reporter, "repurposed by");
-        if (str(d["new_code"]) && e.role !== "new") g.edge(g.node("battery", str(d["new_code"])), me, "derived from");
+        if (str(d["new_code"]) && e.role !== "new") g.edge(g.node("battery", str(d["new_code"])), me, "derived from", "events");
         break;
       case "recycled":
         if (reporter) g.edge(me, reporter, "recycled by");
@@ -127,9 +127,10 @@ export function neighbourhood(
         break;
     }
   }
-  if (detail.parent) g.edge(me, g.node("battery", detail.parent), "part of");
-  if (detail.derived_from) g.edge(me, g.node("battery", detail.derived_from), "derived from");
-  for (const p of detail.second_life_products) g.edge(g.node("battery", p), me, "derived from");
+  // The detail tells again what the events told: a second witness, not a second relation.
+  if (detail.parent) g.edge(me, g.node("battery", detail.parent), "part of", "detail");
+  if (detail.derived_from) g.edge(me, g.node("battery", detail.derived_from), "derived from", "detail");
+  for (const p of detail.second_life_products) g.edge(g.node("battery", p), me, "derived from", "detail");
   for (const c of components) {
     if (c.depth === 1) g.edge(g.node("battery", c.code), me, "part of");
   }
