@@ -39,6 +39,11 @@ function seg(
   return { kind, ref, name, from: "2024-01-01T00:00:00+08:00", to: closed_by ? "2024-01-02T00:00:00+08:00" : null, opened_by, closed_by };
 }
 
+/** Edges as "source relation target ×count", sorted: the whole graph in one comparable list. */
+function edges(g: ReturnType<typeof neighbourhood>): string[] {
+  return g.edges.map((e) => `${e.source} ${e.relation} ${e.target} ×${e.count}`).sort();
+}
+
 describe("neighbourhood", () => {
   it("counts a hand-over told by both sides once", () => {
     const g = neighbourhood(
@@ -68,6 +73,81 @@ describe("neighbourhood", () => {
     const withoutStays = neighbourhood(detail, events, []);
     expect(withoutStays.edges.map((e) => e.relation)).not.toContain("installed in");
     expect(withoutStays.nodes.map((n) => n.id)).not.toContain("v:V1");
+  });
+
+  it("draws custody from the segments alone: vehicle, holder named by the server, pack", () => {
+    const g = neighbourhood(detail, [], [
+      seg("pack", "P1", "a", "b"),
+      seg("holder", "K", "b", "c", "Keeper Ltd"),
+      seg("transit", null, "c", "d"),
+      seg("vehicle", "V1", "d", "e"),
+      seg("holder", "K", "e", "f", "Keeper Ltd"),
+      seg("vehicle", "V1", "f"),
+    ]);
+    expect(edges(g)).toEqual([
+      "b:B1 held by c:K ×2",
+      "b:B1 installed in v:V1 ×2",
+      "b:B1 part of b:P1 ×1",
+    ]);
+    expect(g.nodes.find((n) => n.id === "c:K")?.label).toBe("Keeper Ltd");
+    expect(g.nodes.map((n) => n.id).sort()).toEqual(["b:B1", "b:P1", "c:K", "v:V1"]);
+  });
+
+  it("keeps the events' own relations and adds held by only where no edge already says the stay", () => {
+    const events = [
+      ev("produced", "M", {}),
+      ev("shipped", "M", { to: "O" }),
+      ev("received", "O", { from: "M" }),
+      ev("installed", "O", { vehicle: "V1" }),
+      ev("removed", "G", { vehicle: "V1" }),
+      ev("repaired", "R", {}),
+      ev("repurposed", "U", { new_code: "N1" }),
+      ev("recycled", "Y", {}),
+    ];
+    const segments = [
+      seg("holder", "M", "produced-M", "shipped-M", "M Co."),
+      seg("transit", "O", "shipped-M", "received-O"),
+      seg("holder", "O", "received-O", "installed-O", "O Co."),
+      seg("vehicle", "V1", "installed-O", "removed-G"),
+      seg("holder", "G", "removed-G", "repaired-R", "G Co."),
+      seg("holder", "R", "repaired-R", "repurposed-U", "R Co."),
+      seg("holder", "U", "repurposed-U", "recycled-Y", "U Co."),
+    ];
+    expect(edges(neighbourhood(detail, events, segments))).toEqual([
+      "b:B1 held by c:G ×1",
+      "b:B1 held by c:O ×1",
+      "b:B1 installed in v:V1 ×1",
+      "b:B1 produced by c:M ×1",
+      "b:B1 recycled by c:Y ×1",
+      "b:B1 repaired by c:R ×1",
+      "b:B1 repurposed by c:U ×1",
+      "b:N1 derived from b:B1 ×1",
+      "c:M shipped to c:O ×1",
+      "v:V1 removed by c:G ×1",
+    ]);
+  });
+
+  it("draws held by for a return to the maker, and for the new battery of a repurposing only repurposed by", () => {
+    const returned = neighbourhood(
+      detail,
+      [ev("produced", "M", {}), ev("shipped", "M", { to: "O" }), ev("received", "O", { from: "M" }), ev("shipped", "O", { to: "M" }), ev("received", "M", { from: "O" })],
+      [
+        seg("holder", "M", "produced-M", "shipped-M"),
+        seg("transit", "O", "shipped-M", "received-O"),
+        seg("holder", "O", "received-O", "shipped-O"),
+        seg("transit", "M", "shipped-O", "received-M"),
+        seg("holder", "M", "received-M"),
+      ],
+    );
+    expect(edges(returned).filter((e) => e.includes(" by "))).toEqual([
+      "b:B1 held by c:M ×1",
+      "b:B1 held by c:O ×1",
+      "b:B1 produced by c:M ×1",
+    ]);
+
+    const second = { ...detail, derived_from: "B0" } as BatteryDetail;
+    const renewed = neighbourhood(second, [ev("repurposed", "U", { battery: "B0", new_code: "B1" }, { role: "new" })], [seg("holder", "U", "repurposed-U")]);
+    expect(edges(renewed)).toEqual(["b:B1 derived from b:B0 ×1", "b:B1 repurposed by c:U ×1"]);
   });
 
   it("counts a pack or an original told by both the trace and the detail once", () => {
