@@ -1,8 +1,11 @@
 // The battery's neighbourhood as graph elements, read from its trace: the vehicles it was in,
 // the stations that swapped it, the companies that held or shipped it, and related batteries.
-// Voided events are left out: the graph shows what the record says happened.
+// Where the battery was (in a vehicle, with a company, inside a pack) is the server's answer, the
+// trace's `segments`; nothing here decides custody from event types. The events add who reported
+// what (produced, shipped, repaired, removed, swapped, repurposed, recycled by whom), which says
+// more than a stay does. Voided events are left out: the graph shows what the record says happened.
 
-import type { BatteryDetail, Component, TimelineEntry } from "./types";
+import type { BatteryDetail, Component, TimelineEntry, TraceSegment } from "./types";
 
 export type NodeKind = "battery" | "vehicle" | "station" | "company";
 
@@ -73,9 +76,18 @@ function str(v: unknown): string {
   return typeof v === "string" ? v : "";
 }
 
+/**
+ * Events whose own edge already joins the battery to their reporter: "produced by",
+ * "repaired by", "repurposed by" (the new battery of a repurposing included).
+ */
+function tellsTheStay(e: TimelineEntry): boolean {
+  return e.type === "produced" || e.type === "repaired" || e.type === "repurposed";
+}
+
 export function neighbourhood(
   detail: BatteryDetail,
   events: readonly TimelineEntry[],
+  segments: readonly TraceSegment[],
   components: readonly Component[] = [],
 ): GraphData {
   const g = new GraphBuilder();
@@ -89,18 +101,15 @@ export function neighbourhood(
     const reporter = company(e);
     switch (e.type) {
       case "produced":
-        if (e.role === "component" && str(d["battery"])) g.edge(me, g.node("battery", str(d["battery"])), "part of");
-        else if (reporter) g.edge(me, reporter, "produced by");
+        // A component's production is its assembly into a pack: the pack segment says "part of".
+        if (e.role === "component" && str(d["battery"])) break;
+        if (reporter) g.edge(me, reporter, "produced by");
         break;
       case "shipped":
         if (reporter && str(d["to"])) g.edge(reporter, g.node("company", str(d["to"])), "shipped to", "sender");
         break;
       case "received":
         if (reporter && str(d["from"])) g.edge(g.node("company", str(d["from"])), reporter, "shipped to", "receiver");
-        else if (reporter) g.edge(me, reporter, "held by");
-        break;
-      case "installed":
-        if (str(d["vehicle"])) g.edge(me, g.node("vehicle", str(d["vehicle"])), "installed in");
         break;
       case "removed":
         if (str(d["vehicle"]) && reporter) g.edge(g.node("vehicle", str(d["vehicle"])), reporter, "removed by");
@@ -110,15 +119,13 @@ export function neighbourhood(
         break;
       case "swapped": {
         const station = str(d["station"]) ? g.node("station", str(d["station"])) : null;
-        const vehicle = str(d["vehicle"]) ? g.node("vehicle", str(d["vehicle"])) : null;
         if (station) g.edge(me, station, e.role === "in" ? "swapped in at" : "swapped out at");
-        if (vehicle && e.role === "in") g.edge(me, vehicle, "installed in");
         if (station && reporter) g.edge(station, reporter, "operated by", e.event_id); // a fact, not a tally
         break;
       }
       case "repurposed":
         if (reporter) g.edge(me, reporter, "repurposed by");
-        if (str(d["new_code"]) && e.role !== "new") g.edge(g.node("battery", str(d["new_code"])), me, "derived from");
+        if (str(d["new_code"]) && e.role !== "new") g.edge(g.node("battery", str(d["new_code"])), me, "derived from", "events");
         break;
       case "recycled":
         if (reporter) g.edge(me, reporter, "recycled by");
@@ -127,9 +134,38 @@ export function neighbourhood(
         break;
     }
   }
-  if (detail.parent) g.edge(me, g.node("battery", detail.parent), "part of");
-  if (detail.derived_from) g.edge(me, g.node("battery", detail.derived_from), "derived from");
-  for (const p of detail.second_life_products) g.edge(g.node("battery", p), me, "derived from");
+
+  // The stays, as the server's replay placed them; an edge's count is the number of stays.
+  const byId = new Map(events.filter((e) => !e.corrected).map((e) => [e.event_id, e]));
+  for (const s of segments) {
+    if (!s.ref) continue; // nothing to link to (a journey with no addressee named)
+    switch (s.kind) {
+      case "vehicle":
+        g.edge(me, g.node("vehicle", s.ref), "installed in", "stays");
+        break;
+      case "pack":
+        g.edge(me, g.node("battery", s.ref), "part of", "stays");
+        break;
+      case "holder": {
+        // A stay opened by the maker's production, a repair or a repurposing is already drawn
+        // between the same two nodes ("produced by", "repaired by", "repurposed by"): a "held by"
+        // beside it would only double the line. Later stays with that company (the battery came
+        // back) and stays opened by a receipt, a removal or a swap-out do get "held by": no edge
+        // from the battery to that company says it was there.
+        const opener = byId.get(s.opened_by);
+        if (opener && opener.reporter.uscc === s.ref && tellsTheStay(opener)) break;
+        g.edge(me, g.node("company", s.ref, s.name ?? undefined), "held by", "stays");
+        break;
+      }
+      case "transit":
+        break; // the hand-over is drawn between the companies ("shipped to")
+    }
+  }
+
+  // The detail tells again what the stays and events told: a second witness, not a second relation.
+  if (detail.parent) g.edge(me, g.node("battery", detail.parent), "part of", "detail");
+  if (detail.derived_from) g.edge(me, g.node("battery", detail.derived_from), "derived from", "detail");
+  for (const p of detail.second_life_products) g.edge(g.node("battery", p), me, "derived from", "detail");
   for (const c of components) {
     if (c.depth === 1) g.edge(g.node("battery", c.code), me, "part of");
   }

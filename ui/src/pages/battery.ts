@@ -312,7 +312,7 @@ async function expandVehicle(panel: HTMLElement, cy: cytoscape.Core, vin: string
 }
 
 function graphCard(b: BatteryDetail, trace: Trace, components: Components | null): HTMLElement {
-  const data = neighbourhood(b, trace.events, components?.components ?? []);
+  const data = neighbourhood(b, trace.events, trace.segments, components?.components ?? []);
   const canvas = h("div", { class: "graph", "data-testid": "neighbourhood-graph" });
   const panel = infoPanel();
   const card = section(
@@ -324,7 +324,7 @@ function graphCard(b: BatteryDetail, trace: Trace, components: Components | null
       h("span", { class: "dot battery" }), " battery ",
       h("span", { class: "dot vehicle" }), " vehicle ",
       h("span", { class: "dot station" }), " swap station ",
-      h("span", { class: "dot company" }), " company · from the uncorrected events of the trace",
+      h("span", { class: "dot company" }), " company · from the trace: where the battery stayed, and its uncorrected events",
     ),
     h("div", { class: "graph-row" }, canvas, panel),
   );
