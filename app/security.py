@@ -37,7 +37,7 @@ KEY_PREFIX = "bt_"
 api_key_header = APIKeyHeader(
     name="X-API-Key",
     auto_error=False,
-    description="An API key from `python -m app.keys create`; its role decides what it may do.",
+    description="An API key from `batterytrace keys create`; its role decides what it may do.",
 )
 
 
