@@ -2,7 +2,7 @@
 // Limits: scrapping_limit_wd for removals for scrapping (dismantlers send batteries on within 15 WD), limit_wd
 // for the others (repairs and replacements, 30 WD). A swap operator's removal for repair or 'other' returns the
 // pack to the operator's own swap pool, which is custody in service, so it starts no clock.
-// Working days come as the table W (see app/services/workdays.py): day index = CST epoch day - wd_start; a step
+// Working days come as the table W (see app/services/leakage/workdays.py): day index = CST epoch day - wd_start; a step
 // on day r is within the limit n of an event on day d when W[r] <= floor(W[d]) + n.
 // mode: read
 // params: as_of: datetime, limit_wd: int, scrapping_limit_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, skip: int, limit: int
