@@ -282,6 +282,7 @@ class UnknownRule(NotFound):
 
 
 def get_rule(rule_id: str) -> Rule:
+    """The rule with this id, or a 404 listing the valid ones."""
     try:
         return RULES[rule_id]
     except KeyError:
