@@ -20,6 +20,8 @@ def test_a_malformed_query_file_stops_the_app(tmp_path: Path, monkeypatch: pytes
     )
     monkeypatch.setattr(main, "registry", lambda: load_queries(tmp_path))
     app = main.create_app(Settings(neo4j_uri="bolt://127.0.0.1:9", neo4j_password=SecretStr("unused")))
-    with pytest.raises(QueryFileError, match=r"trace\.broken: parameters used but not declared: \['x'\]"):
-        with TestClient(app):
-            pass
+    with (
+        pytest.raises(QueryFileError, match=r"trace\.broken: parameters used but not declared: \['x'\]"),
+        TestClient(app),
+    ):
+        pass
