@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(issued.__dict__))
         elif args.command == "list":
             for row in list_keys(db):
-                print(json.dumps(row, default=str))
+                print(json.dumps(row.model_dump(), default=str))
         elif args.command == "revoke":
             if not revoke_key(db, args.id):
                 print(f"error: no key {args.id}", file=sys.stderr)

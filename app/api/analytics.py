@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.analytics.export import MEDIA_TYPES, ExportFormat
+from app.api.auth import require
 from app.api.deps import DbDep
 from app.errors import FieldProblem, InvalidInput
 from app.identifiers import IdentifierError, parse_battery_code, parse_uscc, parse_vin
@@ -27,7 +28,6 @@ from app.schemas.analytics import (
     SinkShares,
 )
 from app.schemas.registry import Role
-from app.security import require
 from app.services import analytics
 
 router = APIRouter(

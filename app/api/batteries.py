@@ -7,11 +7,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from app.api.auth import require
 from app.api.deps import DbDep, SettingsDep
 from app.api.params import BatteryCodePath, VinPath
 from app.errors import FieldProblem, InvalidInput
 from app.schemas.trace import BatteryDetail, BatterySummary, Components, Page, StationSwaps, Trace, VehicleBatteries
-from app.security import Principal, check_battery_access, require
+from app.security import Principal, check_battery_access
 from app.services import integrity, trace
 from app.services.integrity import Verification
 

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
 
+from app.api.auth import require
 from app.api.deps import DbDep, SettingsDep
-from app.security import Principal, check_reporter_events, require
+from app.security import Principal, check_reporter_events
 from app.services.epcis import EpcisCaptureResult, capture_document
 
 router = APIRouter(prefix="/v1/epcis", tags=["epcis"])

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
+from app.api.auth import require
 from app.api.deps import DbDep, SettingsDep
 from app.schemas.leakage import FindingsPage, RuleList, Summary
-from app.security import require
 from app.services import leakage
 
 router = APIRouter(prefix="/v1/leakage", tags=["leakage"])

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from app.api.auth import principal, require
 from app.api.deps import DbDep, SettingsDep
 from app.api.params import UsccPath
 from app.schemas.registry import CompanyBatch, Role, StationBatch, UpsertResult, VehicleBatch
-from app.security import principal, require
 from app.services import registry
 
 ADMIN = [Depends(require("admin"))]
