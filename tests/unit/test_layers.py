@@ -12,7 +12,7 @@ WEB = ("fastapi", "starlette")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("module", ["app.security", "app.errors"])
+@pytest.mark.parametrize("module", ["app.security", "app.errors", "app.identifiers.types", "app.schemas.time"])
 def test_module_imports_no_web_framework(module: str) -> None:
     # A fresh interpreter: this test process has long imported FastAPI for other tests.
     probe = f"import sys, {module}; print(sorted(m for m in sys.modules if m.split('.')[0] in {WEB!r}))"
