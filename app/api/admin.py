@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Query
 from app.api.auth import require
 from app.api.deps import DbDep
 from app.schemas.admin import ApiKey, AuditEntry
+from app.schemas.integrity import Checkpoint
 from app.security import list_audit, list_keys
 from app.services import integrity
-from app.services.integrity import Checkpoint
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(require("admin"))])
 

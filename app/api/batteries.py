@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Path, Query
 from app.api.auth import require
 from app.api.deps import DbDep
 from app.api.params import AfterPaging, AwareQuery, BatteryCodePath, Paging, SkipPaging, VinPath
+from app.schemas.integrity import Verification
 from app.schemas.trace import BatteryDetail, BatterySummary, Components, Page, StationSwaps, Trace, VehicleBatteries
 from app.security import Principal, check_battery_access
 from app.services import integrity, trace
-from app.services.integrity import Verification
 
 router = APIRouter(prefix="/v1", tags=["trace"])
 INVESTIGATORS = [Depends(require("investigator", "regulator", "admin"))]
