@@ -44,7 +44,7 @@ def _create(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     with database(schema=True) as db:
         for row in list_keys(db):
-            print(json.dumps(row, default=str))
+            print(json.dumps(row.model_dump(), default=str))
     return 0
 
 

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.schemas.events import ProvinceCode, StationId, UsccStr, VinStr
+from app.identifiers.types import UsccStr, VinStr
+from app.schemas.events import ProvinceCode, StationId
 
 Role = Literal[
     "battery_maker",

@@ -24,7 +24,8 @@ rule at once), ``exports`` (CSV and JSON) and ``summaries`` (counts and rates). 
 from the package.
 """
 
-from app.services.leakage.catalogue import RULES, Rule, UnknownRule, get_rule, list_rules, resolve_params
+from app.errors import UnknownRule
+from app.services.leakage.catalogue import RULES, Rule, get_rule, list_rules, resolve_params
 from app.services.leakage.exports import CSV_COLUMNS, Export, export
 from app.services.leakage.params import DEFAULT_CEILINGS, Param, RuleParams, parse_params
 from app.services.leakage.running import ALL, FindingStream, find, iter_findings, query_params, run_all, to_finding

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from app.errors import NotFound
+from app.errors import UnknownRule
 from app.schemas.leakage import Finding, RuleInfo, RuleList
 from app.services.leakage.params import (
     DarkAfterRemovalParams,
@@ -271,22 +271,12 @@ RULES: dict[str, Rule] = {
 }
 
 
-class UnknownRule(NotFound):
-    """A 404 that lists the valid rule ids, so a client can correct itself."""
-
-    def __init__(self, rule: str) -> None:
-        super().__init__(f"no leakage rule {rule!r}; valid rules: {', '.join(RULES)}")
-
-    def body(self) -> dict[str, Any]:
-        return {"detail": self.message, "rules": list(RULES)}
-
-
 def get_rule(rule_id: str) -> Rule:
     """The rule with this id, or a 404 listing the valid ones."""
     try:
         return RULES[rule_id]
     except KeyError:
-        raise UnknownRule(rule_id) from None
+        raise UnknownRule(rule_id, list(RULES)) from None
 
 
 def list_rules(calendar: WorkdayCalendar) -> RuleList:
