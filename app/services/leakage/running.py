@@ -14,8 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from app.db import Database, Row
+from app.db import Database
 from app.queries import get_query
+from app.repositories import leakage as repo
+from app.repositories.leakage import RuleRow
 from app.schemas.leakage import Finding, FindingsPage
 from app.services.leakage.catalogue import RULES, Rule, get_rule
 from app.services.leakage.params import RuleParams
@@ -47,11 +49,11 @@ def query_params(rule: Rule, params: RuleParams, calendar: WorkdayCalendar, skip
     return {name: values[name] for name in declared}
 
 
-def to_finding(rule: Rule, row: Row, calendar: WorkdayCalendar) -> Finding:
+def to_finding(rule: Rule, row: RuleRow, calendar: WorkdayCalendar) -> Finding:
     """The one way a rule's row becomes a finding; working-day rules get their deadline stated."""
-    details = dict(row["details"] or {})
-    missing = str(row["missing"])
-    since: datetime = row["since"]
+    details = dict(row.details or {})
+    missing = str(row.missing)
+    since: datetime = row.since
     if rule.working_days and details.get("limit_wd") is not None:
         start = cst_date(since)
         deadline = calendar.add_workdays(start, int(details["limit_wd"]))
@@ -67,12 +69,12 @@ def to_finding(rule: Rule, row: Row, calendar: WorkdayCalendar) -> Finding:
             missing += f" (deadline {deadline})"
     return Finding(
         rule=rule.id,
-        battery=row["battery"],
+        battery=row.battery,
         since=since,
-        company=row["company"],
-        company_name=row["company_name"],
-        province=row["province"],
-        evidence=list(row["evidence"] or []),
+        company=row.company,
+        company_name=row.company_name,
+        province=row.province,
+        evidence=list(row.evidence or []),
         missing=missing,
         details=details,
     )
@@ -102,7 +104,7 @@ def find(
         more = len(everything) > skip + limit
     else:
         # One row past the page says whether another page follows.
-        rows = db.read(rule.query, **query_params(rule, params, calendar, skip, limit + 1))
+        rows = repo.rule_rows(db, rule.query, query_params(rule, params, calendar, skip, limit + 1))
         found = [to_finding(rule, row, calendar) for row in rows]
         items = found[:limit]
         more = len(found) > limit
@@ -123,7 +125,7 @@ class FindingStream:
     def __init__(self, db: Database, rule: Rule, params: RuleParams, calendar: WorkdayCalendar) -> None:
         self.rule = rule
         self.params = params
-        self._rows = db.stream(rule.query, **query_params(rule, params, calendar, 0, ALL))
+        self._rows = repo.RuleRowStream(db, rule.query, query_params(rule, params, calendar, 0, ALL))
         self._findings: Iterator[Finding] = (to_finding(rule, row, calendar) for row in self._rows)
         self._grouped: list[Finding] | None = None
         if rule.grouped is not None and params.grouped:

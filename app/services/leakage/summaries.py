@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.db import Database
+from app.repositories import leakage as repo
 from app.schemas.leakage import CompanyCount, ProvinceCount, RuleCount, Summary
 from app.services.leakage.catalogue import list_rules
 from app.services.leakage.params import RuleParams, parse_params
@@ -36,7 +37,7 @@ def summary(
     by_province: dict[tuple[str | None, str], int] = defaultdict(int)
     by_company: dict[tuple[str | None, str], int] = defaultdict(int)
     names: dict[str, tuple[str | None, str | None]] = {}
-    totals = db.read("leakage.stats.battery_count")[0]
+    packs, batteries = repo.battery_count(db)
     seconds: dict[str, float] = {}
     every = run_all(db, calendar, dict(params), workers=workers, seconds=seconds)
     for rule_id, findings in every.items():
@@ -51,14 +52,12 @@ def summary(
             RuleCount(
                 rule=rule_id,
                 count=count,
-                per_thousand=_rate(count, totals["packs"]),
+                per_thousand=_rate(count, packs),
                 seconds=round(seconds[rule_id], 3),
             )
         )
-    province_handled = {r["province"]: r["handled"] for r in db.read("leakage.stats.province_handled")}
-    companies = {
-        r["uscc"]: r for r in db.read("leakage.stats.company_handled", usccs=sorted(c for c, _ in by_company if c))
-    }
+    province_handled = repo.province_handled(db)
+    companies = repo.company_handled(db, sorted(c for c, _ in by_company if c))
     provinces = [
         ProvinceCount(
             province=p,
@@ -72,13 +71,13 @@ def summary(
     company_rows = []
     for (c, r), n in sorted(by_company.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         known = companies.get(c or "")
-        handled = int(known["handled"]) if known else 0
+        handled = known.handled if known else 0
         name, province = names.get(c or "", (None, None))
         company_rows.append(
             CompanyCount(
                 company=c,
-                name=known["name"] if known else name,
-                province=known["province"] if known else province,
+                name=known.name if known else name,
+                province=known.province if known else province,
                 rule=r,
                 count=n,
                 handled=handled,
@@ -87,8 +86,8 @@ def summary(
         )
     return Summary(
         as_of=params.as_of,
-        packs=totals["packs"],
-        batteries=totals["batteries"],
+        packs=packs,
+        batteries=batteries,
         by_rule=by_rule,
         by_province=provinces,
         by_company=company_rows,
