@@ -1,17 +1,29 @@
-"""Domain exceptions and the one place that maps them, and Neo4j's, to HTTP answers."""
+"""Domain exceptions and the one place that maps them, and Neo4j's, to HTTP answers.
+
+The exceptions are raised by services and the security package, which know nothing of HTTP, so
+the web framework is imported only inside the functions that install the mapping.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from neo4j.exceptions import AuthError, ClientError, DriverError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConstraintError,
+    DriverError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from app.schemas.events import EVENT_TYPES
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +61,17 @@ class NotFound(DomainError):
     status_code = 404
 
 
+class UnknownRule(NotFound):
+    """A 404 that lists the valid rule ids, so a client can correct itself."""
+
+    def __init__(self, rule: str, valid: list[str]) -> None:
+        super().__init__(f"no leakage rule {rule!r}; valid rules: {', '.join(valid)}")
+        self.valid = valid
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": self.message, "rules": self.valid}
+
+
 class Conflict(DomainError):
     status_code = 409
 
@@ -58,6 +81,34 @@ class Conflict(DomainError):
 
     def body(self) -> dict[str, Any]:
         return {"detail": self.message, "event_ids": self.event_ids}
+
+
+class Unauthorized(DomainError):
+    """No key, a malformed, unknown or revoked one."""
+
+    status_code = 401
+
+
+class Forbidden(DomainError):
+    """A known key whose role (or company) may not do this."""
+
+    status_code = 403
+
+
+class RateLimited(DomainError):
+    """Over the key's rate limit; the answer says when to come back."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class StoreOutdated(DomainError):
+    """The store's derived state predates what a query needs: answering would silently miss findings."""
+
+    status_code = 409
 
 
 class InvalidInput(DomainError):
@@ -95,6 +146,10 @@ def validation_problems(errors: list[Any]) -> list[FieldProblem]:
 
 
 def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
+    """Map every domain exception, and Neo4j's, to its HTTP answer (a subclass's handler wins)."""
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
+
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
         retry_after = getattr(exc, "retry_after_s", None)
@@ -126,7 +181,14 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
         body = {"detail": "a value was refused by the database", "errors": [{"field": "query", "reason": message}]}
         return JSONResponse(body, status_code=422)
 
+    async def conflicting_write(_: Request, exc: Exception) -> JSONResponse:
+        # Uniqueness comes from constraints: a write that would break one conflicts with what is stored.
+        log.warning("a uniqueness constraint refused a write: %s", exc)
+        message = getattr(exc, "message", None) or str(exc)
+        return JSONResponse({"detail": f"conflicts with a stored record: {message}"}, status_code=409)
+
     app.add_exception_handler(ClientError, refused_value)
+    app.add_exception_handler(ConstraintError, conflicting_write)
     app.add_exception_handler(AuthError, unavailable)  # our own credentials: an outage, not bad input
 
 

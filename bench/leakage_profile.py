@@ -34,7 +34,7 @@ from app.config import Settings  # noqa: E402
 from app.db import Database  # noqa: E402
 from app.queries import get_query  # noqa: E402
 from app.services import leakage  # noqa: E402
-from app.services.workdays import WorkdayCalendar  # noqa: E402
+from app.services.leakage.workdays import WorkdayCalendar  # noqa: E402
 
 Findings = dict[str, list[dict[str, Any]]]
 
@@ -101,8 +101,7 @@ def _print_plan(plan: Mapping[str, Any], depth: int = 0) -> int:
 def profile(db: Database, calendar: WorkdayCalendar, rule_id: str, common: Mapping[str, Any]) -> None:
     """Run one rule under PROFILE and print its plan with rows and db hits per operator."""
     rule = leakage.get_rule(rule_id)
-    values = leakage.resolve_params(rule, common)
-    params = leakage._query_params(rule, values, calendar, 0, leakage.ALL)
+    params = leakage.query_params(rule, rule.parse(common), calendar, 0, leakage.ALL)
     text = "PROFILE " + get_query(rule.query).text
     with db.driver.session(database=db.name, default_access_mode=READ_ACCESS) as session:
         began = time.perf_counter()

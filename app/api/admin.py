@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from app.api.auth import require
 from app.api.deps import DbDep
-from app.security import list_audit, list_keys, require
+from app.schemas.admin import ApiKey, AuditEntry
+from app.schemas.integrity import Checkpoint
+from app.security import list_audit, list_keys
 from app.services import integrity
-from app.services.integrity import Checkpoint
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(require("admin"))])
 
@@ -35,7 +37,7 @@ def audit_trail(
     key_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{1,32}$")] = None,
     battery: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[dict[str, Any]]:
+) -> list[AuditEntry]:
     """Who wrote what and who looked at which battery, newest first (append-only, hash-chained)."""
     since = since or datetime(2000, 1, 1, tzinfo=UTC)
     until = until or datetime.now(UTC)
@@ -43,6 +45,6 @@ def audit_trail(
 
 
 @router.get("/keys")
-def keys(db: DbDep) -> list[dict[str, Any]]:
+def keys(db: DbDep) -> list[ApiKey]:
     """API keys (ids, roles, companies, revocation), never their secrets."""
     return list_keys(db)

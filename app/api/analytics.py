@@ -13,9 +13,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.analytics.export import MEDIA_TYPES, ExportFormat
+from app.api.auth import require
 from app.api.deps import DbDep
+from app.api.params import UsccQuery, check_each
 from app.errors import FieldProblem, InvalidInput
-from app.identifiers import IdentifierError, parse_battery_code, parse_uscc, parse_vin
+from app.identifiers.types import check_battery_code, check_vin
 from app.schemas.analytics import (
     BrokerRoutes,
     Brokers,
@@ -27,7 +29,6 @@ from app.schemas.analytics import (
     SinkShares,
 )
 from app.schemas.registry import Role
-from app.security import require
 from app.services import analytics
 
 router = APIRouter(
@@ -53,13 +54,6 @@ FiltersDep = Annotated[Filters, Depends(_filters)]
 Top = Annotated[int, Query(ge=1, le=1000, description="how many entries per list")]
 
 
-def _uscc(value: str, field: str) -> str:
-    try:
-        return parse_uscc(value).code
-    except IdentifierError as err:
-        raise InvalidInput([FieldProblem(field, f"not a unified social credit code: {err}")], "invalid USCC") from None
-
-
 @router.get("/vehicle-batteries")
 def vehicle_batteries(
     db: DbDep,
@@ -68,17 +62,8 @@ def vehicle_batteries(
 ) -> dict[str, Any]:
     """Bipartite vehicle-battery graph (node-link JSON) of the chosen vehicles and batteries."""
     problems: list[FieldProblem] = []
-    vins, codes = [], []
-    for i, value in enumerate(vin):
-        try:
-            vins.append(parse_vin(value).vin)
-        except IdentifierError as err:
-            problems.append(FieldProblem("vin", f"not a valid VIN: {err}", i))
-    for i, value in enumerate(code):
-        try:
-            codes.append(parse_battery_code(value).code)
-        except IdentifierError as err:
-            problems.append(FieldProblem("code", f"not a GB/T 34014 battery code: {err}", i))
+    vins = check_each(vin, check_vin, "vin", problems)
+    codes = check_each(code, check_battery_code, "code", problems)
     if not vin and not code:
         problems.append(FieldProblem("vin", "name at least one vin or code"))
     if problems:
@@ -113,12 +98,12 @@ def custody_rings(
 def custody_path(
     db: DbDep,
     filters: FiltersDep,
-    source: Annotated[str, Query(max_length=64, description="USCC of the first party")],
-    target: Annotated[str, Query(max_length=64, description="USCC of the second party")],
+    source: Annotated[str, UsccQuery("source", "USCC of the first party")],
+    target: Annotated[str, UsccQuery("target", "USCC of the second party")],
     by_flow: Annotated[bool, Query(description="prefer heavy flows over few hand-overs")] = False,
 ) -> CustodyPath:
     """Shortest chain of custody flows between two companies, and the batteries that took it."""
-    return analytics.custody_path(db, _uscc(source, "source"), _uscc(target, "target"), filters, by_flow=by_flow)
+    return analytics.custody_path(db, source, target, filters, by_flow=by_flow)
 
 
 @router.get("/{network}/graph")

@@ -7,13 +7,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from app.api.deps import DbDep, SettingsDep
-from app.api.params import BatteryCodePath, VinPath
-from app.errors import FieldProblem, InvalidInput
+from app.api.auth import require
+from app.api.deps import DbDep
+from app.api.params import AfterPaging, AwareQuery, BatteryCodePath, Paging, SkipPaging, VinPath
+from app.schemas.integrity import Verification
 from app.schemas.trace import BatteryDetail, BatterySummary, Components, Page, StationSwaps, Trace, VehicleBatteries
-from app.security import Principal, check_battery_access, require
+from app.security import Principal, check_battery_access
 from app.services import integrity, trace
-from app.services.integrity import Verification
 
 router = APIRouter(prefix="/v1", tags=["trace"])
 INVESTIGATORS = [Depends(require("investigator", "regulator", "admin"))]
@@ -27,18 +27,15 @@ BATTERY_STATUSES = Literal[
 @router.get("/batteries", dependencies=INVESTIGATORS)
 def list_batteries(
     db: DbDep,
-    settings: SettingsDep,
-    after: Annotated[str, Query(max_length=32, description="cursor: the last code of the previous page")] = "",
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    page: Annotated[Paging, AfterPaging(32, "cursor: the last code of the previous page")],
     maker: Annotated[str | None, Query(pattern=r"^[A-Z0-9]{3}$", description="3-character maker code")] = None,
     level: Literal["pack", "module", "cell"] | None = None,
     status: BATTERY_STATUSES | None = None,
     chemistry: Annotated[str | None, Query(max_length=32)] = None,
 ) -> Page[BatterySummary]:
     """Batteries in code order, filtered; follow `next_after` for the next page."""
-    size = min(limit or settings.default_page_size, settings.max_page_size)
     return trace.list_batteries(
-        db, after=after, limit=size, maker=maker, level=level, status=status, chemistry=chemistry
+        db, after=page.after, limit=page.limit, maker=maker, level=level, status=status, chemistry=chemistry
     )
 
 
@@ -79,21 +76,12 @@ def vehicle_batteries(vin: VinPath, db: DbDep) -> VehicleBatteries:
 @router.get("/stations/{station_id}/swaps", responses=NOT_FOUND, dependencies=INVESTIGATORS)
 def station_swaps(
     db: DbDep,
-    settings: SettingsDep,
     station_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,64}$")],
-    since: datetime | None = None,
-    until: datetime | None = None,
-    skip: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    since: Annotated[datetime | None, AwareQuery("since")],
+    until: Annotated[datetime | None, AwareQuery("until")],
+    page: Annotated[Paging, SkipPaging(1_000_000)],
 ) -> StationSwaps:
     """Swaps at a station in [since, until), default the whole history."""
-    since = _aware(since or datetime(2000, 1, 1, tzinfo=UTC), "since")
-    until = _aware(until or datetime.now(UTC), "until")
-    size = min(limit or settings.default_page_size, settings.max_page_size)
-    return trace.station_swaps(db, station_id, since, until, skip, size)
-
-
-def _aware(value: datetime, field: str) -> datetime:
-    if value.tzinfo is None:
-        raise InvalidInput([FieldProblem(field, "needs a UTC offset (RFC 3339), e.g. 2025-01-01T00:00:00+08:00")])
-    return value
+    start = since or datetime(2000, 1, 1, tzinfo=UTC)
+    end = until or datetime.now(UTC)
+    return trace.station_swaps(db, station_id, start, end, page.skip, page.limit)

@@ -6,9 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
 
+from app.api.auth import require
 from app.api.deps import DbDep, SettingsDep
-from app.security import Principal, check_reporter_events, require
-from app.services.epcis import EpcisCaptureResult, capture_document
+from app.schemas.epcis import EpcisCaptureResult
+from app.security import Principal, check_reporter_events
+from app.services.epcis import capture_document
 
 router = APIRouter(prefix="/v1/epcis", tags=["epcis"])
 

@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from app.api.auth import require
 from app.api.deps import DbDep
 from app.schemas.events import EventBatch, IngestResult
-from app.security import Principal, check_reporter_events, require
+from app.security import Principal, check_reporter_events
 from app.services.ingest import ingest_events
 
 router = APIRouter(prefix="/v1", tags=["events"])

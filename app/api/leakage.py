@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
+from app.api.auth import require
 from app.api.deps import DbDep, SettingsDep
+from app.api.params import Paging, SkipPaging
 from app.schemas.leakage import FindingsPage, RuleList, Summary
-from app.security import require
 from app.services import leakage
 
 router = APIRouter(prefix="/v1/leakage", tags=["leakage"])
@@ -50,13 +51,12 @@ def list_findings(
     request: Request,
     db: DbDep,
     settings: SettingsDep,
-    skip: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    page: Annotated[Paging, SkipPaging(10_000_000)],
 ) -> FindingsPage:
     """A page of findings: battery, since, company answerable, evidence event ids, the missing step.
     Rule parameters (see /v1/leakage/rules) are query parameters; follow `next_skip`."""
-    size = min(limit or settings.default_page_size, settings.max_page_size)
-    return leakage.find(db, rule, _rule_params(request), leakage.calendar_for(settings), skip=skip, limit=size)
+    calendar = leakage.calendar_for(settings)
+    return leakage.find(db, rule, _rule_params(request), calendar, skip=page.skip, limit=page.limit)
 
 
 @router.get("/{rule}/export", responses=RULE_NOT_FOUND, response_class=StreamingResponse, dependencies=FINDING_READERS)

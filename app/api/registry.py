@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import DbDep, SettingsDep
-from app.api.params import UsccPath
-from app.schemas.registry import CompanyBatch, Role, StationBatch, UpsertResult, VehicleBatch
-from app.security import principal, require
+from app.api.auth import principal, require
+from app.api.deps import DbDep
+from app.api.params import AfterPaging, Paging, UsccPath
+from app.schemas.registry import (
+    CompanyBatch,
+    CompanyPage,
+    CompanyRecord,
+    Role,
+    StationBatch,
+    StationPage,
+    UpsertResult,
+    VehicleBatch,
+)
 from app.services import registry
 
 ADMIN = [Depends(require("admin"))]
@@ -39,20 +48,16 @@ def upsert_vehicles(batch: VehicleBatch, db: DbDep) -> UpsertResult:
 @router.get("/companies", dependencies=ANY_ROLE)
 def list_companies(
     db: DbDep,
-    settings: SettingsDep,
-    after: Annotated[str, Query(max_length=32)] = "",
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    page: Annotated[Paging, AfterPaging(32)],
     role: Role | None = None,
     province: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
-) -> dict[str, Any]:
+) -> CompanyPage:
     """Companies by USCC, optionally by role and province; page with `after`."""
-    size = min(limit or settings.default_page_size, settings.max_page_size)
-    items = registry.list_companies(db, after, size, role, province)
-    return {"items": items, "next_after": items[-1]["uscc"] if len(items) == size else None}
+    return registry.list_companies(db, page.after, page.limit, role, province)
 
 
 @router.get("/companies/{uscc}", dependencies=ANY_ROLE)
-def get_company(uscc: UsccPath, db: DbDep) -> dict[str, Any]:
+def get_company(uscc: UsccPath, db: DbDep) -> CompanyRecord:
     """One company with its licences."""
     return registry.get_company(db, uscc)
 
@@ -60,13 +65,9 @@ def get_company(uscc: UsccPath, db: DbDep) -> dict[str, Any]:
 @router.get("/stations", dependencies=ANY_ROLE)
 def list_stations(
     db: DbDep,
-    settings: SettingsDep,
-    after: Annotated[str, Query(max_length=64)] = "",
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    page: Annotated[Paging, AfterPaging(64)],
     operator: Annotated[str | None, Query(max_length=32)] = None,
     province: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
-) -> dict[str, Any]:
+) -> StationPage:
     """Swap stations by id; page with `after`."""
-    size = min(limit or settings.default_page_size, settings.max_page_size)
-    items = registry.list_stations(db, after, size, operator, province)
-    return {"items": items, "next_after": items[-1]["id"] if len(items) == size else None}
+    return registry.list_stations(db, page.after, page.limit, operator, province)

@@ -10,6 +10,7 @@ from typing import cast
 from app.cli.common import Subparsers, database
 from app.db import Database
 from app.security import ROLES, Role, issue_key, list_keys, revoke_key
+from app.services import registry
 
 
 def register(sub: Subparsers) -> None:
@@ -44,7 +45,7 @@ def _create(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     with database(schema=True) as db:
         for row in list_keys(db):
-            print(json.dumps(row, default=str))
+            print(json.dumps(row.model_dump(), default=str))
     return 0
 
 
@@ -68,8 +69,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _demo_keys(db: Database) -> dict[str, str]:
-    companies = db.read("registry.list_companies", after="", limit=1, role=None, province=None)
-    reporter_company = companies[0]["uscc"] if companies else None
+    companies = registry.list_companies(db, after="", limit=1, role=None, province=None).items
+    reporter_company = companies[0].uscc if companies else None
     keys: dict[str, str] = {}
     for role in ROLES:
         if role == "reporter" and reporter_company is None:

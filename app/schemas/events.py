@@ -21,35 +21,12 @@ from pydantic import (
     model_validator,
 )
 
-from app.identifiers import IdentifierError, parse_battery_code, parse_uscc, parse_vin
+from app.identifiers import parse_battery_code
+from app.identifiers.types import BatteryCodeStr, UsccStr, VinStr
 
 LEVEL_RANK = {"cell": 0, "module": 1, "pack": 2}
 
 
-def _battery(value: str) -> str:
-    try:
-        return parse_battery_code(value).code
-    except IdentifierError as err:
-        raise ValueError(f"not a GB/T 34014 battery code: {err}") from None
-
-
-def _vin(value: str) -> str:
-    try:
-        return parse_vin(value).vin
-    except IdentifierError as err:
-        raise ValueError(f"not a valid VIN: {err}") from None
-
-
-def _uscc(value: str) -> str:
-    try:
-        return parse_uscc(value).code
-    except IdentifierError as err:
-        raise ValueError(f"not a unified social credit code (GB 32100): {err}") from None
-
-
-BatteryCodeStr = Annotated[str, StringConstraints(max_length=32), AfterValidator(_battery)]
-VinStr = Annotated[str, StringConstraints(max_length=32), AfterValidator(_vin)]
-UsccStr = Annotated[str, StringConstraints(max_length=32), AfterValidator(_uscc)]
 EventId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
 StationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
 ProvinceCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.schemas.events import ProvinceCode, StationId, UsccStr, VinStr
+from app.identifiers.types import UsccStr, VinStr
+from app.schemas.events import ProvinceCode, StationId
 
 Role = Literal[
     "battery_maker",
@@ -88,3 +89,52 @@ class VehicleBatch(BaseModel):
 
 class UpsertResult(BaseModel):
     upserted: int
+
+
+# --- answers: registry records as stored (not re-validated: the store is the record) ---------
+
+
+class LicenceRecord(BaseModel):
+    scope: str
+    valid_from: date
+    valid_to: date | None
+    batch: int | None
+
+
+class CompanyRecord(BaseModel):
+    uscc: str
+    name: str
+    roles: list[str]
+    province: str | None
+    maker_code: str | None
+    licences: list[LicenceRecord]
+
+
+class StationRecord(BaseModel):
+    id: str
+    operator: str | None
+    province: str | None
+    name: str | None
+    lat: float | None
+    lon: float | None
+
+
+class VehicleRecord(BaseModel):
+    vin: str
+    maker: str | None
+    model: str | None
+    category: str | None
+    swap_capable: bool | None
+    registered: bool | None
+    sold_at: datetime | None
+    scrapped_at: datetime | None
+
+
+class CompanyPage(BaseModel):
+    items: list[CompanyRecord]
+    next_after: str | None
+
+
+class StationPage(BaseModel):
+    items: list[StationRecord]
+    next_after: str | None

@@ -39,6 +39,7 @@ from app.schemas.analytics import (
     SinkShare,
     SinkShares,
 )
+from app.schemas.time import check_aware
 
 T = TypeVar("T")
 Weight = Literal["batteries", "kg"]
@@ -60,11 +61,13 @@ def connect(settings: Settings | None = None) -> Database:
 
 
 def _check_filters(filters: Filters) -> None:
-    problems = [
-        FieldProblem(name, "needs a UTC offset (RFC 3339), e.g. 2025-01-01T00:00:00+08:00")
-        for name, value in (("since", filters.since), ("until", filters.until))
-        if value is not None and value.tzinfo is None
-    ]
+    problems: list[FieldProblem] = []
+    for name, value in (("since", filters.since), ("until", filters.until)):
+        if value is not None:
+            try:
+                check_aware(value)
+            except ValueError as err:
+                problems.append(FieldProblem(name, str(err)))
     if filters.since and filters.until and not problems and filters.since >= filters.until:
         problems.append(FieldProblem("until", "must be after since"))
     if problems:

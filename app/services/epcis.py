@@ -8,19 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pydantic import BaseModel
-
 from app.db import Database
 from app.epcis import map_document
 from app.errors import FieldProblem, InvalidInput
+from app.schemas.epcis import EpcisCaptureResult
 from app.services.ingest import ingest_raw
-
-
-class EpcisCaptureResult(BaseModel):
-    epcis_events: int
-    native_events: int
-    accepted: int
-    duplicates: int
 
 
 def capture_document(

@@ -8,28 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from app.db import Database
 from app.errors import NotFound
+from app.schemas.integrity import Checkpoint, Verification
 from app.services.chain import ChainProblem, leaf, merkle_root, verify_rows
 
 PAGE = 10_000
-
-
-class Verification(BaseModel):
-    code: str
-    valid: bool
-    length: int
-    head: str | None
-    problems: list[dict[str, Any]]
-
-
-class Checkpoint(BaseModel):
-    id: str
-    root: str
-    batteries: int
-    taken_at: datetime
 
 
 def verify_battery(db: Database, code: str) -> Verification:

@@ -7,13 +7,25 @@ like an event batch, so the registry never holds a dangling reference.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction
 
-from app.db import Database, run
+from app.db import Database
 from app.errors import FieldProblem, InvalidInput, NotFound
-from app.schemas.registry import Company, Station, Vehicle
+from app.repositories import registry as repo
+from app.schemas.registry import (
+    Company,
+    CompanyPage,
+    CompanyRecord,
+    Station,
+    StationPage,
+    StationRecord,
+    Vehicle,
+    VehicleRecord,
+)
+
+T = TypeVar("T")
 
 
 def _company_row(c: Company) -> dict[str, Any]:
@@ -39,12 +51,12 @@ def _company_row(c: Company) -> dict[str, Any]:
 def merge_companies(db: Database, companies: Sequence[Company]) -> int:
     """Upsert companies with their licences; returns how many were written."""
     rows = [_company_row(c) for c in companies]
-    db.write("registry.merge_companies", rows=rows)
+    repo.merge_companies(db, rows)
     return len(rows)
 
 
 def _require_companies(tx: ManagedTransaction, refs: list[tuple[int, str, str]], what: str) -> None:
-    known = {r["uscc"] for r in run(tx, "registry.known_companies", usccs=sorted({u for _, _, u in refs}))}
+    known = repo.known_companies(tx, sorted({u for _, _, u in refs}))
     problems = [
         FieldProblem(field, f"company {uscc} is not registered", index)
         for index, field, uscc in refs
@@ -59,7 +71,7 @@ def merge_stations(db: Database, stations: Sequence[Station]) -> int:
 
     def work(tx: ManagedTransaction) -> None:
         _require_companies(tx, [(i, "operator", s.operator) for i, s in enumerate(stations)], "stations")
-        run(tx, "registry.merge_stations", rows=rows)
+        repo.merge_stations(tx, rows)
 
     db.write_unit("registry.merge_stations", work)
     return len(rows)
@@ -70,37 +82,38 @@ def merge_vehicles(db: Database, vehicles: Sequence[Vehicle]) -> int:
 
     def work(tx: ManagedTransaction) -> None:
         _require_companies(tx, [(i, "maker", v.maker) for i, v in enumerate(vehicles)], "vehicles")
-        run(tx, "registry.merge_vehicles", rows=rows)
+        repo.merge_vehicles(tx, rows)
 
     db.write_unit("registry.merge_vehicles", work)
     return len(rows)
 
 
-def _one(rows: list[dict[str, Any]], what: str) -> dict[str, Any]:
-    if not rows:
+def _found(record: T | None, what: str) -> T:
+    if record is None:
         raise NotFound(f"{what} is not registered")
-    return rows[0]
+    return record
 
 
-def get_company(db: Database, uscc: str) -> dict[str, Any]:
-    return _one(db.read("registry.get_company", uscc=uscc), f"company {uscc}")
+def get_company(db: Database, uscc: str) -> CompanyRecord:
+    """One company with its licences, or NotFound."""
+    return _found(repo.get_company(db, uscc), f"company {uscc}")
 
 
-def list_companies(
-    db: Database, after: str, limit: int, role: str | None, province: str | None
-) -> list[dict[str, Any]]:
-    return db.read("registry.list_companies", after=after, limit=limit, role=role, province=province)
+def list_companies(db: Database, after: str, limit: int, role: str | None, province: str | None) -> CompanyPage:
+    """Keyset pages by USCC."""
+    items = repo.list_companies(db, after, limit, role, province)
+    return CompanyPage(items=items, next_after=items[-1].uscc if len(items) == limit else None)
 
 
-def get_station(db: Database, station_id: str) -> dict[str, Any]:
-    return _one(db.read("registry.get_station", id=station_id), f"swap station {station_id}")
+def get_station(db: Database, station_id: str) -> StationRecord:
+    return _found(repo.get_station(db, station_id), f"swap station {station_id}")
 
 
-def list_stations(
-    db: Database, after: str, limit: int, operator: str | None, province: str | None
-) -> list[dict[str, Any]]:
-    return db.read("registry.list_stations", after=after, limit=limit, operator=operator, province=province)
+def list_stations(db: Database, after: str, limit: int, operator: str | None, province: str | None) -> StationPage:
+    """Keyset pages by station id."""
+    items = repo.list_stations(db, after, limit, operator, province)
+    return StationPage(items=items, next_after=items[-1].id if len(items) == limit else None)
 
 
-def get_vehicle(db: Database, vin: str) -> dict[str, Any]:
-    return _one(db.read("registry.get_vehicle", vin=vin), f"vehicle {vin}")
+def get_vehicle(db: Database, vin: str) -> VehicleRecord:
+    return _found(repo.get_vehicle(db, vin), f"vehicle {vin}")

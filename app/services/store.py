@@ -11,17 +11,11 @@ import logging
 from neo4j.exceptions import ClientError
 
 from app.db import Database
-from app.errors import DomainError
+from app.errors import StoreOutdated
 from app.lifecycle import PROJECTION_REVISION
 from app.queries import registry
 
 log = logging.getLogger(__name__)
-
-
-class StoreOutdated(DomainError):
-    """The store's derived state predates what a query needs: answering would silently miss findings."""
-
-    status_code = 409
 
 
 def apply_schema(db: Database) -> list[str]:

@@ -118,9 +118,9 @@ def vehicle_batteries(db: Database, vin: str) -> VehicleBatteries:
     vehicle = get_vehicle(db, vin)
     return VehicleBatteries(
         vin=vin,
-        registered=vehicle["registered"],
-        sold_at=vehicle["sold_at"],
-        scrapped_at=vehicle["scrapped_at"],
+        registered=vehicle.registered,
+        sold_at=vehicle.sold_at,
+        scrapped_at=vehicle.scrapped_at,
         batteries=repo.vehicle_batteries(db, vin),
     )
 

@@ -48,7 +48,7 @@ from loaders.synth.timeline import DAY
 
 __all__ = ["SECOND_LIFE_YEARS", "SERVICE_LIFE_YEARS", "LeakagePlanter"]
 
-#: The silent_battery defaults (app/services/leakage.py): labels follow the rule's defaults.
+#: The silent_battery defaults (app/services/leakage/params.py): labels follow the rule's defaults.
 SERVICE_LIFE_YEARS = 8.0
 SECOND_LIFE_YEARS = 5.0
 MASS_BALANCE_DAYS = 365  # recycler_mass_balance's default window

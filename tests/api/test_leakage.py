@@ -18,7 +18,7 @@ from app.db import Database
 from app.schemas.registry import Company
 from app.services import registry
 from app.services.ingest import ingest_raw
-from app.services.workdays import make_calendar
+from app.services.leakage.workdays import make_calendar
 from tests.factories import (
     AUTOMAKER,
     CST,

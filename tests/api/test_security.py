@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
+from fastapi import Request
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from app.config import Settings
 from app.db import Database
 from app.main import create_app
+from app.repositories import security as security_repo
 from app.security import issue_key, revoke_key
 from tests.factories import AUTOMAKER, MAKER, RECYCLER, STATION_A, Events, day, first_life, pack, seed_registry, vin
 
@@ -126,3 +129,27 @@ def test_body_and_batch_and_page_limits(client: TestClient, db: Database, settin
     assert client.get("/v1/batteries", params={"limit": 0}).status_code == 422
     page = client.get("/v1/batteries", params={"limit": 10**6})
     assert page.status_code == 200  # clamped to MAX_PAGE_SIZE
+
+
+def test_a_uniqueness_conflict_answers_409(db: Database, settings: Settings) -> None:
+    """Two keys stored under one id: the server's constraint refuses the second, and the edge says 409."""
+    app = create_app(settings)
+
+    def store_key(key_id: str, request: Request) -> dict[str, str]:
+        created = security_repo.create_key(
+            request.app.state.db,
+            key_id=key_id,
+            secret_hash="0" * 64,
+            role="investigator",
+            company=None,
+            name="twice",
+            created_at=datetime.now(UTC),
+        )
+        return {"id": created}
+
+    app.add_api_route("/test/keys/{key_id}", store_key, methods=["POST"])
+    with TestClient(app) as c:
+        assert c.post("/test/keys/feedc0ffee00").json() == {"id": "feedc0ffee00"}
+        again = c.post("/test/keys/feedc0ffee00")
+    assert again.status_code == 409 and "conflicts with a stored record" in again.json()["detail"]
+    assert [k.id for k in security_repo.list_keys(db)].count("feedc0ffee00") == 1

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from app.db import Database
+from app.errors import StoreOutdated
 from app.lifecycle import PROJECTION_REVISION
 from app.schemas.leakage import Finding
 from app.services import leakage
 from app.services.reproject import reproject_all
-from app.services.store import StoreOutdated, store_revision
+from app.services.store import store_revision
 from loaders.files import load_directory
 from loaders.synth import generate_world
 

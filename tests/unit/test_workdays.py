@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.services.workdays import (
+from app.services.leakage.workdays import (
     CST,
     TABLE_START,
     WorkdayCalendar,

@@ -27,6 +27,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 import chinese_calendar
 
+from app.config import Settings
+
 CST = timezone(timedelta(hours=8), "CST")
 TABLE_START = date(2000, 1, 1)
 EPOCH = date(1970, 1, 1)
@@ -168,3 +170,13 @@ def table_end(as_of: datetime) -> date:
 
 def make_calendar(holidays: Iterable[date] = (), workdays: Iterable[date] = ()) -> WorkdayCalendar:
     return WorkdayCalendar(frozenset(holidays), frozenset(workdays))
+
+
+def calendar_for(settings: Settings) -> WorkdayCalendar:
+    """The working-day calendar with the configured fallback holidays and adjusted workdays."""
+    return make_calendar(settings.leakage_holidays, settings.leakage_workdays)
+
+
+def deadline(calendar: WorkdayCalendar, occurred: datetime, limit_wd: int) -> date:
+    """The last day (China time) an event's step or report is on time: for callers outside the rules."""
+    return calendar.add_workdays(cst_date(occurred), limit_wd)

@@ -1,0 +1,66 @@
+"""The leakage rules' queries (``cypher/leakage/``): every rule answers the same row shape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app.db import Database, RowStream
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRow:
+    """One finding as a rule's Cypher states it; the columns every ``cypher/leakage/*.cypher`` returns."""
+
+    battery: str | None
+    since: datetime
+    company: str | None
+    company_name: str | None
+    province: str | None
+    evidence: list[str] | None
+    missing: str
+    details: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class HandledBy:
+    """How many custody intervals a company (or a province) handled: the denominator of its rates."""
+
+    key: str | None
+    handled: int
+    name: str | None = None
+    province: str | None = None
+
+
+def rule_rows(db: Database, query: str, params: dict[str, Any]) -> list[RuleRow]:
+    return [RuleRow(**r) for r in db.read(query, **params)]
+
+
+class RuleRowStream:
+    """A rule's rows streamed from the database (exports, summaries); ``close`` releases the session."""
+
+    def __init__(self, db: Database, query: str, params: dict[str, Any]) -> None:
+        self._rows: RowStream = db.stream(query, **params)
+
+    def __iter__(self) -> Iterator[RuleRow]:
+        return (RuleRow(**r) for r in self._rows)
+
+    def close(self) -> None:
+        self._rows.close()
+
+
+def battery_count(db: Database) -> tuple[int, int]:
+    """Packs and batteries of every level in the store."""
+    row = db.read("leakage.stats.battery_count")[0]
+    return int(row["packs"]), int(row["batteries"])
+
+
+def province_handled(db: Database) -> dict[str | None, int]:
+    return {r["province"]: int(r["handled"]) for r in db.read("leakage.stats.province_handled")}
+
+
+def company_handled(db: Database, usccs: Sequence[str]) -> dict[str, HandledBy]:
+    rows = db.read("leakage.stats.company_handled", usccs=list(usccs))
+    return {r["uscc"]: HandledBy(r["uscc"], int(r["handled"]), r["name"], r["province"]) for r in rows}

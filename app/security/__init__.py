@@ -1,0 +1,35 @@
+"""API keys, roles, the per-key rate limit and the audit trail; no HTTP here (see ``app.api.auth``).
+
+Rooms: ``keys`` (issuing, listing, revoking, hashing), ``store`` (authenticating through a short
+cache), ``limits`` (the rate limiter), ``access`` (roles and the rules beyond them), ``audit``
+(the hash-chained trail). What other code imports is re-exported here.
+"""
+
+from app.errors import Forbidden, RateLimited, Unauthorized
+from app.security.access import ROLES, Principal, Role, check_battery_access, check_reporter_events, check_role
+from app.security.audit import AuditLog, list_audit
+from app.security.keys import KEY_PREFIX, IssuedKey, hash_secret, issue_key, list_keys, revoke_key
+from app.security.limits import RateLimiter
+from app.security.store import KeyStore
+
+__all__ = [
+    "KEY_PREFIX",
+    "ROLES",
+    "AuditLog",
+    "Forbidden",
+    "IssuedKey",
+    "KeyStore",
+    "Principal",
+    "RateLimited",
+    "RateLimiter",
+    "Role",
+    "Unauthorized",
+    "check_battery_access",
+    "check_reporter_events",
+    "check_role",
+    "hash_secret",
+    "issue_key",
+    "list_audit",
+    "list_keys",
+    "revoke_key",
+]

@@ -1,0 +1,57 @@
+"""The key store: authenticates presented keys against Neo4j, through a short cache.
+
+Keys are cached in the process for ``cache_s`` seconds, so a read costs no extra round trip and a
+revocation takes effect within that time on every API process.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import time
+from typing import cast
+
+from app.db import Database
+from app.errors import Unauthorized
+from app.repositories import security as repo
+from app.repositories.security import KeyRecord
+from app.security.access import Principal, Role
+from app.security.keys import KEY_PREFIX, hash_secret
+
+
+class KeyStore:
+    """Looks keys up in Neo4j, with a short cache so a read costs no extra round trip."""
+
+    def __init__(self, db: Database, cache_s: float) -> None:
+        self.db = db
+        self.cache_s = cache_s
+        self._cache: dict[str, tuple[float, KeyRecord | None]] = {}
+        self._lock = threading.Lock()
+
+    def _record(self, key_id: str) -> KeyRecord | None:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key_id)
+        if hit and now - hit[0] < self.cache_s:
+            return hit[1]
+        record = repo.get_key(self.db, key_id)
+        with self._lock:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[key_id] = (now, record)
+        return record
+
+    def authenticate(self, presented: str | None) -> Principal:
+        """The principal a presented key speaks for; 401 saying what is wrong with it otherwise."""
+        if not presented:
+            raise Unauthorized("missing API key: send it in the X-API-Key header")
+        parts = presented.split("_")
+        if len(parts) < 3 or not presented.startswith(KEY_PREFIX):
+            raise Unauthorized("malformed API key: expected bt_<id>_<secret>")
+        key_id, secret = parts[1], "_".join(parts[2:])
+        record = self._record(key_id)
+        if record is None or not hmac.compare_digest(record.hash, hash_secret(secret)):
+            raise Unauthorized("unknown API key")
+        if record.revoked_at is not None:
+            raise Unauthorized(f"API key {key_id} was revoked")
+        return Principal(key_id, cast(Role, record.role), record.company, record.name)

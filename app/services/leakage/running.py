@@ -1,0 +1,187 @@
+"""Running the rules: a page, a stream, or every rule at once on threads.
+
+Each query gets exactly the parameters its header declares. A row becomes a ``Finding`` the
+moment it leaves the database (``to_finding``), with what only Python knows added: deadlines in
+the official Chinese calendar and the calendar that decided them. Queries run only through
+``Database.read`` and ``Database.stream``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from app.db import Database
+from app.queries import get_query
+from app.repositories import leakage as repo
+from app.repositories.leakage import RuleRow
+from app.schemas.leakage import Finding, FindingsPage
+from app.services.leakage.catalogue import RULES, Rule, get_rule
+from app.services.leakage.params import RuleParams
+from app.services.leakage.workdays import WorkdayCalendar, cst_date, table_end
+from app.services.store import require_current
+
+# LIMIT for "every finding" (exports, summaries): Neo4j takes a long; the stream is lazy.
+ALL = 1 << 62
+
+#: Rules that start from the leakage candidates the projection keeps on each battery.
+_READ_PROJECTED_CANDIDATES = frozenset({"unexplained_source", "double_presence", "lost_in_transit"})
+
+#: The rules that take longest (they pair every shipment or receipt with another event): started
+#: first, so that a sweep on several threads does not end waiting on one of them.
+_LONGEST_FIRST = ("unexplained_source", "double_presence", "lost_in_transit", "unlisted_handover", "late_report")
+
+
+def query_params(rule: Rule, params: RuleParams, calendar: WorkdayCalendar, skip: int, limit: int) -> dict[str, Any]:
+    """Exactly the parameters the rule's Cypher header declares."""
+    values = params.for_query()
+    values.update(skip=skip, limit=limit)
+    if rule.working_days:
+        start, table = calendar.ordinal_table(table_end(params.as_of))
+        values.update(wd_start=start, wd=table)
+    declared = get_query(rule.query).params
+    missing = set(declared) - set(values)
+    if missing:
+        raise RuntimeError(f"{rule.query} declares parameters the service does not supply: {sorted(missing)}")
+    return {name: values[name] for name in declared}
+
+
+def to_finding(rule: Rule, row: RuleRow, calendar: WorkdayCalendar) -> Finding:
+    """The one way a rule's row becomes a finding; working-day rules get their deadline stated."""
+    details = dict(row.details or {})
+    missing = str(row.missing)
+    since: datetime = row.since
+    if rule.working_days and details.get("limit_wd") is not None:
+        start = cst_date(since)
+        deadline = calendar.add_workdays(start, int(details["limit_wd"]))
+        source = calendar.source(start, deadline)
+        details["deadline"] = deadline.isoformat()
+        details["calendar"] = calendar.describe(source)
+        recorded = details.get("recorded_at")
+        if isinstance(recorded, datetime):
+            recorded_on = cst_date(recorded)
+            details["workdays_taken"] = calendar.workdays_between(start, recorded_on)
+            missing += f" (occurred {start}, deadline {deadline}, recorded {recorded_on})"
+        else:
+            missing += f" (deadline {deadline})"
+    return Finding(
+        rule=rule.id,
+        battery=row.battery,
+        since=since,
+        company=row.company,
+        company_name=row.company_name,
+        province=row.province,
+        evidence=list(row.evidence or []),
+        missing=missing,
+        details=details,
+    )
+
+
+def _check_store(db: Database, rule: Rule) -> None:
+    if rule.id in _READ_PROJECTED_CANDIDATES:
+        require_current(db, f"the {rule.id} rule")
+
+
+def find(
+    db: Database,
+    rule_id: str,
+    raw_params: Iterable[tuple[str, Any]] | Mapping[str, Any],
+    calendar: WorkdayCalendar,
+    *,
+    skip: int = 0,
+    limit: int = 50,
+) -> FindingsPage:
+    """One page of a rule's findings, ordered by since, battery, company."""
+    rule = get_rule(rule_id)
+    params = rule.parse(raw_params)
+    _check_store(db, rule)
+    if rule.grouped is not None and params.grouped:
+        everything = list(FindingStream(db, rule, params, calendar))
+        items = everything[skip : skip + limit]
+        more = len(everything) > skip + limit
+    else:
+        # One row past the page says whether another page follows.
+        rows = repo.rule_rows(db, rule.query, query_params(rule, params, calendar, skip, limit + 1))
+        found = [to_finding(rule, row, calendar) for row in rows]
+        items = found[:limit]
+        more = len(found) > limit
+    return FindingsPage(
+        rule=rule.id,
+        as_of=params.as_of,
+        parameters=params.public(),
+        items=items,
+        skip=skip,
+        limit=limit,
+        next_skip=skip + limit if more else None,
+    )
+
+
+class FindingStream:
+    """A rule's findings as they come from the database; ``close`` releases the session early."""
+
+    def __init__(self, db: Database, rule: Rule, params: RuleParams, calendar: WorkdayCalendar) -> None:
+        self.rule = rule
+        self.params = params
+        self._rows = repo.RuleRowStream(db, rule.query, query_params(rule, params, calendar, 0, ALL))
+        self._findings: Iterator[Finding] = (to_finding(rule, row, calendar) for row in self._rows)
+        self._grouped: list[Finding] | None = None
+        if rule.grouped is not None and params.grouped:
+            self._grouped = rule.grouped(params, list(self._findings))
+
+    def __iter__(self) -> Iterator[Finding]:
+        if self._grouped is not None:
+            yield from self._grouped
+            return
+        yield from self._findings
+
+    def close(self) -> None:
+        self._rows.close()
+
+
+def iter_findings(
+    db: Database,
+    rule_id: str,
+    raw_params: Iterable[tuple[str, Any]] | Mapping[str, Any],
+    calendar: WorkdayCalendar,
+) -> FindingStream:
+    """Every finding of a rule, streamed (grouped rules are collected first): for exports and evaluators."""
+    rule = get_rule(rule_id)
+    params = rule.parse(raw_params)
+    _check_store(db, rule)
+    return FindingStream(db, rule, params, calendar)
+
+
+def run_all(
+    db: Database,
+    calendar: WorkdayCalendar,
+    common: Mapping[str, Any] | None = None,
+    *,
+    workers: int = 1,
+    seconds: dict[str, float] | None = None,
+) -> dict[str, list[Finding]]:
+    """Every rule with its defaults (and the given as_of/province/company), in catalogue order.
+
+    With ``workers`` > 1 the rules run on that many threads, each query in its own session, so
+    the server works on several rules at once (Community Edition runs one query on one core).
+    ``seconds``, when given, receives each rule's own elapsed time.
+    """
+    values = dict(common or {})
+
+    def one(rule_id: str) -> list[Finding]:
+        began = time.perf_counter()
+        found = list(iter_findings(db, rule_id, values, calendar))
+        if seconds is not None:
+            seconds[rule_id] = time.perf_counter() - began
+        return found
+
+    order = [*_LONGEST_FIRST, *(r for r in RULES if r not in _LONGEST_FIRST)]
+    if workers <= 1:
+        results = {rule_id: one(rule_id) for rule_id in order}
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="leakage") as pool:
+            futures = {rule_id: pool.submit(one, rule_id) for rule_id in order}
+            results = {rule_id: future.result() for rule_id, future in futures.items()}
+    return {rule_id: results[rule_id] for rule_id in RULES}

@@ -1,0 +1,95 @@
+"""The summary: every rule with its defaults, counted by rule, province and company.
+
+Rates are per thousand of a denominator the graph holds (packs nationally, custodies of the
+province's or the company's registered companies), so that a large recycler and a small
+workshop can be compared.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from app.db import Database
+from app.repositories import leakage as repo
+from app.schemas.leakage import CompanyCount, ProvinceCount, RuleCount, Summary
+from app.services.leakage.catalogue import list_rules
+from app.services.leakage.params import RuleParams, parse_params
+from app.services.leakage.running import run_all
+from app.services.leakage.workdays import WorkdayCalendar
+
+
+def _rate(count: int, denominator: int) -> float | None:
+    return round(count * 1000.0 / denominator, 3) if denominator else None
+
+
+def summary(
+    db: Database,
+    raw_params: Iterable[tuple[str, Any]] | Mapping[str, Any],
+    calendar: WorkdayCalendar,
+    *,
+    workers: int = 1,
+) -> Summary:
+    """Every rule with its defaults: counts and rates per thousand by rule, province and company."""
+    params = parse_params(RuleParams, "summary", raw_params)
+    by_rule: list[RuleCount] = []
+    by_province: dict[tuple[str | None, str], int] = defaultdict(int)
+    by_company: dict[tuple[str | None, str], int] = defaultdict(int)
+    names: dict[str, tuple[str | None, str | None]] = {}
+    packs, batteries = repo.battery_count(db)
+    seconds: dict[str, float] = {}
+    every = run_all(db, calendar, dict(params), workers=workers, seconds=seconds)
+    for rule_id, findings in every.items():
+        count = 0
+        for f in findings:
+            count += 1
+            by_province[(f.province, rule_id)] += 1
+            by_company[(f.company, rule_id)] += 1
+            if f.company:
+                names.setdefault(f.company, (f.company_name, f.province))
+        by_rule.append(
+            RuleCount(
+                rule=rule_id,
+                count=count,
+                per_thousand=_rate(count, packs),
+                seconds=round(seconds[rule_id], 3),
+            )
+        )
+    province_handled = repo.province_handled(db)
+    companies = repo.company_handled(db, sorted(c for c, _ in by_company if c))
+    provinces = [
+        ProvinceCount(
+            province=p,
+            rule=r,
+            count=n,
+            handled=province_handled.get(p, 0),
+            per_thousand=_rate(n, province_handled.get(p, 0)),
+        )
+        for (p, r), n in sorted(by_province.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))
+    ]
+    company_rows = []
+    for (c, r), n in sorted(by_company.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        known = companies.get(c or "")
+        handled = known.handled if known else 0
+        name, province = names.get(c or "", (None, None))
+        company_rows.append(
+            CompanyCount(
+                company=c,
+                name=known.name if known else name,
+                province=known.province if known else province,
+                rule=r,
+                count=n,
+                handled=handled,
+                per_thousand=_rate(n, handled),
+            )
+        )
+    return Summary(
+        as_of=params.as_of,
+        packs=packs,
+        batteries=batteries,
+        by_rule=by_rule,
+        by_province=provinces,
+        by_company=company_rows,
+        calendar=list_rules(calendar).calendar,
+    )
