@@ -1,4 +1,4 @@
-"""The typed rows of the analytics queries are what those queries return.
+"""The typed rows of the analytics and integrity queries are what those queries return.
 
 Each row type's fields must be its query's ``returns`` columns, in order; each repository
 converter must put every column in the field of the same name (they build rows positionally, so a
@@ -17,7 +17,9 @@ import pytest
 from app.analytics.rows import CompanyRow, CustodyChainRow, CustodyFlowRow, InstallationRow, StationRow, SwapFlowRow
 from app.db import Row
 from app.queries import get_query
-from app.repositories import analytics
+from app.repositories import analytics, integrity
+from app.repositories.integrity import ChainHeadRow, ChainLinkRow
+from app.schemas.integrity import Checkpoint
 
 
 def _returns(name: str) -> list[str]:
@@ -34,6 +36,8 @@ ROWS: list[tuple[str, type, Callable[[Row], Any]]] = [
     ("analytics.installations", InstallationRow, analytics.installation_row),
     ("analytics.custody_chains_between", CustodyChainRow, analytics.custody_chain_row),
     ("analytics.custody_revisits", CustodyChainRow, analytics.custody_chain_row),
+    ("integrity.battery_chain", ChainLinkRow, integrity.chain_link_row),
+    ("integrity.chain_heads_page", ChainHeadRow, integrity.chain_head_row),
 ]
 
 
@@ -45,6 +49,8 @@ def test_the_rows_are_what_their_queries_return(query: str, row_type: type, conv
     assert {c: getattr(row, c) for c in columns} == {c: f"<{c}>" for c in columns}
 
 
-def test_the_single_column_answers_are_what_their_queries_return() -> None:
+def test_the_single_column_and_model_answers_are_what_their_queries_return() -> None:
     assert _returns("analytics.licence_holders") == ["uscc"]
     assert _returns("analytics.sample_vehicles") == ["vin"]
+    assert _returns("integrity.list_checkpoints") == list(Checkpoint.model_fields)
+    assert _returns("integrity.record_checkpoint") == ["id"]
