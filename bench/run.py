@@ -203,6 +203,7 @@ def _timed(out: dict[str, float], key: str, fn: Callable[[], Any]) -> Any:
 def analytics_timings(db: Database) -> dict[str, float]:
     """The projections of issue 4 from Neo4j into networkx and every analysis on them."""
     from app.analytics import flows, metrics
+    from app.repositories.analytics import sample_vehicles
     from app.schemas.analytics import Filters
     from app.services import analytics
 
@@ -213,7 +214,7 @@ def analytics_timings(db: Database) -> dict[str, float]:
     swaps = _timed(out, "analytics.swap_projection_s", lambda: analytics.swap_graph(db))
     out["analytics.swap_nodes"] = float(swaps.number_of_nodes())
     out["analytics.swap_edges"] = float(swaps.number_of_edges())
-    vins = [r["vin"] for r in db.read("analytics.sample_vehicles", limit=1000)]
+    vins = sample_vehicles(db, 1000)
     bipartite = _timed(
         out, "analytics.vehicle_battery_projection_s", lambda: analytics.vehicle_battery_graph(db, vins=vins)
     )

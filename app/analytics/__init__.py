@@ -1,10 +1,11 @@
 """Network analyses of custody and swaps with networkx, for notebooks, the API and the CLI.
 
-A pure package: rows in, graphs out; graphs in, numbers out. The submodules are ``graphs``,
-``metrics``, ``flows``, ``export`` and ``plots``; nothing here reads Neo4j. The projections that
-do (``connect``, ``custody_graph``, ``swap_graph``, ``vehicle_battery_graph``,
-``mark_licence_history``) live in ``app.services.analytics``, which builds on this package. The
-drawings stay in ``app.analytics.plots``, so only whoever draws imports matplotlib.
+A pure package: rows in, graphs out; graphs in, numbers out. The submodules are ``rows`` (the
+typed query rows the builders read), ``graphs``, ``metrics``, ``flows``, ``export`` and ``plots``;
+nothing here reads Neo4j. The projections that do (``connect``, ``custody_graph``, ``swap_graph``,
+``vehicle_battery_graph``, ``mark_licence_history``) live in ``app.services.analytics``, which
+builds on this package and reads through ``app.repositories.analytics``. The drawings stay in
+``app.analytics.plots``, so only whoever draws imports matplotlib.
 
 In a notebook::
 
@@ -53,11 +54,25 @@ from app.analytics.metrics import (
     top_flows,
     weighted_degrees,
 )
+from app.analytics.rows import (
+    CompanyRow,
+    CustodyChainRow,
+    CustodyFlowRow,
+    InstallationRow,
+    StationRow,
+    SwapFlowRow,
+)
 
 __all__ = [
     "AbsorbingFlow",
+    "CompanyRow",
+    "CustodyChainRow",
+    "CustodyFlowRow",
     "Cycle",
+    "InstallationRow",
     "SinkShare",
+    "StationRow",
+    "SwapFlowRow",
     "batteries_on_path",
     "batteries_round_cycles",
     "betweenness",

@@ -34,6 +34,7 @@ from scipy.sparse import csc_matrix, identity  # type: ignore[import-untyped]
 from scipy.sparse.linalg import splu  # type: ignore[import-untyped]
 
 from app.analytics.metrics import canonical_cycle, intermediaries
+from app.analytics.rows import CustodyChainRow
 
 Node = Hashable
 VEHICLES = "vehicles"
@@ -285,21 +286,21 @@ class Travelled:
             self.codes.append(code)
 
 
-def batteries_on_path(rows: Iterable[Mapping[str, Any]], path: Sequence[str], *, limit: int = 100) -> Travelled:
+def batteries_on_path(rows: Iterable[CustodyChainRow], path: Sequence[str], *, limit: int = 100) -> Travelled:
     """Batteries whose custody went along ``path`` hand-over by hand-over.
 
-    ``rows`` are ``code, mass_kg, holders, handover`` (``analytics.custody_chains_between``);
+    ``rows`` come from ``analytics.custody_chains_between``;
     consumed as they come, so a stream of many batteries is never held whole.
     """
     out = Travelled()
     for row in rows:
-        if any(contains_path(c, path) for c in handover_chains(row["holders"], row["handover"])):
-            out.add(row["code"], row.get("mass_kg"), limit)
+        if any(contains_path(c, path) for c in handover_chains(row.holders, row.handover)):
+            out.add(row.code, row.mass_kg, limit)
     return out
 
 
 def batteries_round_cycles(
-    rows: Iterable[Mapping[str, Any]], rings: Iterable[Sequence[str]], *, limit: int = 100
+    rows: Iterable[CustodyChainRow], rings: Iterable[Sequence[str]], *, limit: int = 100
 ) -> dict[tuple[str, ...], Travelled]:
     """For each ring (a cycle of companies), the batteries whose custody actually went round it.
 
@@ -309,10 +310,10 @@ def batteries_round_cycles(
     wanted = {tuple(str(x) for x in canonical_cycle(list(r))): Travelled() for r in rings}
     for row in rows:
         seen: set[tuple[str, ...]] = set()
-        for chain in handover_chains(row["holders"], row["handover"]):
+        for chain in handover_chains(row.holders, row.handover):
             seen.update(loop for loop in loops(chain) if loop in wanted)
         for loop in sorted(seen):
-            wanted[loop].add(row["code"], row.get("mass_kg"), limit)
+            wanted[loop].add(row.code, row.mass_kg, limit)
     return wanted
 
 

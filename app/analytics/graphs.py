@@ -1,8 +1,9 @@
 """Building networkx graphs from the rows of the ``analytics.*`` queries.
 
-Pure functions: they take any iterable of row mappings, so the service can feed them straight from
-a driver result while it streams (the rows are aggregates, one per company pair or station pair,
-never one per event), and tests can feed them lists written by hand.
+Pure functions: they take any iterable of typed rows (``app.analytics.rows``), so the service can
+feed them straight from a repository stream inside its read transaction (the rows are aggregates,
+one per company pair or station pair, never one per event), and tests can feed them lists written
+by hand.
 
 Custody graph (``nx.DiGraph``, company -> company), one edge per pair with hand-overs:
 ``batteries`` (hand-overs, each moving one battery; a battery going round counts each time),
@@ -17,11 +18,12 @@ a vehicle).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
+
+from app.analytics.rows import CompanyRow, CustodyFlowRow, InstallationRow, StationRow, SwapFlowRow
 
 #: How a custody interval can end, besides a hand-over (see cypher/analytics/custody_flows.cypher).
 TERMINAL_OUTCOMES = ("kept", "installed", "recycled", "ended")
@@ -30,8 +32,6 @@ RETAINED_OUTCOMES = ("kept", "recycled", "ended", "in_transit")
 
 #: Masses are summed in floating point; grams are plenty, and rounding keeps exports readable.
 KG_DECIMALS = 3
-
-Row = Mapping[str, Any]
 
 
 def _company_node(graph: nx.DiGraph, uscc: str) -> dict[str, Any]:
@@ -50,14 +50,13 @@ def _company_node(graph: nx.DiGraph, uscc: str) -> dict[str, Any]:
     return data
 
 
-def custody_graph_from_rows(rows: Iterable[Row], **graph_attrs: Any) -> nx.DiGraph:
+def custody_graph_from_rows(rows: Iterable[CustodyFlowRow], **graph_attrs: Any) -> nx.DiGraph:
     """Company-to-company custody flows from ``analytics.custody_flows`` rows.
 
     Parameters
     ----------
-    rows : iterable of mappings
-        ``source``, ``target``, ``outcome``, ``batteries``, ``distinct_batteries``,
-        ``unconfirmed``, ``kg``; ``target`` is only read when ``outcome == "handover"``.
+    rows : iterable of CustodyFlowRow
+        ``target`` is only read when ``outcome == "handover"``; consumed as they come.
     **graph_attrs
         Stored on the graph (e.g. the filters it was built with), so an export says what it shows.
 
@@ -68,19 +67,21 @@ def custody_graph_from_rows(rows: Iterable[Row], **graph_attrs: Any) -> nx.DiGra
     """
     graph = nx.DiGraph(network="custody", **graph_attrs)
     for row in rows:
-        source, outcome = row["source"], row["outcome"]
-        count, kg = int(row["batteries"]), float(row["kg"] or 0.0)
+        source, outcome = row.source, row.outcome
+        count, kg = int(row.batteries), float(row.kg or 0.0)
         holder = _company_node(graph, source)
         if outcome == "handover":
-            target = row["target"]
+            target = row.target
+            if target is None:
+                raise ValueError(f"hand-over from {source} without a target")
             _company_node(graph, target)
             if not graph.has_edge(source, target):
                 graph.add_edge(source, target, batteries=0, distinct_batteries=0, unconfirmed=0, kg=0.0)
             edge = graph.edges[source, target]
             edge["batteries"] += count
-            edge["distinct_batteries"] += int(row["distinct_batteries"])
+            edge["distinct_batteries"] += int(row.distinct_batteries)
             edge["kg"] += kg
-            unconfirmed = int(row.get("unconfirmed") or 0)
+            unconfirmed = int(row.unconfirmed or 0)
             if unconfirmed:
                 # The sender's word only: the battery is counted as sitting at the destination.
                 edge["unconfirmed"] += unconfirmed
@@ -104,7 +105,7 @@ def custody_graph_from_rows(rows: Iterable[Row], **graph_attrs: Any) -> nx.DiGra
     return graph
 
 
-def add_company_attributes(graph: nx.Graph, rows: Iterable[Row]) -> nx.Graph:
+def add_company_attributes(graph: nx.Graph, rows: Iterable[CompanyRow]) -> nx.Graph:
     """Name, roles, province and licence state from ``analytics.companies`` rows.
 
     ``licensed`` is true when any licence (dismantling, second life, recycling) is valid on the
@@ -119,14 +120,14 @@ def add_company_attributes(graph: nx.Graph, rows: Iterable[Row]) -> nx.Graph:
         data.setdefault("licensed", False)
         data.setdefault("registered", False)
     for row in rows:
-        if row["uscc"] not in graph:
+        if row.uscc not in graph:
             continue
-        data = graph.nodes[row["uscc"]]
-        scopes = sorted(row.get("scopes") or [])
+        data = graph.nodes[row.uscc]
+        scopes = sorted(row.scopes or [])
         data.update(
-            name=row.get("name"),
-            roles=sorted(row.get("roles") or []),
-            province=row.get("province"),
+            name=row.name,
+            roles=sorted(row.roles or []),
+            province=row.province,
             scopes=scopes,
             licensed=bool(scopes),
             registered=True,
@@ -134,7 +135,7 @@ def add_company_attributes(graph: nx.Graph, rows: Iterable[Row]) -> nx.Graph:
     return graph
 
 
-def swap_graph_from_rows(rows: Iterable[Row], **graph_attrs: Any) -> nx.DiGraph:
+def swap_graph_from_rows(rows: Iterable[SwapFlowRow], **graph_attrs: Any) -> nx.DiGraph:
     """Station-to-station battery movements from ``analytics.swap_flows`` rows.
 
     An edge A -> B counts consecutive swaps of one battery at A and then at B (A != B):
@@ -145,38 +146,34 @@ def swap_graph_from_rows(rows: Iterable[Row], **graph_attrs: Any) -> nx.DiGraph:
     """
     graph = nx.DiGraph(network="swaps", **graph_attrs)
     for row in rows:
-        source, target = row["source"], row["target"]
+        source, target = row.source, row.target
         for station in (source, target):
             if station not in graph:
                 graph.add_node(station, kind="station")
         graph.add_edge(
             source,
             target,
-            batteries=int(row["batteries"]),
-            carried=int(row["carried"]),
-            transferred=int(row["transferred"]),
-            distinct_batteries=int(row["distinct_batteries"]),
-            kg=round(float(row["kg"] or 0.0), KG_DECIMALS),
+            batteries=int(row.batteries),
+            carried=int(row.carried),
+            transferred=int(row.transferred),
+            distinct_batteries=int(row.distinct_batteries),
+            kg=round(float(row.kg or 0.0), KG_DECIMALS),
         )
     return graph
 
 
-def add_station_attributes(graph: nx.Graph, rows: Iterable[Row]) -> nx.Graph:
+def add_station_attributes(graph: nx.Graph, rows: Iterable[StationRow]) -> nx.Graph:
     """Name, operator, province and position from ``analytics.stations`` rows."""
     for row in rows:
-        if row["id"] in graph:
-            graph.nodes[row["id"]].update(
-                name=row.get("name"),
-                operator=row.get("operator"),
-                province=row.get("province"),
-                lat=row.get("lat"),
-                lon=row.get("lon"),
+        if row.id in graph:
+            graph.nodes[row.id].update(
+                name=row.name, operator=row.operator, province=row.province, lat=row.lat, lon=row.lon
             )
     return graph
 
 
 def vehicle_battery_graph_from_rows(
-    rows: Iterable[Row], vins: Iterable[str] = (), codes: Iterable[str] = (), **graph_attrs: Any
+    rows: Iterable[InstallationRow], vins: Iterable[str] = (), codes: Iterable[str] = (), **graph_attrs: Any
 ) -> nx.Graph:
     """Bipartite vehicle-battery graph from ``analytics.installations`` rows.
 
@@ -191,19 +188,12 @@ def vehicle_battery_graph_from_rows(
     for code in codes:
         graph.add_node(code, kind="battery", bipartite=1, chosen=True)
     for row in rows:
-        vin, code = row["vin"], row["code"]
-        graph.add_node(vin, kind="vehicle", bipartite=0, model=row.get("model"), category=row.get("category"))
-        graph.add_node(
-            code,
-            kind="battery",
-            bipartite=1,
-            level=row.get("level"),
-            chemistry=row.get("chemistry"),
-            status=row.get("status"),
+        vin, code = row.vin, row.code
+        graph.add_node(vin, kind="vehicle", bipartite=0, model=row.model, category=row.category)
+        graph.add_node(code, kind="battery", bipartite=1, level=row.level, chemistry=row.chemistry, status=row.status)
+        graph.add_edge(
+            vin, code, installations=int(row.installations), first_since=row.first_since, last_until=row.last_until
         )
-        first: datetime | None = row.get("first_since")
-        last: datetime | None = row.get("last_until")
-        graph.add_edge(vin, code, installations=int(row["installations"]), first_since=first, last_until=last)
     for _, data in graph.nodes(data=True):
         data.setdefault("chosen", False)
     return graph

@@ -17,6 +17,8 @@ class Verification(BaseModel):
 
 
 class Checkpoint(BaseModel):
+    """A Merkle root over every battery's chain, as kept in the graph (``integrity.list_checkpoints``)."""
+
     id: str
     root: str
     batteries: int

@@ -1,9 +1,9 @@
 """Analysts' questions about the networks: projections out of Neo4j, then networkx.
 
 The I/O half of ``app.analytics``: each projection is one read transaction that streams its
-query's records straight into the graph builder (the queries aggregate per company or station
-pair, so what crosses the wire is one row per edge, never one per event), then reads the
-registry attributes of the nodes it found. A managed transaction may be retried, so the graph is
+query's typed rows (``app.repositories.analytics``) straight into the graph builder (the queries
+aggregate per company or station pair, so what crosses the wire is one row per edge, never one per
+event), then reads the registry attributes of the nodes it found. A managed transaction may be retried, so the graph is
 built afresh inside each attempt; nothing else happens in there.
 """
 
@@ -19,8 +19,9 @@ from neo4j import ManagedTransaction
 from app.analytics import export as exports
 from app.analytics import flows, graphs, metrics, plots
 from app.config import Settings, get_settings
-from app.db import Database, stream_in
+from app.db import Database
 from app.errors import FieldProblem, InvalidInput
+from app.repositories import analytics as queries
 from app.schemas.analytics import (
     BrokerRoutes,
     Brokers,
@@ -98,9 +99,8 @@ def project_custody(db: Database, filters: Filters) -> nx.DiGraph:
     attrs = {k: v for k, v in filters.model_dump().items() if v is not None} | {"as_of": as_of}
 
     def work(tx: ManagedTransaction) -> nx.DiGraph:
-        graph = graphs.custody_graph_from_rows(stream_in(tx, "analytics.custody_flows", **params), **attrs)
-        rows = stream_in(tx, "analytics.companies", usccs=list(graph.nodes), as_of=as_of)
-        graphs.add_company_attributes(graph, rows)
+        graph = graphs.custody_graph_from_rows(queries.custody_flows(tx, **params), **attrs)
+        graphs.add_company_attributes(graph, queries.companies(tx, list(graph.nodes), as_of))
         return graph
 
     return db.read_unit("analytics.custody_flows", work)
@@ -112,8 +112,8 @@ def project_swaps(db: Database, filters: Filters) -> nx.DiGraph:
     attrs = {k: v for k, v in filters.model_dump(exclude={"as_of"}).items() if v is not None}
 
     def work(tx: ManagedTransaction) -> nx.DiGraph:
-        graph = graphs.swap_graph_from_rows(stream_in(tx, "analytics.swap_flows", **params), **attrs)
-        graphs.add_station_attributes(graph, stream_in(tx, "analytics.stations", ids=list(graph.nodes)))
+        graph = graphs.swap_graph_from_rows(queries.swap_flows(tx, **params), **attrs)
+        graphs.add_station_attributes(graph, queries.stations(tx, list(graph.nodes)))
         return graph
 
     return db.read_unit("analytics.swap_flows", work)
@@ -155,7 +155,7 @@ def vehicle_battery_graph(db: Database, *, vins: Sequence[str] = (), codes: Sequ
     vin_list, code_list = sorted(set(vins)), sorted(set(codes))
 
     def work(tx: ManagedTransaction) -> nx.Graph:
-        rows = stream_in(tx, "analytics.installations", vins=vin_list, codes=code_list)
+        rows = queries.installations(tx, vin_list, code_list)
         return graphs.vehicle_battery_graph_from_rows(
             rows, vin_list, code_list, chosen_vehicles=len(vin_list), chosen_batteries=len(code_list)
         )
@@ -230,7 +230,7 @@ def network_metrics(
 
 def mark_licence_history(db: Database, graph: nx.DiGraph) -> None:
     """Set ``ever_licensed`` on every company node: has it held any licence, whatever its dates."""
-    holders = {row["uscc"] for row in db.read("analytics.licence_holders", usccs=[str(n) for n in graph])}
+    holders = set(queries.licence_holders(db, [str(n) for n in graph]))
     for node, data in graph.nodes(data=True):
         data["ever_licensed"] = str(node) in holders
 
@@ -326,7 +326,7 @@ def find_rings(
     members = sorted({str(n) for c in found for n in c.nodes})
 
     def work(tx: ManagedTransaction) -> dict[tuple[str, ...], flows.Travelled]:
-        rows = stream_in(tx, "analytics.custody_revisits", usccs=members)
+        rows = queries.custody_revisits(tx, members)
         return flows.batteries_round_cycles(rows, [[str(n) for n in c.nodes] for c in found], limit=codes_per_ring)
 
     travelled = db.read_unit("analytics.custody_revisits", work) if found else {}
@@ -370,7 +370,7 @@ def custody_path(
         )
 
     def work(tx: ManagedTransaction) -> flows.Travelled:
-        rows = stream_in(tx, "analytics.custody_chains_between", source=source, target=target)
+        rows = queries.custody_chains_between(tx, source, target)
         return flows.batteries_on_path(rows, path, limit=codes_limit)
 
     went = db.read_unit("analytics.custody_chains_between", work)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from app.repositories.integrity import ChainLinkRow
 
 GENESIS = "0" * 64
 
@@ -55,30 +57,31 @@ class ChainProblem:
     reason: str
 
 
-def verify_rows(rows: list[dict[str, Any]], head: str | None, length: int) -> list[ChainProblem]:
+def verify_rows(rows: Sequence[ChainLinkRow], head: str | None, length: int) -> list[ChainProblem]:
     """Recompute a chain from its stored events (rows ordered by seq) and name every break."""
     problems: list[ChainProblem] = []
     previous: str | None = None
     for expected_seq, row in enumerate(rows, start=1):
-        seq, eid = row["seq"], row["event_id"]
+        seq, eid = row.seq, row.event_id
         if seq != expected_seq:
             problems.append(ChainProblem(seq, eid, f"position {seq} where {expected_seq} was expected"))
         try:
-            recomputed = content_hash(json.loads(row["payload"]))
+            # A missing payload (None) raises TypeError and is reported like one that does not parse.
+            recomputed = content_hash(json.loads(row.payload))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             problems.append(ChainProblem(seq, eid, "stored payload is not JSON"))
             recomputed = ""
-        if recomputed != row["content_hash"]:
+        if recomputed != row.content_hash:
             problems.append(ChainProblem(seq, eid, "payload does not match its content hash (event altered)"))
-        if row["event_id"] != json.loads(row["payload"] or "{}").get("event_id", row["event_id"]):
+        if row.event_id != json.loads(row.payload or "{}").get("event_id", row.event_id):
             problems.append(ChainProblem(seq, eid, "event_id differs from the one in its payload"))
         previous = link_hash(previous, recomputed)
-        if previous != row["chain"]:
+        if previous != row.chain:
             problems.append(ChainProblem(seq, eid, "chain hash does not follow from the previous link"))
-            previous = row["chain"]
+            previous = row.chain
     if len(rows) != length:
         problems.append(ChainProblem(None, None, f"battery records {length} chained events, {len(rows)} found"))
-    if rows and head != rows[-1]["chain"]:
+    if rows and head != rows[-1].chain:
         problems.append(ChainProblem(None, None, "battery's chain head differs from its last link"))
     return problems
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from app.db import Database
 from app.errors import NotFound
+from app.repositories import integrity as queries
+from app.repositories.integrity import ChainHeadRow
 from app.schemas.integrity import Checkpoint, Verification
 from app.services.chain import ChainProblem, leaf, merkle_root, verify_rows
 
@@ -18,16 +20,14 @@ PAGE = 10_000
 
 def verify_battery(db: Database, code: str) -> Verification:
     """Recompute the battery's chain from the stored payloads; every break is named."""
-    rows = db.read("integrity.battery_chain", code=code)
+    rows = queries.battery_chain(db, code)
     if not rows:
         raise NotFound(f"battery {code} is not known: no event has named it")
-    head, length = rows[0]["head"], rows[0]["length"]
-    chained = [r for r in rows if r["seq"] is not None]
-    unchained = [r for r in rows if r["seq"] is None and r["event_id"] is not None]
+    head, length = rows[0].head, rows[0].length
+    chained = [r for r in rows if r.seq is not None]
+    unchained = [r for r in rows if r.seq is None and r.event_id is not None]
     problems = verify_rows(chained, head, length)
-    problems += [
-        ChainProblem(None, r["event_id"], "event is linked to the battery outside its chain") for r in unchained
-    ]
+    problems += [ChainProblem(None, r.event_id, "event is linked to the battery outside its chain") for r in unchained]
     return Verification(
         code=code,
         valid=not problems,
@@ -37,14 +37,14 @@ def verify_battery(db: Database, code: str) -> Verification:
     )
 
 
-def _heads(db: Database) -> Iterator[dict[str, Any]]:
+def _heads(db: Database) -> Iterator[ChainHeadRow]:
     after = ""
     while True:
-        page = db.read("integrity.chain_heads_page", after=after, limit=PAGE)
+        page = queries.chain_heads_page(db, after, PAGE)
         yield from page
         if len(page) < PAGE:
             return
-        after = page[-1]["code"]
+        after = page[-1].code
 
 
 def take_checkpoint(db: Database, export_to: Path | None = None) -> Checkpoint:
@@ -54,9 +54,9 @@ def take_checkpoint(db: Database, export_to: Path | None = None) -> Checkpoint:
     out = export_to.open("w") if export_to else None
     try:
         for row in _heads(db):
-            leaves.append(leaf(row["code"], row["length"], row["head"]))
+            leaves.append(leaf(row.code, row.length, row.head))
             if out:
-                out.write(json.dumps({"code": row["code"], "length": row["length"], "head": row["head"]}) + "\n")
+                out.write(json.dumps({"code": row.code, "length": row.length, "head": row.head}) + "\n")
         root = merkle_root(leaves)
         checkpoint = Checkpoint(
             id=taken_at.strftime("%Y%m%dT%H%M%S%fZ"), root=root, batteries=len(leaves), taken_at=taken_at
@@ -66,12 +66,12 @@ def take_checkpoint(db: Database, export_to: Path | None = None) -> Checkpoint:
     finally:
         if out:
             out.close()
-    db.write("integrity.record_checkpoint", id=checkpoint.id, root=root, batteries=len(leaves), taken_at=taken_at)
+    queries.record_checkpoint(db, checkpoint)
     return checkpoint
 
 
 def list_checkpoints(db: Database, limit: int = 100) -> list[Checkpoint]:
-    return [Checkpoint(**r) for r in db.read("integrity.list_checkpoints", limit=limit)]
+    return queries.list_checkpoints(db, limit)
 
 
 def verify_checkpoint(db: Database, exported: Path) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def verify_checkpoint(db: Database, exported: Path) -> dict[str, Any]:
                 continue
             code, length, head = entry["code"], entry["length"], entry["head"]
             leaves.append(leaf(code, length, head))
-            rows = [r for r in db.read("integrity.battery_chain", code=code) if r["seq"] is not None]
+            rows = [r for r in queries.battery_chain(db, code) if r.seq is not None]
             prefix = rows[:length]
             problems = verify_rows(prefix, head, length)
             if problems:

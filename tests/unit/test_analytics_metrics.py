@@ -11,6 +11,11 @@ import pytest
 
 from app.analytics import (
     AbsorbingFlow,
+    CompanyRow,
+    CustodyChainRow,
+    CustodyFlowRow,
+    InstallationRow,
+    SwapFlowRow,
     batteries_on_path,
     batteries_round_cycles,
     betweenness,
@@ -170,11 +175,11 @@ def test_loops_and_batteries_round_a_ring() -> None:
     assert loops(["A", "B", "C", "B", "A"]) == [("B", "C"), ("A", "B")]
     assert loops(["C", "A", "B", "C"]) == [("A", "B", "C")]
     rows = [
-        {"code": "r1", "mass_kg": 250.0, "holders": ["A", "B", "C", "A", "B"], "handover": [True] * 4},
-        {"code": "r2", "mass_kg": 300.0, "holders": ["A", "B", "C"], "handover": [True, True]},
+        CustodyChainRow("r1", 250.0, ["A", "B", "C", "A", "B"], [True] * 4),
+        CustodyChainRow("r2", 300.0, ["A", "B", "C"], [True, True]),
         # Came back to A only after a spell in a vehicle: not a lap.
-        {"code": "r3", "mass_kg": 400.0, "holders": ["A", "B", "C", "A"], "handover": [True, True, False]},
-        {"code": "r4", "mass_kg": 100.0, "holders": ["B", "C", "A", "B", "C", "A", "B"], "handover": [True] * 6},
+        CustodyChainRow("r3", 400.0, ["A", "B", "C", "A"], [True, True, False]),
+        CustodyChainRow("r4", 100.0, ["B", "C", "A", "B", "C", "A", "B"], [True] * 6),
     ]
     went = batteries_round_cycles(rows, [("B", "C", "A")])
     ring = went[("A", "B", "C")]
@@ -263,10 +268,10 @@ def test_batteries_that_travelled_a_path() -> None:
     assert handover_chains(["A", "B", "C", "D"], [True, False, True]) == [["A", "B"], ["C", "D"]]
     assert handover_chains(["A"], []) == []
     rows = [
-        {"code": "b1", "mass_kg": 400.0, "holders": ["A", "B", "C"], "handover": [True, True]},
-        {"code": "b2", "mass_kg": 500.0, "holders": ["A", "B", "X", "C"], "handover": [True, True, True]},
-        {"code": "b3", "mass_kg": 300.0, "holders": ["A", "B", "C"], "handover": [True, False]},
-        {"code": "b4", "mass_kg": 250.0, "holders": ["Z", "A", "B", "C", "D"], "handover": [True] * 4},
+        CustodyChainRow("b1", 400.0, ["A", "B", "C"], [True, True]),
+        CustodyChainRow("b2", 500.0, ["A", "B", "X", "C"], [True, True, True]),
+        CustodyChainRow("b3", 300.0, ["A", "B", "C"], [True, False]),
+        CustodyChainRow("b4", 250.0, ["Z", "A", "B", "C", "D"], [True] * 4),
     ]
     went = batteries_on_path(rows, ["A", "B", "C"])
     # b2 took a detour through X; b3 reached C only after a spell in a vehicle.
@@ -284,16 +289,8 @@ def test_top_flows() -> None:
 
 def custody_row(
     source: str, target: str | None, outcome: str, n: int, kg: float, unconfirmed: int = 0
-) -> dict[str, object]:
-    return {
-        "source": source,
-        "target": target,
-        "outcome": outcome,
-        "batteries": n,
-        "distinct_batteries": n,
-        "unconfirmed": unconfirmed,
-        "kg": kg,
-    }
+) -> CustodyFlowRow:
+    return CustodyFlowRow(source, target, outcome, n, n, unconfirmed, kg)
 
 
 def test_custody_graph_from_rows() -> None:
@@ -315,11 +312,11 @@ def test_custody_graph_from_rows() -> None:
     assert (k["recycled"], k["in_transit"], k["retained_batteries"]) == (1, 1, 2)
     assert k["retained_kg"] == pytest.approx(575.0)
     with pytest.raises(ValueError, match="unknown custody outcome"):
-        custody_graph_from_rows([{"source": "A", "target": None, "outcome": "lost", "batteries": 1, "kg": 0.0}])
+        custody_graph_from_rows([CustodyFlowRow("A", None, "lost", 1, 1, 0, 0.0)])
 
     add_company_attributes(
-        g, [{"uscc": "K", "name": "Broker", "roles": ["repairer"], "province": "440000", "scopes": []},
-            {"uscc": "M", "name": "Maker", "roles": ["battery_maker"], "province": "320000", "scopes": ["recycling"]}],
+        g, [CompanyRow(uscc="K", name="Broker", roles=["repairer"], province="440000", scopes=[]),
+            CompanyRow(uscc="M", name="Maker", roles=["battery_maker"], province="320000", scopes=["recycling"])],
     )  # fmt: skip
     assert g.nodes["K"]["name"] == "Broker" and g.nodes["K"]["licensed"] is False
     assert g.nodes["M"]["licensed"] is True and g.nodes["M"]["scopes"] == ["recycling"]
@@ -328,17 +325,7 @@ def test_custody_graph_from_rows() -> None:
 
 def test_swap_and_bipartite_graphs_from_rows() -> None:
     swaps = swap_graph_from_rows(
-        [
-            {
-                "source": "S1",
-                "target": "S2",
-                "batteries": 3,
-                "carried": 2,
-                "transferred": 1,
-                "distinct_batteries": 3,
-                "kg": 1500.0,
-            }
-        ]
+        [SwapFlowRow(source="S1", target="S2", batteries=3, carried=2, transferred=1, distinct_batteries=3, kg=1500.0)]
     )
     assert swaps.edges["S1", "S2"] == {
         "batteries": 3,
@@ -350,8 +337,8 @@ def test_swap_and_bipartite_graphs_from_rows() -> None:
     t = datetime(2024, 1, 1, tzinfo=UTC)
     g = vehicle_battery_graph_from_rows(
         [
-            {"vin": "V1", "code": "B1", "installations": 2, "first_since": t, "last_until": None},
-            {"vin": "V2", "code": "B1", "installations": 1, "first_since": t, "last_until": t},
+            InstallationRow(vin="V1", code="B1", installations=2, first_since=t, last_until=None),
+            InstallationRow(vin="V2", code="B1", installations=1, first_since=t, last_until=t),
         ],
         vins=["V1", "V9"],
     )
