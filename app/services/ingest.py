@@ -19,10 +19,11 @@ from neo4j import ManagedTransaction
 from neo4j.exceptions import ConstraintError
 from pydantic import BaseModel, ValidationError
 
-from app.db import Database, run
+from app.db import Database
 from app.errors import Conflict, FieldProblem, InvalidInput, validation_problems
 from app.identifiers import parse_battery_code
 from app.lifecycle import EventRow, epoch_ms, event_row, roles_in
+from app.repositories import ingest as repo
 from app.schemas.events import Event, IngestResult, canonical_payload, event_adapter
 from app.services.chain import content_hash, extend_chains
 from app.services.projection import refresh_projection
@@ -215,28 +216,20 @@ def _check_references(tx: ManagedTransaction, fresh: list[PreparedEvent]) -> Non
             stations.add(p["station"])
         if p["type"] == "correction":
             targets.add(p["corrects"])
-    known: dict[str, dict[str, str | None]] = {"company": {}, "station": {}, "event": {}}
-    for row in run(
-        tx,
-        "ingest.known_references",
-        usccs=sorted(usccs),
-        stations=sorted(stations),
-        targets=sorted(targets),
-    ):
-        known[row["kind"]][row["key"]] = row["type"]
+    known = repo.known_references(tx, sorted(usccs), sorted(stations), sorted(targets))
     in_batch = {ev.event_id: ev.payload["type"] for ev in fresh}
     problems: list[FieldProblem] = []
     for ev in fresh:
         p, i, eid = ev.payload, ev.index, ev.event_id
         for key in ("reporter", "to", "from"):
-            if key in p and p[key] not in known["company"]:
+            if key in p and p[key] not in known.companies:
                 problems.append(FieldProblem(key, f"company {p[key]} is not registered", i, eid))
-        if "station" in p and p["station"] not in known["station"]:
+        if "station" in p and p["station"] not in known.stations:
             problems.append(FieldProblem("station", f"swap station {p['station']} is not registered", i, eid))
         if p["type"] == "correction":
             target = p["corrects"]
-            target_type = known["event"].get(target, in_batch.get(target))
-            if target not in known["event"] and target not in in_batch:
+            target_type = known.events.get(target, in_batch.get(target))
+            if target not in known.events and target not in in_batch:
                 problems.append(FieldProblem("corrects", f"no event {target} is stored or in this batch", i, eid))
             elif target_type == "correction":
                 problems.append(FieldProblem("corrects", "a correction cannot be corrected; send a new event", i, eid))
@@ -246,7 +239,7 @@ def _check_references(tx: ManagedTransaction, fresh: list[PreparedEvent]) -> Non
 
 def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], recorded_at: datetime) -> tuple[int, int]:
     ids = [ev.event_id for ev in prepared]
-    stored = {row["event_id"]: row["content_hash"] for row in run(tx, "ingest.existing_events", ids=ids)}
+    stored = repo.stored_hashes(tx, ids)
     conflicts = [ev.event_id for ev in prepared if ev.event_id in stored and stored[ev.event_id] != ev.content_hash]
     if conflicts:
         raise Conflict(
@@ -258,25 +251,27 @@ def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], recorded
         return 0, len(prepared)
     _check_references(tx, fresh)
     plan = _plan(fresh, recorded_at)
-    merged = run(tx, "ingest.merge_batteries", rows=[plan.batteries[c] for c in sorted(plan.batteries)])
-    new_codes = {r["code"] for r in merged if r["created"]}
-    run(tx, "ingest.merge_vehicles", vins=sorted(plan.vins))
-    run(tx, "ingest.create_events", rows=plan.events)
-    run(tx, "ingest.link_batteries", rows=plan.battery_links)
-    run(tx, "ingest.link_vehicles", rows=plan.vehicle_links)
-    run(tx, "ingest.link_stations", rows=plan.station_links)
-    run(tx, "ingest.link_recipients", rows=plan.recipient_links)
-    run(tx, "ingest.link_senders", rows=plan.sender_links)
+    new_codes = repo.merge_batteries(tx, [plan.batteries[c] for c in sorted(plan.batteries)])
+    repo.merge_vehicles(tx, sorted(plan.vins))
+    repo.create_events(tx, plan.events)
+    repo.link_events(
+        tx,
+        batteries=plan.battery_links,
+        vehicles=plan.vehicle_links,
+        stations=plan.station_links,
+        recipients=plan.recipient_links,
+        senders=plan.sender_links,
+    )
     stored_codes = set(plan.batteries) - new_codes
     affected_vins = set(plan.vins)
     chained = [(link["event_id"], link["code"]) for link in plan.battery_links]
-    for row in run(tx, "ingest.link_corrections", rows=plan.corrections):
-        if row["code"]:
-            chained.append((row["event_id"], row["code"]))
-            if row["code"] not in new_codes:
-                stored_codes.add(row["code"])
-        if row["vin"]:
-            affected_vins.add(row["vin"])
+    for link in repo.link_corrections(tx, plan.corrections):
+        if link.code:
+            chained.append((link.event_id, link.code))
+            if link.code not in new_codes:
+                stored_codes.add(link.code)
+        if link.vin:
+            affected_vins.add(link.vin)
     _extend_chains(tx, fresh, chained)
     new_rows = _rows_of_new_batteries(fresh, new_codes)
     refresh_projection(tx, sorted(stored_codes), sorted(affected_vins), new_rows)
@@ -291,9 +286,9 @@ def _extend_chains(tx: ManagedTransaction, fresh: list[PreparedEvent], chained: 
     hashes = {ev.event_id: ev.content_hash for ev in fresh}
     ordered = sorted(dict.fromkeys(chained), key=lambda pair: position[pair[0]])
     codes = sorted({code for _, code in ordered})
-    heads = {r["code"]: (r["head"], r["length"]) for r in run(tx, "ingest.chain_heads", codes=codes)}
+    heads = repo.chain_heads(tx, codes)
     update = extend_chains(heads, ((code, eid, hashes[eid]) for eid, code in ordered))
-    run(tx, "ingest.extend_chains", links=update.links, heads=update.heads)
+    repo.extend_chains(tx, update.links, update.heads)
 
 
 def _rows_of_new_batteries(fresh: list[PreparedEvent], new_codes: set[str]) -> dict[str, list[EventRow]]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from neo4j import ManagedTransaction
 
 from app.db import Database
+from app.repositories.store import battery_codes_after
 from app.services.projection import refresh_projection
 from app.services.store import stamp_current
 
@@ -25,7 +26,7 @@ def reproject_all(
     """Re-project every battery in code order, batch by batch; returns how many were rebuilt."""
     done, after = 0, ""
     while True:
-        codes = [r["code"] for r in db.read("admin.battery_codes_after", after=after, limit=batch_size)]
+        codes = battery_codes_after(db, after, batch_size)
         if not codes:
             break
 

@@ -13,7 +13,7 @@ from neo4j.exceptions import ClientError
 from app.db import Database
 from app.errors import StoreOutdated
 from app.lifecycle import PROJECTION_REVISION
-from app.queries import registry
+from app.repositories import store as repo
 
 log = logging.getLogger(__name__)
 
@@ -21,18 +21,17 @@ log = logging.getLogger(__name__)
 def apply_schema(db: Database) -> list[str]:
     """Constraints and indexes, each ``IF NOT EXISTS``: safe to run at every start."""
     applied = []
-    for name, query in sorted(registry().items()):
-        if query.mode == "schema":
-            try:
-                db.autocommit(name)
-            except ClientError as err:
-                # The same index under an older name: it serves, so it is not an error.
-                if err.code != "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists":
-                    raise
-                log.info("schema %s: an equivalent rule exists under another name", name)
-            applied.append(name)
-    db.autocommit("admin.await_indexes")
-    db.write("admin.stamp_fresh_store", revision=PROJECTION_REVISION)
+    for name in repo.schema_statements():
+        try:
+            repo.apply_statement(db, name)
+        except ClientError as err:
+            # The same index under an older name: it serves, so it is not an error.
+            if err.code != "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists":
+                raise
+            log.info("schema %s: an equivalent rule exists under another name", name)
+        applied.append(name)
+    repo.await_indexes(db)
+    repo.stamp_fresh_store(db, PROJECTION_REVISION)
     db.schema_applied = True
     log.info("schema applied: %d statements", len(applied))
     return applied
@@ -40,10 +39,10 @@ def apply_schema(db: Database) -> list[str]:
 
 def store_revision(db: Database) -> int | None:
     """The projection revision of the store's derived state; None for an unstamped older store."""
-    row = db.read("admin.store_revision")[0]
-    if row["revision"] is None and not row["has_batteries"]:
+    revision, has_batteries = repo.store_revision(db)
+    if revision is None and not has_batteries:
         return PROJECTION_REVISION  # nothing stored yet: whatever comes is projected by this code
-    return int(row["revision"]) if row["revision"] is not None else None
+    return revision
 
 
 def require_current(db: Database, needed_by: str) -> None:
@@ -58,10 +57,10 @@ def require_current(db: Database, needed_by: str) -> None:
 
 def clear_store(db: Database) -> None:
     """Empty the store (tests, benchmarks, resets); an empty store is current by definition."""
-    db.autocommit("admin.clear_graph")
-    db.write("admin.stamp_store_revision", revision=PROJECTION_REVISION)
+    repo.clear_graph(db)
+    repo.stamp_revision(db, PROJECTION_REVISION)
 
 
 def stamp_current(db: Database) -> None:
     """Record that every battery's derived state is now built by this revision."""
-    db.write("admin.stamp_store_revision", revision=PROJECTION_REVISION)
+    repo.stamp_revision(db, PROJECTION_REVISION)

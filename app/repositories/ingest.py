@@ -1,0 +1,96 @@
+"""The ingest write path's queries (``cypher/ingest/``), in the order a batch runs them.
+
+Each takes the caller's write transaction: a batch is one transaction, all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from app.db import run
+
+
+@dataclass(frozen=True, slots=True)
+class KnownReferences:
+    """Which of the companies, stations and corrected events a batch names are stored
+    (for events, their type: a correction may not be corrected)."""
+
+    companies: set[str]
+    stations: set[str]
+    events: dict[str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionLink:
+    """A correction linked to what it voids, and what must be re-projected because of it."""
+
+    event_id: str
+    code: str | None
+    vin: str | None
+
+
+def stored_hashes(tx: ManagedTransaction, ids: Sequence[str]) -> dict[str, str]:
+    """The content hash of each of these event ids already stored."""
+    return {r["event_id"]: r["content_hash"] for r in run(tx, "ingest.existing_events", ids=list(ids))}
+
+
+def known_references(
+    tx: ManagedTransaction, usccs: Sequence[str], stations: Sequence[str], targets: Sequence[str]
+) -> KnownReferences:
+    known = KnownReferences(set(), set(), {})
+    rows = run(tx, "ingest.known_references", usccs=list(usccs), stations=list(stations), targets=list(targets))
+    for row in rows:
+        if row["kind"] == "company":
+            known.companies.add(row["key"])
+        elif row["kind"] == "station":
+            known.stations.add(row["key"])
+        else:
+            known.events[row["key"]] = row["type"]
+    return known
+
+
+def merge_batteries(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> set[str]:
+    """Merge the batteries; returns the codes this transaction created."""
+    return {r["code"] for r in run(tx, "ingest.merge_batteries", rows=rows) if r["created"]}
+
+
+def merge_vehicles(tx: ManagedTransaction, vins: Sequence[str]) -> None:
+    run(tx, "ingest.merge_vehicles", vins=list(vins))
+
+
+def create_events(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> None:
+    run(tx, "ingest.create_events", rows=rows)
+
+
+def link_events(
+    tx: ManagedTransaction,
+    *,
+    batteries: list[dict[str, Any]],
+    vehicles: list[dict[str, Any]],
+    stations: list[dict[str, Any]],
+    recipients: list[dict[str, Any]],
+    senders: list[dict[str, Any]],
+) -> None:
+    """Link new events to what they name (``ingest.link_*``)."""
+    run(tx, "ingest.link_batteries", rows=batteries)
+    run(tx, "ingest.link_vehicles", rows=vehicles)
+    run(tx, "ingest.link_stations", rows=stations)
+    run(tx, "ingest.link_recipients", rows=recipients)
+    run(tx, "ingest.link_senders", rows=senders)
+
+
+def link_corrections(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> list[CorrectionLink]:
+    return [CorrectionLink(**r) for r in run(tx, "ingest.link_corrections", rows=rows)]
+
+
+def chain_heads(tx: ManagedTransaction, codes: Sequence[str]) -> dict[str, tuple[str | None, int]]:
+    """Each battery's chain head and length (none yet: not in the answer)."""
+    return {r["code"]: (r["head"], r["length"]) for r in run(tx, "ingest.chain_heads", codes=list(codes))}
+
+
+def extend_chains(tx: ManagedTransaction, links: list[dict[str, Any]], heads: list[dict[str, Any]]) -> None:
+    run(tx, "ingest.extend_chains", links=links, heads=heads)
