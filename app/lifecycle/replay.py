@@ -37,7 +37,7 @@ _PLACING = frozenset({"installed", "swapped", "removed"})
 SegmentKind = Literal["holder", "vehicle", "transit", "pack"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Interval:
     """A stay with one company (custody) or in one vehicle (installation)."""
 
@@ -51,7 +51,7 @@ class Interval:
     until_t: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     """Where the battery was between two events: with a company, in a vehicle, on its way to a
     company (``ref`` the addressee), or inside a pack (``ref`` the pack's code). Consecutive
@@ -70,7 +70,7 @@ ContradictionKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Contradiction:
     """Something in the history that no true history contains (``unexplained_receipt`` at
     millisecond resolution: see ``app.lifecycle.candidates``)."""
@@ -79,7 +79,7 @@ class Contradiction:
     event_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Swap:
     code: str
     station: str | None
@@ -89,7 +89,7 @@ class Swap:
     vin: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Mark:
     """A one-off relation: recycled by, part of a pack, derived from an original."""
 
@@ -140,16 +140,21 @@ def replay_order(ev: EventRow) -> tuple[int, int, str]:
 class _Replay:
     """The walk over one history; its state is what is open (a stay, an installation, a segment)."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, segments: bool) -> None:
         self.out = BatteryLifecycle(code)
+        self.segments = segments
         self.vehicle: Interval | None = None
         self.holder: Interval | None = None
         self.where: Segment | None = None
 
     def place(self, kind: SegmentKind, ref: str | None, ev: EventRow) -> None:
-        if self.where is not None and (self.where.kind, self.where.ref) == (kind, ref):
+        if not self.segments:
             return
-        self.leave(ev)
+        where = self.where
+        if where is not None:
+            if where.kind == kind and where.ref == ref:
+                return
+            where.until, where.closed_by = ev.occurred_at, ev.event_id
         self.where = Segment(kind, ref, ev.occurred_at, ev.event_id)
         self.out.segments.append(self.where)
 
@@ -250,11 +255,17 @@ class _Replay:
             self.status("recycled", ev)
 
 
-def replay_battery(code: str, events: Sequence[EventRow]) -> BatteryLifecycle:
-    """Replay ``events`` (the battery's effective events, any order) for battery ``code``."""
-    walk = _Replay(code)
+def replay_battery(code: str, events: Sequence[EventRow], *, segments: bool = True) -> BatteryLifecycle:
+    """Replay ``events`` (the battery's effective events, any order) for battery ``code``.
+
+    ``segments=False`` skips recording the whereabouts segments (the same walk decides them;
+    the store keeps the custody and installation intervals instead): a third of the replay's
+    time in a bulk load."""
+    walk = _Replay(code, segments)
     out = walk.out
-    ordered = sorted(events, key=replay_order)
+    rank = LIFECYCLE_RANK.get
+    # Decorated sort (the key of ``replay_order``, then the input position): no key call per row.
+    ordered = [d[4] for d in sorted([(ev.t, rank(ev.type, 9), ev.event_id, i, ev) for i, ev in enumerate(events)])]
     for ev in ordered:
         out.event_count += 1
         if ev.t >= out.last_t:
@@ -287,9 +298,9 @@ def _contradictions(ordered: Sequence[EventRow], out: BatteryLifecycle) -> Itera
         yield Contradiction("unexplained_receipt", event_id)
 
 
-def replay_all(codes: Sequence[str], rows: Iterable[EventRow]) -> list[BatteryLifecycle]:
+def replay_all(codes: Sequence[str], rows: Iterable[EventRow], *, segments: bool = True) -> list[BatteryLifecycle]:
     """Replay many batteries at once from rows of any of them, in the order of ``codes``."""
     by_code: dict[str, list[EventRow]] = {c: [] for c in codes}
     for row in rows:
         by_code.setdefault(row.code, []).append(row)
-    return [replay_battery(code, by_code[code]) for code in codes]
+    return [replay_battery(code, by_code[code], segments=segments) for code in codes]

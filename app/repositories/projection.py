@@ -7,13 +7,12 @@ speaks in the replay's types, so nothing shaped like a Neo4j record reaches the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
 from neo4j import ManagedTransaction
 
 from app.db import run
-from app.lifecycle import BatteryLifecycle, EventRow, Interval, Mark, VehicleEventRow, VehicleLifecycle
+from app.lifecycle import BatteryLifecycle, EventRow, Interval, Mark, Swap, VehicleEventRow, VehicleLifecycle
 
 
 def lock_battery_events(tx: ManagedTransaction, codes: Sequence[str]) -> list[EventRow]:
@@ -62,6 +61,17 @@ def _interval(i: Interval, key: str) -> dict[str, Any]:
     }
 
 
+def _swap(s: Swap) -> dict[str, Any]:
+    return {
+        "code": s.code,
+        "station": s.station,
+        "at": s.at,
+        "event_id": s.event_id,
+        "direction": s.direction,
+        "vin": s.vin,
+    }
+
+
 def _mark(m: Mark, key: str) -> dict[str, Any]:
     return {"code": m.code, key: m.other, "at": m.at, "event_id": m.event_id}
 
@@ -71,7 +81,7 @@ def write_batteries(tx: ManagedTransaction, lifecycles: Sequence[BatteryLifecycl
     run(tx, "projection.set_batteries", rows=[battery_row(b) for b in lifecycles])
     run(tx, "projection.create_installed", rows=[_interval(i, "vin") for b in lifecycles for i in b.installed])
     run(tx, "projection.create_held", rows=[_interval(i, "uscc") for b in lifecycles for i in b.held])
-    run(tx, "projection.create_swaps", rows=[asdict(s) for b in lifecycles for s in b.swaps])
+    run(tx, "projection.create_swaps", rows=[_swap(s) for b in lifecycles for s in b.swaps])
     run(tx, "projection.create_recycled", rows=[_mark(b.recycled, "uscc") for b in lifecycles if b.recycled])
     run(tx, "projection.create_part_of", rows=[_mark(b.part_of, "parent") for b in lifecycles if b.part_of])
     run(
@@ -82,4 +92,8 @@ def write_batteries(tx: ManagedTransaction, lifecycles: Sequence[BatteryLifecycl
 
 
 def write_vehicles(tx: ManagedTransaction, vehicles: Sequence[VehicleLifecycle]) -> None:
-    run(tx, "projection.set_vehicles", rows=[asdict(v) for v in vehicles])
+    rows = [
+        {"vin": v.vin, "sold_at": v.sold_at, "scrapped_at": v.scrapped_at, "scrapped_by": v.scrapped_by}
+        for v in vehicles
+    ]
+    run(tx, "projection.set_vehicles", rows=rows)

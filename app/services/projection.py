@@ -31,7 +31,7 @@ def refresh_projection(
         rows = repo.lock_battery_events(tx, codes) if codes else []
         for batch_rows in new_rows.values():
             rows.extend(batch_rows)
-        lifecycles = replay_all([*codes, *new_rows], rows)
+        lifecycles = replay_all([*codes, *new_rows], rows, segments=False)  # the trace shows segments
         if codes:
             repo.clear_batteries(tx, codes)
         repo.write_batteries(tx, lifecycles)

@@ -140,3 +140,28 @@ def test_the_console_script_and_module_run_main() -> None:
     assert proc.returncode == 0, proc.stderr
     for group in ("neo4j", "synth", "load", "reproject", "keys", "checkpoint", "verify", "analytics", "eval"):
         assert f"    {group}" in proc.stdout
+
+
+def test_each_command_is_found_in_the_group_that_registers_it() -> None:
+    """``main`` imports only the chosen command's group; the table must name the right one."""
+    from app.cli import COMMANDS, GROUPS
+
+    everything = {name for parser in [cli_parser()] for name in _leaves_top(parser)}
+    assert set(COMMANDS) == everything
+    for name, group in COMMANDS.items():
+        assert name in _leaves_top(cli_parser((group,))), name
+    assert len(GROUPS) == len(set(COMMANDS.values()))
+
+
+def _leaves_top(parser: argparse.ArgumentParser) -> set[str]:
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return set(subs[0].choices)
+
+
+def test_a_load_does_not_import_the_analyses() -> None:
+    code = (
+        "import sys; from app.cli import build_parser, COMMANDS; "
+        "build_parser((COMMANDS['load'],)); print('networkx' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

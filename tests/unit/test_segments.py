@@ -159,3 +159,16 @@ def test_a_payload_gives_the_row_the_store_gives() -> None:
     assert list(roles_in(payload)) == [("OUT", "out"), ("IN", "in")]
     row = event_row("IN", "in", 5, payload)
     assert (row.code, row.role, row.vehicle, row.station, row.battery) == ("IN", "in", "V", "ST", None)
+
+
+def test_the_store_path_skips_only_the_segments() -> None:
+    history = [
+        ev("1", "produced", 1, "M"),
+        ev("2", "shipped", 2, "M", to_company="O"),
+        ev("3", "received", 4, "O", from_company="M"),
+        ev("4", "installed", 5, "O", vehicle="VIN1"),
+    ]
+    full, lean = replay_battery("B", history), replay_battery("B", history, segments=False)
+    assert lean.segments == [] and full.segments
+    lean.segments = full.segments
+    assert lean == full
