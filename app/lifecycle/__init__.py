@@ -13,7 +13,6 @@ from app.lifecycle.replay import (
     Swap,
     replay_all,
     replay_battery,
-    replay_order,
 )
 from app.lifecycle.rows import EVENT_ROW_COLUMNS, EventRow, VehicleEventRow, epoch_ms, event_row, roles_in
 from app.lifecycle.vehicles import VehicleLifecycle, replay_vehicle, replay_vehicles
@@ -41,7 +40,6 @@ __all__ = [
     "event_row",
     "replay_all",
     "replay_battery",
-    "replay_order",
     "replay_vehicle",
     "replay_vehicles",
     "roles_in",

@@ -132,11 +132,6 @@ class BatteryLifecycle:
         return self.held[-1].target if self.held and self.held[-1].until is None else None
 
 
-def replay_order(ev: EventRow) -> tuple[int, int, str]:
-    """Event time, then lifecycle rank within one instant, then id: the one order of a history."""
-    return (ev.t, LIFECYCLE_RANK.get(ev.type, 9), ev.event_id)
-
-
 class _Replay:
     """The walk over one history; its state is what is open (a stay, an installation, a segment)."""
 
@@ -264,7 +259,8 @@ def replay_battery(code: str, events: Sequence[EventRow], *, segments: bool = Tr
     walk = _Replay(code, segments)
     out = walk.out
     rank = LIFECYCLE_RANK.get
-    # Decorated sort (the key of ``replay_order``, then the input position): no key call per row.
+    # The one order of a history: event time, lifecycle rank within one instant, event id (then
+    # the input position); a decorated sort, so no key function runs per row.
     ordered = [d[4] for d in sorted([(ev.t, rank(ev.type, 9), ev.event_id, i, ev) for i, ev in enumerate(events)])]
     for ev in ordered:
         out.event_count += 1
