@@ -1,8 +1,8 @@
 """The shapes a world is made of, shared by the generator, its planters and the writer.
 
-``world.py`` builds units out of these and calls the planters (``plant.py``, ``leakage.py``) on
-each; the planters see the world only through ``WorldView``, so they import this module and
-never the generator itself.
+``world.py`` (with ``steps.py`` and ``swapping.py``) builds units out of these and calls the
+planters (``plant.py``, ``leakage.py``) on each; the planters see the world only through
+``WorldView``, so they import this module and never the generator itself.
 """
 
 from __future__ import annotations

@@ -32,8 +32,10 @@ from typing import Any
 
 from app.identifiers import make_uscc
 from loaders.synth.config import PROVINCES, SynthConfig
+from loaders.synth.draws import pick_province
 from loaders.synth.model import Event, Lifecycle, WorldView, leak_label
-from loaders.synth.registry import _SUFFIXES, _SYLLABLES_A, _SYLLABLES_B, Company, _org_code, pick_province
+from loaders.synth.names import SUFFIXES, SYLLABLES_A, SYLLABLES_B, org_code
+from loaders.synth.registry import Company
 from loaders.synth.timeline import DAY
 
 __all__ = ["NetworkPlanter"]
@@ -88,7 +90,7 @@ class NetworkPlanter:
             for i in range(cfg.ring_size):
                 province = self.supplier.province if i == 0 else pick_province(self.rng).code
                 role = _RING_ROLES[i % len(_RING_ROLES)]
-                self.ring.append(self._company(province, [role], _SUFFIXES[role]))
+                self.ring.append(self._company(province, [role], SUFFIXES[role]))
         for company in (*([self.broker] if self.broker else []), *self.buyers, *self.ring):
             reg.companies.append(company)  # written to companies.jsonl, never picked by the base world
         self._sources = {c.uscc for c in self.sources}
@@ -119,13 +121,13 @@ class NetworkPlanter:
         cities = _PROVINCE_BY_CODE[province].cities
         name = ""
         for attempt in range(100):
-            word = rng.choice(_SYLLABLES_A) + rng.choice(_SYLLABLES_B)
+            word = rng.choice(SYLLABLES_A) + rng.choice(SYLLABLES_B)
             number = f" {attempt}" if attempt > 20 else ""
             name = f"{rng.choice(cities)} {word}{number} {rng.choice(suffixes)}"
             if name not in self._names:
                 break
         self._names.add(name)
-        return Company(uscc=make_uscc(f"91{province}{_org_code(body)}"), name=name, roles=roles, province=province)
+        return Company(uscc=make_uscc(f"91{province}{org_code(body)}"), name=name, roles=roles, province=province)
 
     # --- planting ---------------------------------------------------------------------------
 
