@@ -7,6 +7,7 @@ the web framework is imported only inside the functions that install the mapping
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +96,19 @@ class Forbidden(DomainError):
     status_code = 403
 
 
+class ClaimRefused(Forbidden):
+    """Events their reporter may not claim, whatever their shape (``docs/claims.md``); each
+    problem names the event, the field and why; nothing of the batch was stored."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        count = len({p.index for p in problems})
+        super().__init__(f"{count} event(s) claim what their reporter may not; nothing was stored")
+        self.problems = problems
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": self.message, "errors": [p.as_dict() for p in self.problems]}
+
+
 class RateLimited(DomainError):
     """Over the key's rate limit; the answer says when to come back."""
 
@@ -124,6 +138,9 @@ class InvalidInput(DomainError):
         return {"detail": self.message, "errors": [p.as_dict() for p in self.problems]}
 
 
+_NAMED = re.compile(r"^([a-z_]+(?:\[\d+\])?): (.+)$", re.DOTALL)
+
+
 def _loc_to_problem(loc: tuple[Any, ...], msg: str) -> FieldProblem:
     parts = [p for p in loc if p != "body"]
     index: int | None = None
@@ -131,7 +148,11 @@ def _loc_to_problem(loc: tuple[Any, ...], msg: str) -> FieldProblem:
         index = parts[1]
         # pydantic puts the union's tag (the event type) before the field; drop it.
         parts = parts[3:] if len(parts) > 2 and parts[2] in EVENT_TYPES else parts[2:]
-        field = ".".join(str(p) for p in parts) or "event"
+        field = ".".join(str(p) for p in parts)
+        if not field:
+            # A check across fields names the field it blames first: "occurred_at: ...".
+            named = _NAMED.match(msg)
+            field, msg = (named.group(1), named.group(2)) if named else ("event", msg)
         return FieldProblem(field=field, reason=msg, index=index)
     field = ".".join(str(p) for p in parts) or "body"
     return FieldProblem(field=field, reason=msg, index=index)

@@ -72,6 +72,7 @@ async def audit_requests(request: Request, call_next: Any) -> Response:
         "status": response.status_code,
         "battery": match.group(2) if match and match.group(1) == "batteries" else None,
         "events": None,
+        "note": getattr(request.state, "audit_note", None),
     }
     if request.method in _WRITES:
         await run_in_threadpool(audit.record, entry, wait=True)

@@ -9,6 +9,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
 from app.security import KeyStore, Principal, RateLimiter, Role, check_role
+from app.services.claims import Actor
 
 api_key_header = APIKeyHeader(
     name="X-API-Key",
@@ -38,3 +39,14 @@ def require(*roles: Role) -> Callable[..., Principal]:
 
 
 PrincipalDep = Annotated[Principal, Depends(principal)]
+
+
+def actor_of(who: Principal) -> Actor:
+    """The sender of a batch as the claim checks see it: only an admin may void others' events."""
+    return Actor(who.name, admin=who.role == "admin", key_id=who.key_id)
+
+
+def note_for_audit(request: Request, voided_for_others: list[str]) -> None:
+    """What the audit entry of this write must name beyond who and where: others' events voided."""
+    if voided_for_others:
+        request.state.audit_note = "admin voided " + "; ".join(voided_for_others)

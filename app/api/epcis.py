@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Request
 
-from app.api.auth import require
+from app.api.auth import actor_of, note_for_audit, require
 from app.api.deps import DbDep, SettingsDep
 from app.schemas.epcis import EpcisCaptureResult
 from app.security import Principal, check_reporter_events
@@ -23,7 +23,16 @@ def capture(
     document: Annotated[dict[str, Any], Body(description="an EPCISDocument (JSON-LD); see docs/epcis.md")],
     db: DbDep,
     settings: SettingsDep,
+    request: Request,
     who: Annotated[Principal, Depends(require("reporter", "admin"))],
 ) -> EpcisCaptureResult:
     """Map CBV business steps onto v1 events and store them atomically; resending is safe."""
-    return capture_document(db, document, settings.max_batch_events, authorize=lambda r: check_reporter_events(who, r))
+    result = capture_document(
+        db,
+        document,
+        settings.max_batch_events,
+        authorize=lambda r: check_reporter_events(who, r),
+        actor=actor_of(who),
+    )
+    note_for_audit(request, result.voided_for_others)
+    return result

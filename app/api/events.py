@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
-from app.api.auth import require
+from app.api.auth import actor_of, note_for_audit, require
 from app.api.deps import DbDep
 from app.schemas.events import EventBatch, IngestResult
 from app.security import Principal, check_reporter_events
@@ -18,15 +18,25 @@ router = APIRouter(prefix="/v1", tags=["events"])
 @router.post(
     "/events",
     responses={
-        403: {"description": "a reporter key submitting events of another company"},
-        409: {"description": "an event_id is already stored with different content"},
+        403: {
+            "description": "a reporter key submitting events of another company, or a claim its reporter may not "
+            "make (voiding another company's event, producing a code of another maker); see docs/claims.md"
+        },
+        409: {"description": "an event_id is already stored with different content, or a code is produced twice"},
         422: {"description": "every invalid event, by index, field and reason; nothing stored"},
         503: {"description": "Neo4j unavailable; retry after Retry-After seconds"},
     },
 )
 def capture_events(
-    batch: EventBatch, db: DbDep, who: Annotated[Principal, Depends(require("reporter", "admin"))]
+    batch: EventBatch,
+    db: DbDep,
+    request: Request,
+    who: Annotated[Principal, Depends(require("reporter", "admin"))],
 ) -> IngestResult:
-    """Store up to 10,000 events atomically; acknowledged only after the commit. Resending is safe."""
+    """Store up to 10,000 events atomically; acknowledged only after the commit. Resending is safe.
+
+    Events that contradict the stored record are stored as claimed and listed in ``warnings``."""
     check_reporter_events(who, [e.reporter for e in batch.events])
-    return ingest_events(db, batch.events)
+    result = ingest_events(db, batch.events, actor=actor_of(who))
+    note_for_audit(request, result.voided_for_others)
+    return result

@@ -226,8 +226,10 @@ def read_production_attributes(event: Event, codes: Sequence[str], *, ilmd: bool
     field = event.ext("chemistry", ilmd=ilmd)
     if field is None:
         event.problem("bt:chemistry", f"missing: {why}")
-    elif not isinstance(field[1], str) or not 2 <= len(field[1].strip()) <= 32:
-        event.problem(field[0], f"expected a chemistry name of 2-32 characters, got {show(field[1])}")
+    elif not isinstance(field[1], str) or not 1 <= len(field[1].strip()) <= 32:
+        event.problem(
+            field[0], f"expected a GB/T 34014 chemistry letter or a name of up to 32 characters, got {show(field[1])}"
+        )
     else:
         attributes["chemistry"] = field[1].strip()
     mass = read_number_ext(event, "mass_kg", why, minimum_exclusive=True, ilmd=ilmd)

@@ -66,17 +66,27 @@ class Segment:
 
 
 ContradictionKind = Literal[
-    "before_production", "after_recycling", "produced_repeatedly", "two_vehicles", "unexplained_receipt"
+    "before_production",
+    "after_recycling",
+    "produced_repeatedly",
+    "two_vehicles",
+    "unexplained_receipt",
+    "not_holder",
 ]
+# Acts that only the battery's holder can perform (a shipment, an installation, a hand-over to
+# second life, recycling): anyone else reporting them did not hold it, by the record.
+_HOLDER_ACTS = frozenset({"shipped", "installed", "repurposed", "recycled"})
 
 
 @dataclass(slots=True)
 class Contradiction:
     """Something in the history that no true history contains (``unexplained_receipt`` at
-    millisecond resolution: see ``app.lifecycle.candidates``)."""
+    millisecond resolution: see ``app.lifecycle.candidates``); ``other`` is the fact it clashes
+    with: the vehicle still holding the pack, the holder, the production or recycling time."""
 
     kind: ContradictionKind
     event_id: str
+    other: str | None = None
 
 
 @dataclass(slots=True)
@@ -141,6 +151,7 @@ class _Replay:
         self.vehicle: Interval | None = None
         self.holder: Interval | None = None
         self.where: Segment | None = None
+        self.transit_to: str | None = None
 
     def place(self, kind: SegmentKind, ref: str | None, ev: EventRow) -> None:
         if not self.segments:
@@ -163,7 +174,7 @@ class _Replay:
             self.vehicle.until, self.vehicle.until_event, self.vehicle.until_t = ev.occurred_at, ev.event_id, ev.t
             if ev.type in _PLACING and ev.vehicle is not None and ev.vehicle != self.vehicle.target:
                 self.out.suspect_closings.append(ev.event_id)
-                self.out.contradictions.append(Contradiction("two_vehicles", ev.event_id))
+                self.out.contradictions.append(Contradiction("two_vehicles", ev.event_id, self.vehicle.target))
             self.vehicle = None
 
     def close_holder(self, ev: EventRow) -> None:
@@ -172,6 +183,7 @@ class _Replay:
             self.holder = None
 
     def hold(self, ev: EventRow) -> None:
+        self.transit_to = None
         self.place("holder", ev.reporter, ev)
         if self.holder is not None and self.holder.target == ev.reporter:
             return
@@ -181,6 +193,7 @@ class _Replay:
 
     def install(self, ev: EventRow) -> None:
         assert ev.vehicle is not None, "installed and swapped-in events name a vehicle"
+        self.transit_to = None
         self.place("vehicle", ev.vehicle, ev)
         self.close_holder(ev)
         self.close_vehicle(ev)
@@ -193,8 +206,15 @@ class _Replay:
     def swap(self, ev: EventRow, direction: str) -> None:
         self.out.swaps.append(Swap(self.out.code, ev.station, ev.occurred_at, ev.event_id, direction, ev.vehicle))
 
+    def check_holder(self, ev: EventRow) -> None:
+        holder = self.holder.target if self.holder is not None else self.transit_to
+        if holder is not None and holder != ev.reporter:
+            self.out.contradictions.append(Contradiction("not_holder", ev.event_id, holder))
+
     def apply(self, ev: EventRow) -> None:
         out, kind, role = self.out, ev.type, ev.role
+        if role == "subject" and kind in _HOLDER_ACTS:
+            self.check_holder(ev)
         if role == "component":
             out.part_of = Mark(out.code, ev.battery or "", ev.occurred_at, ev.event_id)
             self.place("pack", ev.battery, ev)
@@ -217,6 +237,7 @@ class _Replay:
         elif kind == "shipped":
             self.place("transit", ev.to_company, ev)
             self.close_holder(ev)
+            self.transit_to = ev.to_company
             self.status("in_transit", ev)
         elif kind == "received":
             self.hold(ev)
@@ -279,17 +300,17 @@ def _contradictions(ordered: Sequence[EventRow], out: BatteryLifecycle) -> Itera
     """What the walk's order shows: steps before the pack existed or after it was destroyed, a
     second production, and receipts no shipment explains."""
     own_production = [ev for ev in ordered if ev.type == "produced" and ev.role == "subject"]
-    first = own_production[0].t if own_production else None
-    recycled_at: int | None = None
+    first = own_production[0] if own_production else None
+    recycling: EventRow | None = None
     for ev in ordered:
-        if first is not None and ev.t < first:
-            yield Contradiction("before_production", ev.event_id)
-        if recycled_at is not None and ev.t > recycled_at:
-            yield Contradiction("after_recycling", ev.event_id)
-        if ev.type == "recycled" and recycled_at is None:
-            recycled_at = ev.t
+        if first is not None and ev.t < first.t:
+            yield Contradiction("before_production", ev.event_id, first.occurred_at)
+        if recycling is not None and ev.t > recycling.t:
+            yield Contradiction("after_recycling", ev.event_id, recycling.occurred_at)
+        if ev.type == "recycled" and recycling is None:
+            recycling = ev
     for ev in own_production[1:]:
-        yield Contradiction("produced_repeatedly", ev.event_id)
+        yield Contradiction("produced_repeatedly", ev.event_id, own_production[0].event_id)
     for event_id in out.suspect_receipts:
         yield Contradiction("unexplained_receipt", event_id)
 

@@ -15,13 +15,36 @@ from app.db import run
 
 
 @dataclass(frozen=True, slots=True)
-class KnownReferences:
-    """Which of the companies, stations and corrected events a batch names are stored
-    (for events, their type: a correction may not be corrected)."""
+class KnownCompany:
+    name: str | None
+    roles: tuple[str, ...]
+    maker_code: str | None
 
-    companies: set[str]
-    stations: set[str]
-    events: dict[str, str | None]
+
+@dataclass(frozen=True, slots=True)
+class KnownEvent:
+    type: str | None
+    reporter: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownReferences:
+    """Which of the companies, stations and corrected events a batch names are stored, with what
+    the claim checks read: a company's roles and maker code, a station's operator, an event's
+    type (a correction may not be corrected) and reporter (only it may void the event)."""
+
+    companies: dict[str, KnownCompany]
+    stations: dict[str, str | None]
+    events: dict[str, KnownEvent]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProduction:
+    code: str
+    event_id: str
+    reporter: str
+    occurred_at: str
+    voided: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +64,21 @@ def stored_hashes(tx: ManagedTransaction, ids: Sequence[str]) -> dict[str, str]:
 def known_references(
     tx: ManagedTransaction, usccs: Sequence[str], stations: Sequence[str], targets: Sequence[str]
 ) -> KnownReferences:
-    known = KnownReferences(set(), set(), {})
+    known = KnownReferences({}, {}, {})
     rows = run(tx, "ingest.known_references", usccs=list(usccs), stations=list(stations), targets=list(targets))
     for row in rows:
         if row["kind"] == "company":
-            known.companies.add(row["key"])
+            known.companies[row["key"]] = KnownCompany(row["name"], tuple(row["roles"] or ()), row["maker_code"])
         elif row["kind"] == "station":
-            known.stations.add(row["key"])
+            known.stations[row["key"]] = row["reporter"]
         else:
-            known.events[row["key"]] = row["type"]
+            known.events[row["key"]] = KnownEvent(row["type"], row["reporter"])
     return known
+
+
+def stored_productions(tx: ManagedTransaction, codes: Sequence[str]) -> list[StoredProduction]:
+    """Every stored ``produced`` of these codes, voided or not, oldest first."""
+    return [StoredProduction(**row) for row in run(tx, "ingest.productions", codes=list(codes))]
 
 
 def merge_batteries(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> set[str]:

@@ -23,6 +23,7 @@ class TimelineRow:
     recorded_at: datetime
     imported: bool
     reporter: Reporter
+    station_operator: str | None
     payload: dict[str, Any]
     corrected_by: list[str]
 

@@ -31,6 +31,7 @@ class AuditEntry(BaseModel):
     status: int
     battery: str | None
     events: int | None
+    note: str | None = None  # what the write did beyond its path, e.g. others' events an admin voided
     writer: str
     seq: int
     prev: str

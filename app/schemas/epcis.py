@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from app.schemas.events import IngestWarning
 
 
 class EpcisCaptureResult(BaseModel):
@@ -10,3 +12,5 @@ class EpcisCaptureResult(BaseModel):
     native_events: int
     accepted: int
     duplicates: int
+    warnings: list[IngestWarning] = Field(default_factory=list, description="indexes are of the native events")
+    voided_for_others: list[str] = Field(default_factory=list)

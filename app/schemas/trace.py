@@ -65,6 +65,15 @@ class BatteryDetail(BaseModel):
 class Reporter(BaseModel):
     uscc: str | None
     name: str | None
+    roles: list[str] | None = None
+
+
+class EventWarning(BaseModel):
+    """Where an event contradicts the record (the same codes capture answers with)."""
+
+    code: str
+    battery: str | None
+    message: str
 
 
 class TimelineEntry(BaseModel):
@@ -78,6 +87,7 @@ class TimelineEntry(BaseModel):
     corrected: bool
     corrected_by: list[str]
     details: dict[str, Any]
+    warnings: list[EventWarning] = Field(default_factory=list, description="contradictions with the record")
 
 
 class TraceSegment(BaseModel):

@@ -12,11 +12,16 @@ from app.db import Database
 from app.epcis import map_document
 from app.errors import FieldProblem, InvalidInput
 from app.schemas.epcis import EpcisCaptureResult
+from app.services.claims import OPERATOR, Actor
 from app.services.ingest import ingest_raw
 
 
 def capture_document(
-    db: Database, document: object, max_events: int, authorize: Callable[[list[str]], None] | None = None
+    db: Database,
+    document: object,
+    max_events: int,
+    authorize: Callable[[list[str]], None] | None = None,
+    actor: Actor = OPERATOR,
 ) -> EpcisCaptureResult:
     """Validate and map the document, then ingest the native events atomically."""
     mapping = map_document(document)
@@ -31,10 +36,12 @@ def capture_document(
         raise InvalidInput([FieldProblem("epcisBody.eventList", "no events")])
     if authorize is not None:
         authorize([str(e.get("reporter")) for e in mapping.events])
-    result = ingest_raw(db, mapping.events)
+    result = ingest_raw(db, mapping.events, actor=actor)
     return EpcisCaptureResult(
         epcis_events=mapping.source_count,
         native_events=len(mapping.events),
         accepted=result.accepted,
         duplicates=result.duplicates,
+        warnings=result.warnings,
+        voided_for_others=result.voided_for_others,
     )

@@ -24,8 +24,10 @@ from app.errors import Conflict, FieldProblem, InvalidInput, validation_problems
 from app.identifiers import parse_battery_code
 from app.lifecycle import EventRow, epoch_ms, event_row, roles_in
 from app.repositories import ingest as repo
-from app.schemas.events import Event, IngestResult, canonical_payload, event_adapter
+from app.repositories.ingest import KnownReferences
+from app.schemas.events import Event, IngestResult, IngestWarning, canonical_payload, event_adapter
 from app.services.chain import content_hash, extend_chains
+from app.services.claims import OPERATOR, Actor, capture_warnings, check_claims
 from app.services.projection import refresh_projection
 
 # Clock skew we tolerate between reporters and us before calling an event "in the future".
@@ -204,7 +206,7 @@ def _plan(new_events: Iterable[PreparedEvent], recorded_at: datetime) -> Plan:
     return plan
 
 
-def _check_references(tx: ManagedTransaction, fresh: list[PreparedEvent]) -> None:
+def _check_references(tx: ManagedTransaction, fresh: list[PreparedEvent]) -> KnownReferences:
     usccs: set[str] = set()
     stations: set[str] = set()
     targets: set[str] = set()
@@ -228,16 +230,28 @@ def _check_references(tx: ManagedTransaction, fresh: list[PreparedEvent]) -> Non
             problems.append(FieldProblem("station", f"swap station {p['station']} is not registered", i, eid))
         if p["type"] == "correction":
             target = p["corrects"]
-            target_type = known.events.get(target, in_batch.get(target))
+            stored = known.events.get(target)
+            target_type = stored.type if stored is not None else in_batch.get(target)
             if target not in known.events and target not in in_batch:
                 problems.append(FieldProblem("corrects", f"no event {target} is stored or in this batch", i, eid))
             elif target_type == "correction":
                 problems.append(FieldProblem("corrects", "a correction cannot be corrected; send a new event", i, eid))
     if problems:
         raise _rejected(problems)
+    return known
 
 
-def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], recorded_at: datetime) -> tuple[int, int]:
+@dataclass
+class _Written:
+    accepted: int
+    duplicates: int
+    warnings: list[IngestWarning] = field(default_factory=list)
+    foreign_voids: list[str] = field(default_factory=list)
+
+
+def _write_batch(
+    tx: ManagedTransaction, prepared: list[PreparedEvent], recorded_at: datetime, actor: Actor
+) -> _Written:
     ids = [ev.event_id for ev in prepared]
     stored = repo.stored_hashes(tx, ids)
     conflicts = [ev.event_id for ev in prepared if ev.event_id in stored and stored[ev.event_id] != ev.content_hash]
@@ -248,8 +262,10 @@ def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], recorded
         )
     fresh = [ev for ev in prepared if ev.event_id not in stored]
     if not fresh:
-        return 0, len(prepared)
-    _check_references(tx, fresh)
+        return _Written(0, len(prepared))
+    known = _check_references(tx, fresh)
+    indexed = [(ev.index, ev.payload) for ev in fresh]
+    outcome = check_claims(tx, indexed, known, actor)
     plan = _plan(fresh, recorded_at)
     new_codes = repo.merge_batteries(tx, [plan.batteries[c] for c in sorted(plan.batteries)])
     repo.merge_vehicles(tx, sorted(plan.vins))
@@ -274,8 +290,12 @@ def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], recorded
             affected_vins.add(link.vin)
     _extend_chains(tx, fresh, chained)
     new_rows = _rows_of_new_batteries(fresh, new_codes)
-    refresh_projection(tx, sorted(stored_codes), sorted(affected_vins), new_rows)
-    return len(fresh), len(prepared) - len(fresh)
+    lives = refresh_projection(tx, sorted(stored_codes), sorted(affected_vins), new_rows)
+    warnings = [
+        IngestWarning(index=i, event_id=w.event_id, battery=w.battery, code=w.code, message=w.message)
+        for i, w in capture_warnings(indexed, known, lives)
+    ]
+    return _Written(len(fresh), len(prepared) - len(fresh), warnings, outcome.foreign_voids)
 
 
 def _extend_chains(tx: ManagedTransaction, fresh: list[PreparedEvent], chained: list[tuple[str, str]]) -> None:
@@ -313,22 +333,31 @@ def ingest_events(
     *,
     allow_recorded_at: bool = False,
     now: datetime | None = None,
+    actor: Actor = OPERATOR,
 ) -> IngestResult:
-    """Store a batch atomically; idempotent on event_id; returns once the transaction committed."""
+    """Store a batch atomically; idempotent on event_id; returns once the transaction committed.
+
+    ``actor`` decides only what an admin may do beyond a company (void another's event); the
+    claims themselves are judged by their ``reporter``, which the API holds to the key's company."""
     now = now or datetime.now(UTC)
     prepared, repeats = _prepare(events, allow_recorded_at, now)
 
-    def work(tx: ManagedTransaction) -> tuple[int, int]:
-        return _write_batch(tx, prepared, now)
+    def work(tx: ManagedTransaction) -> _Written:
+        return _write_batch(tx, prepared, now, actor)
 
     try:
         with db.write_slots:
-            accepted, duplicates = db.write_unit("ingest.create_events", work)
+            written = db.write_unit("ingest.create_events", work)
     except ConstraintError:
         # Another request stored some of these ids between our check and our commit; a second
         # pass sees them and answers duplicate or conflict like any other resend.
-        accepted, duplicates = db.write_unit("ingest.create_events", work)
-    return IngestResult(accepted=accepted, duplicates=duplicates + repeats)
+        written = db.write_unit("ingest.create_events", work)
+    return IngestResult(
+        accepted=written.accepted,
+        duplicates=written.duplicates + repeats,
+        warnings=written.warnings,
+        voided_for_others=written.foreign_voids,
+    )
 
 
 def plan_offline(raw_events: Sequence[object], now: datetime) -> Plan:
@@ -338,6 +367,8 @@ def plan_offline(raw_events: Sequence[object], now: datetime) -> Plan:
     return _plan(prepared, now)
 
 
-def ingest_raw(db: Database, raw_events: Sequence[object], *, allow_recorded_at: bool = False) -> IngestResult:
-    """For loaders: validate plain dicts with the API's models, then ingest."""
-    return ingest_events(db, validate_raw(raw_events), allow_recorded_at=allow_recorded_at)
+def ingest_raw(
+    db: Database, raw_events: Sequence[object], *, allow_recorded_at: bool = False, actor: Actor = OPERATOR
+) -> IngestResult:
+    """For loaders and EPCIS capture: validate plain dicts with the API's models, then ingest."""
+    return ingest_events(db, validate_raw(raw_events), allow_recorded_at=allow_recorded_at, actor=actor)

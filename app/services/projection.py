@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from neo4j import ManagedTransaction
 
-from app.lifecycle import EventRow, replay_all, replay_vehicles
+from app.lifecycle import BatteryLifecycle, EventRow, replay_all, replay_vehicles
 from app.repositories import projection as repo
 
 
@@ -20,13 +20,15 @@ def refresh_projection(
     codes: Sequence[str],
     vins: Sequence[str],
     new_rows: Mapping[str, list[EventRow]] | None = None,
-) -> None:
+) -> list[BatteryLifecycle]:
     """Rebuild the lifecycle state of these batteries and vehicles from their events.
 
     ``codes`` have stored events and are read back (under a lock); ``new_rows`` carries the
     complete histories of batteries created by this very transaction (the bulk-load case, and
-    most of its cost: there is nothing to read back)."""
+    most of its cost: there is nothing to read back). Returns the batteries' replays, whose
+    contradictions are what capture warns about."""
     new_rows = new_rows or {}
+    lifecycles: list[BatteryLifecycle] = []
     if codes or new_rows:
         rows = repo.lock_battery_events(tx, codes) if codes else []
         for batch_rows in new_rows.values():
@@ -37,3 +39,4 @@ def refresh_projection(
         repo.write_batteries(tx, lifecycles)
     if vins:
         repo.write_vehicles(tx, replay_vehicles(vins, repo.vehicle_events(tx, vins)))
+    return lifecycles

@@ -13,13 +13,15 @@ from datetime import datetime
 from app.db import Database
 from app.errors import NotFound
 from app.identifiers import parse_battery_code
-from app.lifecycle import EventRow, epoch_ms, event_row, replay_battery
+from app.lifecycle import BatteryLifecycle, EventRow, epoch_ms, event_row, replay_battery
+from app.lifecycle.claims import ClaimWarning, history_warnings, role_warning, station_warning
 from app.repositories import trace as repo
 from app.repositories.trace import TimelineRow
 from app.schemas.trace import (
     BatteryDetail,
     BatterySummary,
     Components,
+    EventWarning,
     Page,
     StationSwaps,
     TimelineEntry,
@@ -46,6 +48,8 @@ def get_trace(db: Database, code: str) -> Trace:
     rows = repo.battery_timeline(db, code)
     if not rows:
         raise NotFound(f"battery {code} is not known: no event has named it")
+    life = replay_battery(code, _replay_rows(code, rows))
+    warned = _warnings(life, rows)
     events = [
         TimelineEntry(
             event_id=r.event_id,
@@ -58,10 +62,35 @@ def get_trace(db: Database, code: str) -> Trace:
             corrected=bool(r.corrected_by),
             corrected_by=r.corrected_by,
             details={k: v for k, v in r.payload.items() if k not in _ENVELOPE},
+            warnings=[_shown(w) for w in warned.get(r.event_id, ())],
         )
         for r in rows
     ]
-    return Trace(code=code, status=rows[0].status, events=events, segments=segments(code, rows))
+    return Trace(code=code, status=rows[0].status, events=events, segments=segments(life, rows))
+
+
+def _shown(w: ClaimWarning) -> EventWarning:
+    return EventWarning(code=w.code, battery=w.battery, message=w.message)
+
+
+def _warnings(life: BatteryLifecycle, rows: list[TimelineRow]) -> dict[str, list[ClaimWarning]]:
+    """What capture warned about each effective event, judged against today's whole record."""
+    found = history_warnings([life])
+    for r in rows:
+        if r.corrected_by or r.role == "correction":
+            continue
+        role = role_warning(r.event_id, r.type, r.reporter.roles or ())
+        if role is not None:
+            found.append(role)
+        if r.type == "swapped" and r.station_operator is not None:
+            at = str(r.payload["station"])
+            station = station_warning(r.event_id, at, str(r.reporter.uscc), {at: r.station_operator}.get)
+            if station is not None:
+                found.append(station)
+    out: dict[str, list[ClaimWarning]] = {}
+    for w in found:
+        out.setdefault(w.event_id, []).append(w)
+    return out
 
 
 def _replay_rows(code: str, rows: list[TimelineRow]) -> list[EventRow]:
@@ -73,9 +102,8 @@ def _replay_rows(code: str, rows: list[TimelineRow]) -> list[EventRow]:
     ]
 
 
-def segments(code: str, rows: list[TimelineRow]) -> list[TraceSegment]:
+def segments(life: BatteryLifecycle, rows: list[TimelineRow]) -> list[TraceSegment]:
     names = {r.reporter.uscc: r.reporter.name for r in rows if r.reporter.uscc}
-    life = replay_battery(code, _replay_rows(code, rows))
     return [
         TraceSegment.model_validate(
             {

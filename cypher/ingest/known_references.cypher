@@ -1,15 +1,19 @@
-// Which referenced companies, stations and correction targets exist (for 422 before writing).
+// What a batch names that must already exist (422 before writing), with what the claim checks read:
+// a company's name, roles and maker code; a station's operator; a corrected event's type and reporter.
 // mode: read
 // params: usccs: list[str], stations: list[str], targets: list[str]
-// returns: kind (str: company|station|event), key (str), type (str or null, events only)
+// returns: kind (str: company|station|event), key (str), type (str or null, events only), reporter (str or null: an event's reporter, a station's operator), name (str or null), roles (list[str] or null), maker_code (str or null)
 UNWIND $usccs AS u
 MATCH (c:Company {uscc: u})
-RETURN 'company' AS kind, c.uscc AS key, null AS type
+RETURN 'company' AS kind, c.uscc AS key, null AS type, null AS reporter, c.name AS name, c.roles AS roles,
+       c.maker_code AS maker_code
 UNION ALL
 UNWIND $stations AS s
 MATCH (st:SwapStation {id: s})
-RETURN 'station' AS kind, st.id AS key, null AS type
+RETURN 'station' AS kind, st.id AS key, null AS type, st.operator AS reporter, st.name AS name, null AS roles,
+       null AS maker_code
 UNION ALL
 UNWIND $targets AS t
 MATCH (e:Event {event_id: t})
-RETURN 'event' AS kind, e.event_id AS key, e.type AS type
+RETURN 'event' AS kind, e.event_id AS key, e.type AS type, e.reporter AS reporter, null AS name, null AS roles,
+       null AS maker_code

@@ -315,7 +315,7 @@ class SynthConfig:
             "dark_after_removal": 0.05,
             "lost_in_transit": 0.05,
             "unexplained_source": 0.05,
-            "double_presence": 0.002,
+            "double_presence": 0.02,  # tried on every life; only the ~10% listing modules can take it
             "post_recycling_event": 0.1,
             "implausible_recovery": 0.1,
             "prohibited_use": 0.3,

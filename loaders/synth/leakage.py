@@ -11,7 +11,7 @@ story of how a pack leaves the licensed chain, not an edit aimed at one query:
 - ``dark_after_removal``: the dismantler removes the pack and nothing is reported after.
 - ``lost_in_transit``: a retired pack is shipped and never received.
 - ``unexplained_source``: a receipt with the sender's shipment missing.
-- ``double_presence``: a second production report of one code (a clone).
+- ``double_presence``: a module listed in a second pack (a cloned code).
 - ``post_recycling_event``: a recycler sells on, to a workshop, a pack it reported recycled.
 - ``implausible_recovery``: a recycler reports five times the lithium a pack can hold.
 - ``prohibited_use``: a retired pack repurposed for electric bikes.
@@ -286,13 +286,22 @@ class LeakagePlanter:
         )
 
     def _double_presence(self, life: Lifecycle) -> list[dict[str, Any]] | None:
-        produced = next((e for e in life.events if e.type == "produced" and "capacity_kwh" in e.body), None)
+        """A module code turns up in a second pack: a clone. (A second production report of one
+        code, the other clone, is refused at capture since claims are checked, so it cannot be
+        planted.) The second pack stays in its maker's stock."""
+        produced = next(
+            (e for e in life.events if e.type == "produced" and e.body.get("components") and "capacity_kwh" in e.body),
+            None,
+        )
         if produced is None:
             return None
+        pack, module = produced.body["battery"], produced.body["components"][0]
         clone = produced.copy()
         clone.t = produced.t + 3600 + int(self.rng.random() * 3600)
+        # Same head, a serial in a range the world's counter never reaches (it starts at 0).
+        clone.body.update(battery=pack[:17] + "Z" + pack[18:], components=[module])
         life.events.append(clone)
-        return [leak_label("double_presence", produced.body["battery"], "its production reported twice")]
+        return [leak_label("double_presence", module, "a module of one pack listed again in another pack")]
 
     def _recycling(self, life: Lifecycle, margin_days: int) -> Event | None:
         end = self.clock.end

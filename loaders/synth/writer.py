@@ -19,7 +19,8 @@ from typing import IO, Any
 
 from loaders.synth.config import config_to_json
 from loaders.synth.model import Event, Lifecycle
-from loaders.synth.timeline import DAY
+from app.identifiers import parse_battery_code
+from loaders.synth.timeline import DAY, Clock
 from loaders.synth.world import World
 
 __all__ = ["FILES", "Writer", "generator_fingerprint"]
@@ -218,7 +219,9 @@ class Writer:
             noticed = clock.later(rng, event.t, *cfg.correction_days)
             if noticed >= end:
                 continue
-            if rng.random() < cfg.did_not_occur_share:
+            # A second production report of one code is refused at capture, so a duplicated
+            # production cannot be in the record to be voided: its slip is a wrong value.
+            if rng.random() < cfg.did_not_occur_share and event.type != "produced":
                 # Reported twice under two ids: the second report did not occur.
                 twin = event.copy()
                 twin.event_id = self._new_id()
@@ -248,12 +251,24 @@ class Writer:
 
     @staticmethod
     def _falsify(event: Event, rng: Random) -> None:
-        """A typing slip: a mass off by a factor of ten, or a date a few days early."""
+        """A typing slip: a mass off by a factor of ten, or a date a few days off: early, unless
+        that would precede the production date in the battery's code, which capture refuses (a
+        slip the company would have had to fix before it was stored), so then late."""
         for name in ("mass_kg", "input_mass_kg"):
             if name in event.body:
                 event.body[name] = round(event.body[name] * 10, 1)
                 return
-        event.t -= (1 + int(rng.random() * 5)) * DAY
+        shift = (1 + int(rng.random() * 5)) * DAY
+        made = [
+            parse_battery_code(code).production_date
+            for code in (event.body.get(k) for k in ("battery", "battery_out", "battery_in"))
+            if isinstance(code, str)
+        ]
+        earliest = max((Clock.day_of(d) * DAY for d in made if d is not None), default=None)
+        if earliest is not None and event.t - shift < earliest - DAY:
+            event.t += shift
+        else:
+            event.t -= shift
 
     def _shuffle_locally(self, events: list[Event]) -> None:
         """Move a few events a little later in the file, as batched uploads do."""

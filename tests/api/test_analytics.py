@@ -72,7 +72,7 @@ def custody_world(client: TestClient, db: Database) -> dict[str, str]:
     seed_registry(db)
     registry.merge_companies(db, [Company(uscc=BROKER, name="Middle Man", roles=["repairer"], province="440000")])
     ev = Events()
-    p = {i: pack(i) for i in range(1, 6)}
+    p = {i: pack(i, chemistry="E" if i == 5 else "B") for i in range(1, 6)}
     events: list[dict[str, Any]] = []
     for i, mass, v in ((1, 400.0, vin(1)), (2, 500.0, vin(2)), (3, 300.0, vin(3))):
         events += [
@@ -91,7 +91,7 @@ def custody_world(client: TestClient, db: Database) -> dict[str, str]:
         ev.recycled(p[2], day(110)),
         ev.removed(p[3], vin(3), day(100), REPAIRER, "replacement"),
         *hand_over(ev, p[3], REPAIRER, BROKER, 101, None),
-        ev.produced(p[5], day(0), mass_kg=250.0, chemistry="NMC"),
+        ev.produced(p[5], day(0), mass_kg=250.0, chemistry="NCM"),  # stored as its family, ternary
         *hand_over(ev, p[5], MAKER, BROKER, 1, 2),
         *hand_over(ev, p[5], BROKER, WORKSHOP, 3, 4),
         *hand_over(ev, p[5], WORKSHOP, REPAIRER, 5, 6),
@@ -157,8 +157,8 @@ def test_custody_graph_filters(client: TestClient, db: Database) -> None:
     # Province of either party: everything touching Guangdong (K and W are there).
     guangdong = analytics.custody_graph(db, province="440000")
     assert set(guangdong.edges) == set(analytics.custody_graph(db).edges) - {(MAKER, AUTOMAKER)}
-    # Chemistry: only p5 is NMC.
-    nmc = analytics.custody_graph(db, chemistry="NMC")
+    # Chemistry: only p5 is ternary.
+    nmc = analytics.custody_graph(db, chemistry="ternary")
     assert edges(nmc) == {
         (MAKER, BROKER): (1, 250.0),
         (BROKER, WORKSHOP): (1, 250.0),
@@ -238,10 +238,10 @@ def test_custody_analyses_over_http(client: TestClient, db: Database) -> None:
 
 def test_graph_json_exports_and_plots_over_http(client: TestClient, db: Database) -> None:
     custody_world(client, db)
-    data = client.get("/v1/analytics/custody/graph", params={"chemistry": "NMC"}).json()
+    data = client.get("/v1/analytics/custody/graph", params={"chemistry": "ternary"}).json()
     g = nx.node_link_graph(data, edges="edges")
     assert g.is_directed() and g.number_of_edges() == 4
-    assert g.graph["chemistry"] == "NMC"
+    assert g.graph["chemistry"] == "ternary"
     assert g.nodes[WORKSHOP]["licensed"] is False
 
     res = client.get("/v1/analytics/custody/export", params={"format": "graphml"})

@@ -48,7 +48,7 @@ def test_first_life_is_traced(client: TestClient, db: Database) -> None:
     b, v = pack(1), vin(1)
     res = post(client, first_life(ev, b, v))
     assert res.status_code == 200, res.text
-    assert res.json() == {"accepted": 5, "duplicates": 0}
+    assert res.json() == {"accepted": 5, "duplicates": 0, "warnings": [], "voided_for_others": []}
 
     detail = client.get(f"/v1/batteries/{b}").json()
     assert detail["status"] == "installed"
@@ -84,11 +84,11 @@ def test_first_life_is_traced(client: TestClient, db: Database) -> None:
 def test_resend_is_idempotent(client: TestClient, db: Database) -> None:
     seed_registry(db)
     events = first_life(Events(), pack(1), vin(1))
-    assert post(client, events).json() == {"accepted": 5, "duplicates": 0}
-    assert post(client, events).json() == {"accepted": 0, "duplicates": 5}
+    assert post(client, events).json() == {"accepted": 5, "duplicates": 0, "warnings": [], "voided_for_others": []}
+    assert post(client, events).json() == {"accepted": 0, "duplicates": 5, "warnings": [], "voided_for_others": []}
     # Mixed: two old, one new, and an exact repeat inside the batch.
     extra = Events("x").repaired(pack(1), day(40))
-    assert post(client, [events[0], events[1], extra, extra]).json() == {"accepted": 1, "duplicates": 3}
+    assert post(client, [events[0], events[1], extra, extra]).json() == {"accepted": 1, "duplicates": 3, "warnings": [], "voided_for_others": []}
     assert count(db, "Event") == 6
     assert count(db, "Battery") == 1
     trace = client.get(f"/v1/batteries/{pack(1)}/trace").json()
@@ -266,7 +266,8 @@ def test_components_and_parent(client: TestClient, db: Database) -> None:
     assert client.get(f"/v1/batteries/{pack(1)}").json()["component_count"] == 3
     # A module cannot contain a pack.
     res = post(client, [ev.produced(module(9), day(2), components=[pack(2)])])
-    assert res.status_code == 422 and "components" in res.json()["errors"][0]["reason"]
+    error = res.json()["errors"][0]
+    assert res.status_code == 422 and error["field"] == "components[0]" and "lower levels" in error["reason"]
 
 
 def test_unknown_and_malformed_identifiers(client: TestClient, db: Database) -> None:
@@ -284,7 +285,7 @@ def test_listing_filters_and_pages(client: TestClient, db: Database) -> None:
     seed_registry(db)
     ev = Events()
     codes = [pack(i) for i in range(1, 8)] + [pack(100 + i, chemistry="E") for i in range(3)]
-    post(client, [ev.produced(c, day(0)) for c in codes])
+    post(client, [ev.produced(c, day(0), chemistry="ternary" if c[4] == "E" else "LFP") for c in codes])
     post(client, [ev.shipped(codes[0], AUTOMAKER, day(1), MAKER)])
     seen: list[str] = []
     after = ""

@@ -26,15 +26,24 @@ def _register_parties(db: Database, *names: str) -> None:
     """Register every company and station the fixture documents name, as the sender would have."""
     usccs: set[str] = set()
     stations: set[tuple[str, str]] = set()
+    maker_codes: dict[str, str] = {}  # the producer of a code holds its maker code
     for name in names:
         for ev in map_document(_doc(name)).events:
             usccs.update(str(ev[k]) for k in ("reporter", "to", "from") if k in ev)
+            if ev["type"] == "produced":
+                maker_codes[str(ev["reporter"])] = str(ev["battery"])[:3]
             if "station" in ev:
                 stations.add((str(ev["station"]), str(ev["reporter"])))
     registry.merge_companies(
         db,
         [
-            Company(uscc=u, name=f"Party {u[-4:]}", roles=["battery_maker"], province="310000", maker_code="BTX")
+            Company(
+                uscc=u,
+                name=f"Party {u[-4:]}",
+                roles=["battery_maker"],
+                province="310000",
+                maker_code=maker_codes.get(u, "BTX"),
+            )
             for u in sorted(usccs)
         ],
     )

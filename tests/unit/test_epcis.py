@@ -184,7 +184,7 @@ def expected_lifecycle() -> list[dict[str, object]]:
             "type": "produced",
             "occurred_at": "2025-06-01T09:15:00+08:00",
             "reporter": MAKER,  # readPoint.id is a company URI
-            "province": "320400",
+            "province": "320000",
             "battery": P1,
             "chemistry": "ternary",
             "mass_kg": 452.5,
@@ -324,7 +324,7 @@ def expected_end_of_life() -> list[dict[str, object]]:
             "type": "recycled",
             "occurred_at": "2028-05-10T14:00:00+08:00",
             "reporter": RECYCLER,
-            "province": "360900",
+            "province": "360000",
             "battery": P1,
             "input_mass_kg": 452.5,
             "recovered": {"li": 4.1, "co": 9.8, "ni": 30.2, "mn": 8.0},
@@ -1078,9 +1078,9 @@ def test_a_second_life_code_cannot_be_its_own_original() -> None:
 
 
 def test_a_correction_keeps_the_province_of_the_original() -> None:
-    mapping = map_document(document(declared(shipping_event(**{"bt:province": "320400"}))))
+    mapping = map_document(document(declared(shipping_event(**{"bt:province": "320000"}))))
     assert mapping.problems == []
-    assert mapping.events[0]["province"] == "320400"
+    assert mapping.events[0]["province"] == "320000"
 
 
 @pytest.mark.parametrize(

@@ -112,10 +112,28 @@ def test_contradictions_in_the_history() -> None:
         ("before_production", "i0"),
         ("produced_repeatedly", "p2"),
         ("two_vehicles", "i1"),
+        ("not_holder", "i1"),  # CLONER's production made it the holder
         ("unexplained_receipt", "r"),
     }
     clean = [ev("p", "produced", 1, "M"), ev("s", "shipped", 2, "M", to_company="O")]
     assert replay_battery("B", clean).contradictions == []
+
+
+def test_only_the_holder_ships_installs_or_recycles() -> None:
+    shipped = [ev("p", "produced", 1, "M"), ev("s", "shipped", 2, "M", to_company="O")]
+    # In transit to O: O may install it without a receipt; X may not.
+    assert replay_battery("B", [*shipped, ev("i", "installed", 3, "O", vehicle="V")]).contradictions == []
+    found = replay_battery("B", [*shipped, ev("i", "installed", 3, "X", vehicle="V")]).contradictions
+    assert [(c.kind, c.event_id, c.other) for c in found] == [("not_holder", "i", "O")]
+    # Once installed nobody holds it: a removal is no holder's act, and the remover then holds it.
+    later = [
+        *shipped,
+        ev("i", "installed", 3, "O", vehicle="V"),
+        ev("rm", "removed", 4, "R", vehicle="V"),
+        ev("s2", "shipped", 5, "Y", to_company="Z"),
+    ]
+    found = replay_battery("B", later).contradictions
+    assert [(c.kind, c.event_id, c.other) for c in found] == [("not_holder", "s2", "R")]
 
 
 def test_vehicle_state_is_the_first_sale_and_the_first_scrapping() -> None:

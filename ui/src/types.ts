@@ -48,6 +48,14 @@ export interface TimelineEntry {
   corrected: boolean;
   corrected_by: string[];
   details: Record<string, unknown>;
+  /** Where the event contradicts the record (stored as claimed; see docs/claims.md). */
+  warnings?: EventWarning[];
+}
+
+export interface EventWarning {
+  code: string;
+  battery: string | null;
+  message: string;
 }
 
 export type SegmentKind = "holder" | "vehicle" | "transit" | "pack";

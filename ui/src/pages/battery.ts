@@ -166,14 +166,21 @@ function eventsTable(events: TimelineEntry[]): HTMLElement {
       "tr",
       {
         id: `ev-${e.event_id}`,
-        class: e.corrected ? "voided" : null,
+        class: e.corrected ? "voided" : e.warnings?.length ? "warned" : null,
         "data-event": e.event_id,
         "data-type": e.type,
       },
       h("td", {}, formatTime(e.occurred_at)),
       h("td", {}, h("span", { class: `etype t-${e.type}` }, e.type), e.role !== "subject" ? h("span", { class: "muted" }, ` (${e.role})`) : null),
       h("td", {}, e.reporter.name ?? e.reporter.uscc ?? "—"),
-      h("td", { class: "small" }, detailText(e)),
+      h(
+        "td",
+        { class: "small" },
+        detailText(e),
+        ...(e.warnings ?? []).map((w) =>
+          h("div", { class: "warning-note", "data-warning": w.code, title: w.code }, `⚠ ${w.message}`),
+        ),
+      ),
       h(
         "td",
         { class: "small" },

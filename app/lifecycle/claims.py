@@ -1,0 +1,132 @@
+"""Who may say what: the one table of claims, and the warnings a history's contradictions give.
+
+Two kinds of rule live here, and they are kept apart on purpose (``docs/claims.md``):
+
+- **Refusals** decide what can enter the record at all: a company may void only its own events,
+  and only the holder of a code's maker code may report its production, once. These are checked
+  at capture (``app.services.claims``) and answered 403 or 409.
+- **Warnings** mark claims a company may make but that contradict the record: an act outside its
+  registered roles, a battery it did not hold, a step before production or after recycling. Such
+  events are stored as claimed, since events arrive late and out of order and an unlicensed
+  party's act is exactly the evidence the leakage rules need, and the reporter is told at once.
+
+Pure: the registry facts a check needs (roles, a station's operator) are passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from app.lifecycle.replay import BatteryLifecycle
+
+WarningCode = Literal[
+    "before_production",
+    "after_recycling",
+    "two_vehicles",
+    "unexplained_receipt",
+    "produced_repeatedly",
+    "not_holder",
+    "role_mismatch",
+    "station_not_operated",
+]
+
+
+@dataclass(frozen=True)
+class Act:
+    """What an event type claims, who is expected to report it, and what is checked."""
+
+    who: str  # in words, for docs/claims.md and the vocabulary
+    roles: frozenset[str]  # registered roles that fit the act; empty: any company
+    refused: str = ""  # what is refused outright, in words (empty: nothing beyond the shape)
+
+
+_ANY: frozenset[str] = frozenset()
+
+#: The table. Every capture path (API, EPCIS, loaders) checks against it.
+ACTS: Mapping[str, Act] = {
+    "produced": Act(
+        "the company holding the code's 3-character maker code (a battery maker, or a second-life "
+        "company for the products it re-codes)",
+        frozenset({"battery_maker", "second_life"}),
+        "refused (403) from any other company; a second production of a code is refused (409) "
+        "unless the first was voided",
+    ),
+    "shipped": Act("the sender, which holds the battery", _ANY),
+    "received": Act("the receiver", _ANY),
+    "installed": Act(
+        "the company that fitted the battery: an automaker or importer, a repairer, a service point, a swap operator",
+        frozenset({"automaker", "importer", "repairer", "service_point", "swap_operator"}),
+    ),
+    "vehicle_sold": Act("the automaker or importer that sold the vehicle", frozenset({"automaker", "importer"})),
+    "swapped": Act("the operator of the swap station", frozenset({"swap_operator"})),
+    "removed": Act(
+        "the company that took the battery out: a repairer, service point, swap operator, automaker or dismantler",
+        frozenset({"automaker", "importer", "repairer", "service_point", "swap_operator", "dismantler"}),
+    ),
+    "repaired": Act(
+        "the company that repaired it: a repairer, service point, automaker or battery maker",
+        frozenset({"repairer", "service_point", "automaker", "importer", "battery_maker"}),
+    ),
+    "vehicle_scrapped": Act("the dismantler that scrapped the vehicle", frozenset({"dismantler"})),
+    "repurposed": Act("the second-life company that took the battery over", frozenset({"second_life"})),
+    "recycled": Act("the recycler", frozenset({"recycler"})),
+    "correction": Act(
+        "the company that reported the event it voids",
+        _ANY,
+        "refused (403) for an event another company reported; an admin may void any, giving the reason in note",
+    ),
+}
+
+#: Sentences of the replay's contradictions; ``role_mismatch`` and ``station_not_operated`` are
+#: worded where they are found, from the registry.
+_SENTENCES: Mapping[str, str] = {
+    "before_production": "dated before the battery's production ({other}); no step of its life can precede it",
+    "after_recycling": "dated after the battery was reported recycled ({other}); a recycled battery no longer exists",
+    "two_vehicles": "puts the battery in a vehicle while the record still has it installed in {other}",
+    "unexplained_receipt": "a receipt that no shipment to the receiver explains",
+    "produced_repeatedly": "a second production report of this code (the first: {other})",
+    "not_holder": "by the record the battery was held by {other} at that moment, not by the reporter",
+}
+
+
+@dataclass(frozen=True)
+class ClaimWarning:
+    """One contradiction between an event and the record, about one battery (or none)."""
+
+    event_id: str
+    battery: str | None
+    code: WarningCode
+    message: str
+
+
+def history_warnings(lives: Iterable[BatteryLifecycle]) -> list[ClaimWarning]:
+    """The replay's contradictions, as sentences a reporter can act on."""
+    return [
+        ClaimWarning(c.event_id, life.code, c.kind, _SENTENCES[c.kind].format(other=c.other or "unknown"))
+        for life in lives
+        for c in life.contradictions
+    ]
+
+
+def role_warning(event_id: str, event_type: str, reporter_roles: Iterable[str]) -> ClaimWarning | None:
+    """The act does not fit any role the reporter is registered with (stored all the same)."""
+    act = ACTS.get(event_type)
+    roles = sorted(reporter_roles)
+    if act is None or not act.roles or act.roles.intersection(roles):
+        return None
+    message = f"{event_type} is reported by {act.who}; the reporter is registered as {', '.join(roles) or 'no role'}"
+    return ClaimWarning(event_id, None, "role_mismatch", message)
+
+
+def station_warning(
+    event_id: str, station: str, reporter: str, operator_of: Callable[[str], str | None]
+) -> ClaimWarning | None:
+    """A swap reported by a company that does not operate the station."""
+    operator = operator_of(station)
+    if operator is None or operator == reporter:
+        return None
+    return ClaimWarning(
+        event_id, None, "station_not_operated", f"station {station} is operated by {operator}, not by the reporter"
+    )

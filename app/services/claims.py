@@ -1,0 +1,170 @@
+"""Claims checked at capture, inside the write transaction (the table: ``app.lifecycle.claims``).
+
+Refusals come first and stop the batch (nothing is written); warnings are worked out after the
+write from the replay that rebuilds the projection, so they judge the event against the whole
+stored history, including events that arrived before it though they happened after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from app.errors import ClaimRefused, Conflict, FieldProblem
+from app.lifecycle import BatteryLifecycle
+from app.lifecycle.claims import ClaimWarning, history_warnings, role_warning, station_warning
+from app.repositories import ingest as repo
+from app.repositories.ingest import KnownReferences
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who sends a batch: an API key's holder, or the operator at the command line."""
+
+    name: str
+    admin: bool
+    key_id: str | None = None
+
+
+#: Loaders and the command line: the operator of the store, who may void any event (with a note).
+OPERATOR = Actor("operator (command line)", admin=True)
+
+
+@dataclass
+class ClaimsOutcome:
+    """What the checks found that the answer and the audit trail must say."""
+
+    foreign_voids: list[str]  # "event E of company C" voided by an admin
+
+
+def _company(known: KnownReferences, uscc: str) -> str:
+    found = known.companies.get(uscc)
+    return f"{found.name} ({uscc})" if found is not None and found.name else uscc
+
+
+def check_claims(
+    tx: ManagedTransaction, events: Sequence[tuple[int, Mapping[str, Any]]], known: KnownReferences, actor: Actor
+) -> ClaimsOutcome:
+    """Refuse what a reporter may not claim (403), and a second production of a code (409)."""
+    problems: list[FieldProblem] = []
+    outcome = ClaimsOutcome([])
+    for index, p in events:
+        eid = str(p["event_id"])
+        if p["type"] == "correction":
+            target = known.events.get(p["corrects"])
+            if target is None or target.reporter is None or target.reporter == p["reporter"]:
+                continue  # in this batch (the same reporter is checked below) or its own
+            owner = _company(known, target.reporter)
+            if not actor.admin:
+                problems.append(
+                    FieldProblem(
+                        "corrects",
+                        f"event {p['corrects']} was reported by {owner}; a company may void only its own events",
+                        index,
+                        eid,
+                    )
+                )
+            elif not str(p.get("note") or "").strip():
+                problems.append(
+                    FieldProblem("note", f"an admin voiding event {p['corrects']} of {owner} must say why", index, eid)
+                )
+            else:
+                outcome.foreign_voids.append(f"event {p['corrects']} of {target.reporter}")
+        elif p["type"] == "produced":
+            problem = _maker_problem(known, p)
+            if problem is not None:
+                problems.append(FieldProblem("reporter", problem, index, eid))
+    problems.extend(_in_batch_foreign_voids(events, actor))
+    if problems:
+        raise ClaimRefused(problems)
+    _refuse_second_production(tx, events)
+    return outcome
+
+
+def _maker_problem(known: KnownReferences, p: Mapping[str, Any]) -> str | None:
+    code = str(p["battery"])
+    reporter = known.companies.get(p["reporter"])
+    if reporter is not None and reporter.maker_code == code[:3]:
+        return None
+    holders = [_company(known, u) for u, c in known.companies.items() if c.maker_code == code[:3]]
+    held = f"; it is registered to {', '.join(holders)}" if holders else ""
+    return (
+        f"only the company registered with maker code {code[:3]} (positions 1-3 of {code}) may report its "
+        f"production{held}"
+    )
+
+
+def _in_batch_foreign_voids(events: Sequence[tuple[int, Mapping[str, Any]]], actor: Actor) -> list[FieldProblem]:
+    """A correction of an event sent in the same batch by another company."""
+    if actor.admin:
+        return []
+    reporters = {p["event_id"]: p["reporter"] for _, p in events}
+    return [
+        FieldProblem(
+            "corrects",
+            f"event {p['corrects']} was reported by {reporters[p['corrects']]}; a company may void only its own events",
+            index,
+            str(p["event_id"]),
+        )
+        for index, p in events
+        if p["type"] == "correction" and reporters.get(p["corrects"], p["reporter"]) != p["reporter"]
+    ]
+
+
+def _refuse_second_production(tx: ManagedTransaction, events: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+    produced = [(i, p) for i, p in events if p["type"] == "produced"]
+    if not produced:
+        return
+    voided = {p["corrects"] for _, p in events if p["type"] == "correction"}
+    first: dict[str, str] = {}
+    for row in repo.stored_productions(tx, sorted({p["battery"] for _, p in produced})):
+        if not row.voided and row.event_id not in voided:
+            first.setdefault(row.code, f"event {row.event_id} reported by {row.reporter} at {row.occurred_at}")
+    clashes: list[str] = []
+    ids: list[str] = []
+    for index, p in produced:
+        code, eid = p["battery"], str(p["event_id"])
+        if eid in voided:
+            continue
+        if code in first:
+            clashes.append(f"events[{index}] ({eid}): battery {code} was already produced: {first[code]}")
+            ids.append(eid)
+        else:
+            first[code] = f"event {eid} (events[{index}] of this batch)"
+    if clashes:
+        raise Conflict(
+            "a battery is produced once; void the first production (a correction by its reporter) before "
+            "reporting another; nothing was stored. " + "; ".join(clashes),
+            ids,
+        )
+
+
+def capture_warnings(
+    fresh: Iterable[tuple[int, Mapping[str, Any]]],
+    known: KnownReferences,
+    lives: Iterable[BatteryLifecycle],
+) -> list[tuple[int, ClaimWarning]]:
+    """Every warning about an event of this batch, with the event's index in the batch."""
+    batch = {str(p["event_id"]): (i, p) for i, p in fresh}
+    found = [w for w in history_warnings(lives) if w.event_id in batch]
+    for eid, (_, p) in batch.items():
+        company = known.companies.get(p["reporter"])
+        roles = company.roles if company is not None else ()
+        role = role_warning(eid, str(p["type"]), roles)
+        if role is not None:
+            found.append(role)
+        if p["type"] == "swapped":
+            station = station_warning(eid, str(p["station"]), str(p["reporter"]), known.stations.get)
+            if station is not None:
+                found.append(station)
+    seen: set[tuple[str, str | None, str]] = set()
+    out: list[tuple[int, ClaimWarning]] = []
+    for w in found:
+        key = (w.event_id, w.battery, w.code)
+        if key not in seen:
+            seen.add(key)
+            out.append((batch[w.event_id][0], w))
+    return sorted(out, key=lambda pair: (pair[0], pair[1].code))
