@@ -25,6 +25,7 @@ class KnownCompany:
 class KnownEvent:
     type: str | None
     reporter: str | None
+    reporter_name: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ def known_references(
         elif row["kind"] == "station":
             known.stations[row["key"]] = row["reporter"]
         else:
-            known.events[row["key"]] = KnownEvent(row["type"], row["reporter"])
+            known.events[row["key"]] = KnownEvent(row["type"], row["reporter"], row["name"])
     return known
 
 

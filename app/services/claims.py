@@ -57,7 +57,7 @@ def check_claims(
             target = known.events.get(p["corrects"])
             if target is None or target.reporter is None or target.reporter == p["reporter"]:
                 continue  # in this batch (the same reporter is checked below) or its own
-            owner = _company(known, target.reporter)
+            owner = f"{target.reporter_name} ({target.reporter})" if target.reporter_name else target.reporter
             if not actor.admin:
                 problems.append(
                     FieldProblem(

@@ -2,7 +2,7 @@
 // a company's name, roles and maker code; a station's operator; a corrected event's type and reporter.
 // mode: read
 // params: usccs: list[str], stations: list[str], targets: list[str]
-// returns: kind (str: company|station|event), key (str), type (str or null, events only), reporter (str or null: an event's reporter, a station's operator), name (str or null), roles (list[str] or null), maker_code (str or null)
+// returns: kind (str: company|station|event), key (str), type (str or null, events only), reporter (str or null: an event's reporter, a station's operator), name (str or null: a company's, a station's, an event reporter's), roles (list[str] or null), maker_code (str or null)
 UNWIND $usccs AS u
 MATCH (c:Company {uscc: u})
 RETURN 'company' AS kind, c.uscc AS key, null AS type, null AS reporter, c.name AS name, c.roles AS roles,
@@ -15,5 +15,6 @@ RETURN 'station' AS kind, st.id AS key, null AS type, st.operator AS reporter, s
 UNION ALL
 UNWIND $targets AS t
 MATCH (e:Event {event_id: t})
-RETURN 'event' AS kind, e.event_id AS key, e.type AS type, e.reporter AS reporter, null AS name, null AS roles,
+OPTIONAL MATCH (e)-[:REPORTED_BY]->(r:Company)
+RETURN 'event' AS kind, e.event_id AS key, e.type AS type, e.reporter AS reporter, r.name AS name, null AS roles,
        null AS maker_code
