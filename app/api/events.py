@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from app.api.auth import require
-from app.api.deps import DbDep
+from app.api.deps import DbDep, JsonBody
 from app.schemas.events import EventBatch, IngestResult
 from app.security import Principal, check_reporter_events
 from app.services.ingest import ingest_events
@@ -20,12 +20,13 @@ router = APIRouter(prefix="/v1", tags=["events"])
     responses={
         403: {"description": "a reporter key submitting events of another company"},
         409: {"description": "an event_id is already stored with different content"},
+        415: {"description": "a body that is not sent as application/json"},
         422: {"description": "every invalid event, by index, field and reason; nothing stored"},
         503: {"description": "Neo4j unavailable; retry after Retry-After seconds"},
     },
 )
 def capture_events(
-    batch: EventBatch, db: DbDep, who: Annotated[Principal, Depends(require("reporter", "admin"))]
+    batch: EventBatch, db: DbDep, who: Annotated[Principal, Depends(require("reporter", "admin"))], _json: JsonBody
 ) -> IngestResult:
     """Store up to 10,000 events atomically; acknowledged only after the commit. Resending is safe."""
     check_reporter_events(who, [e.reporter for e in batch.events])

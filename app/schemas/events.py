@@ -50,7 +50,7 @@ EventTime = Annotated[AwareDatetime, AfterValidator(_neo4j_offset)]
 
 
 class _EventBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
     event_id: EventId
     occurred_at: EventTime
