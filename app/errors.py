@@ -202,6 +202,10 @@ def _reason(err: dict[str, Any]) -> str:
     if kind == "finite_number":
         return "must be a finite number"
     if kind in _WANTED:
+        loc = tuple(err.get("loc", ()))
+        if loc and loc[0] in ("query", "path", "header", "cookie"):  # always text: show it
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+            return f"must be {_WANTED[kind]}, got {shown}"
         return f"must be {_WANTED[kind]}, got {json_kind(value)}"
     if kind == "int_from_float":
         return "must be an integer, got a number with a fraction"

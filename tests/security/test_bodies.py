@@ -136,3 +136,9 @@ def test_epcis_schema_version_must_be_the_string(client: TestClient) -> None:
     assert _problems(res) == [{"field": "schemaVersion", "reason": 'must be the string "2.0", got a number'}]
     res = client.post("/v1/epcis/capture", json=dict(doc, schemaVersion="1.2"))
     assert _problems(res) == [{"field": "schemaVersion", "reason": "must be \"2.0\" (EPCIS 2.0 documents), got '1.2'"}]
+
+
+def test_a_query_parameter_of_the_wrong_type_shows_what_was_sent(client: TestClient) -> None:
+    res = client.get("/v1/batteries", params={"limit": "ten"})
+    assert res.status_code == 422
+    assert _problems(res) == [{"field": "query.limit", "reason": "must be an integer, got 'ten'"}]
