@@ -63,14 +63,14 @@ def _create(args: argparse.Namespace) -> int:
         except DomainError as err:
             print(f"error: {err.message}", file=sys.stderr)
             return 1
-    print(json.dumps(issued.__dict__, default=str))
+    print(json.dumps(issued.__dict__, default=datetime.isoformat))
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
     with database(schema=True) as db:
         for row in list_keys(db):
-            print(json.dumps(row.model_dump(), default=str))
+            print(json.dumps(row.model_dump(mode="json")))  # times in ISO 8601, as the API answers them
     return 0
 
 
