@@ -6,6 +6,7 @@ the web framework is imported only inside the functions that install the mapping
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -125,6 +126,12 @@ class StoreOutdated(DomainError):
     status_code = 409
 
 
+class UnsupportedMediaType(DomainError):
+    """A body sent as something other than the JSON the route reads."""
+
+    status_code = 415
+
+
 class InvalidInput(DomainError):
     """Rejected input, listing every problem so the sender can fix them all at once."""
 
@@ -158,11 +165,84 @@ def _loc_to_problem(loc: tuple[Any, ...], msg: str) -> FieldProblem:
     return FieldProblem(field=field, reason=msg, index=index)
 
 
-def validation_problems(errors: list[Any]) -> list[FieldProblem]:
+#: pydantic's ``*_type`` errors (and the failed parses of lax mode), as the JSON type the field wants.
+_WANTED = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "decimal_type": "a number",
+    "decimal_parsing": "a number",
+    "bool_type": "a boolean",
+    "bool_parsing": "a boolean",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+    "list_type": "an array",
+    "tuple_type": "an array",
+    "set_type": "an array",
+}
+
+
+def json_kind(value: object) -> str:
+    """The JSON type of a parsed value, as a sender names it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return "a non-JSON body" if isinstance(value, bytes) else type(value).__name__
+
+
+def _not_json(err: dict[str, Any], body: object) -> FieldProblem:
+    """Where the body stops being JSON, by line and column (FastAPI reports a character offset)."""
+    loc = err.get("loc", ())
+    pos = loc[-1] if loc and isinstance(loc[-1], int) else None
+    why = str(err.get("ctx", {}).get("error", "malformed"))
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    if isinstance(body, str) and pos is not None:
+        at = json.JSONDecodeError(why, body, pos)
+        why = f"{why} at line {at.lineno}, column {at.colno}"
+    elif pos is not None:
+        why = f"{why} at character {pos}"
+    return FieldProblem(field="body", reason=f"body is not valid JSON: {why}")
+
+
+def _reason(err: dict[str, Any]) -> str:
+    kind = str(err.get("type", ""))
+    value = err.get("input")
+    if kind == "finite_number":
+        return "must be a finite number"
+    if kind in _WANTED:
+        loc = tuple(err.get("loc", ()))
+        if loc and loc[0] in ("query", "path", "header", "cookie"):  # always text: show it
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+            return f"must be {_WANTED[kind]}, got {shown}"
+        return f"must be {_WANTED[kind]}, got {json_kind(value)}"
+    if kind == "int_from_float":
+        return "must be an integer, got a number with a fraction"
+    if kind == "missing" and tuple(err.get("loc", ())) == ("body",):
+        return "missing: send a JSON body"
+    return str(err.get("msg", "invalid")).removeprefix("Value error, ")
+
+
+def validation_problems(errors: list[Any], body: object = None) -> list[FieldProblem]:
+    """Every pydantic error as a field and a reason that says what the field must be."""
     out = []
     for err in errors:
-        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-        out.append(_loc_to_problem(tuple(err.get("loc", ())), msg))
+        if err.get("type") == "json_invalid":
+            out.append(_not_json(err, body))
+            continue
+        out.append(_loc_to_problem(tuple(err.get("loc", ())), _reason(err)))
     return out
 
 
@@ -179,7 +259,7 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = validation_problems(list(exc.errors()))
+        problems = validation_problems(list(exc.errors()), exc.body)
         body = {"detail": "invalid input", "errors": [p.as_dict() for p in problems]}
         return JSONResponse(body, status_code=422)
 

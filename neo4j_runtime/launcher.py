@@ -21,6 +21,7 @@ import secrets
 import shutil
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -258,13 +259,37 @@ def admin_tool(home: Path, *args: str, heap: str | None = None) -> subprocess.Co
     return subprocess.run(cmd, env=_env(home), capture_output=True, text=True, check=False)
 
 
+def new_password() -> str:
+    """A generated password that starts with a letter: nothing on a command line can mistake it for an option."""
+    return secrets.choice(string.ascii_letters) + secrets.token_urlsafe(24)
+
+
+def set_initial_password(home: Path, password: str) -> None:
+    """Set the fresh instance's password and keep it in ``home/password``; any password of 8 or more characters.
+
+    neo4j-admin parses with picocli: ``--`` ends the options, so a password starting with ``-`` stays
+    a value; picocli still expands ``@file`` arguments after it, so a leading ``@`` is doubled, its escape."""
+    if password != password.strip() or "\n" in password:
+        raise LauncherError("a password with surrounding blanks or a line break would not survive the password file")
+    literal = "@" + password if password.startswith("@") else password
+    done = admin_tool(home, "dbms", "set-initial-password", "--", literal)
+    if done.returncode != 0:
+        raise LauncherError(f"set-initial-password failed: {(done.stdout + done.stderr).strip()[-500:]}")
+    fd = os.open(home / "password", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(password + "\n")
+
+
 def start(
     home: Path = DEFAULT_HOME,
     port: int = 7687,
     heap: str = "4g",
     pagecache: str = "4g",
+    initial_password: str | None = None,
 ) -> Instance:
-    """Start (or find already running) the instance in ``home``; returns once Bolt answers."""
+    """Start (or find already running) the instance in ``home``; returns once Bolt answers.
+
+    ``initial_password`` is the password of a fresh home (generated when None); a home that has one keeps it."""
     home = home.resolve()
     running = _read_pid(home)
     if running is not None:
@@ -278,14 +303,8 @@ def start(
         (home / sub).mkdir(parents=True, exist_ok=True)
     write_conf(home, port, heap, pagecache)
     env = _env(home)
-    password_file = home / "password"
-    if not password_file.exists():
-        password = secrets.token_urlsafe(24)
-        done = admin_tool(home, "dbms", "set-initial-password", password)
-        if done.returncode != 0:
-            raise LauncherError(f"set-initial-password failed: {(done.stdout + done.stderr).strip()[-500:]}")
-        password_file.write_text(password + "\n")
-        password_file.chmod(0o600)
+    if not (home / "password").exists():
+        set_initial_password(home, initial_password or new_password())
     password = password_of(home)
     cmd = [
         java,

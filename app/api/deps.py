@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from app.config import Settings
 from app.db import Database
+from app.errors import UnsupportedMediaType
 
 
 def get_db(request: Request) -> Database:
@@ -22,3 +24,23 @@ def get_app_settings(request: Request) -> Settings:
 
 DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def _media_check(*accepted: str) -> Callable[[Request], Awaitable[None]]:
+    """415 for a body sent as anything but ``accepted``: read as raw bytes, it would fail as 'not an object'."""
+    wanted = " or ".join(accepted)
+
+    async def check(request: Request) -> None:
+        declared = request.headers.get("content-type")
+        media = (declared or "").split(";", 1)[0].strip().lower()
+        if media in accepted or not await request.body():
+            return
+        sent = f"a body of media type {media!r}" if media else "a body without a Content-Type"
+        raise UnsupportedMediaType(f"unsupported media type: {sent}; send it as {wanted}")
+
+    return check
+
+
+#: Routes reading a JSON body take one of these as their last parameter, so authentication answers first.
+JsonBody = Annotated[None, Depends(_media_check("application/json"))]
+JsonLdBody = Annotated[None, Depends(_media_check("application/ld+json", "application/json"))]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Request
 
 from app.api.auth import actor_of, note_for_audit, require
-from app.api.deps import DbDep, SettingsDep
+from app.api.deps import DbDep, JsonLdBody, SettingsDep
 from app.schemas.epcis import EpcisCaptureResult
 from app.security import Principal, check_reporter_events
 from app.services.epcis import capture_document
@@ -17,7 +17,10 @@ router = APIRouter(prefix="/v1/epcis", tags=["epcis"])
 
 @router.post(
     "/capture",
-    responses={422: {"description": "every problem, by EPCIS event index, field and reason; nothing stored"}},
+    responses={
+        415: {"description": "a body that is not sent as application/ld+json or application/json"},
+        422: {"description": "every problem, by EPCIS event index, field and reason; nothing stored"},
+    },
 )
 def capture(
     document: Annotated[dict[str, Any], Body(description="an EPCISDocument (JSON-LD); see docs/epcis.md")],
@@ -25,6 +28,7 @@ def capture(
     settings: SettingsDep,
     request: Request,
     who: Annotated[Principal, Depends(require("reporter", "admin"))],
+    _json: JsonLdBody,
 ) -> EpcisCaptureResult:
     """Map CBV business steps onto v1 events and store them atomically; resending is safe."""
     result = capture_document(

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from app.api.auth import actor_of, note_for_audit, require
-from app.api.deps import DbDep
+from app.api.deps import DbDep, JsonBody
 from app.schemas.events import EventBatch, IngestResult
 from app.security import Principal, check_reporter_events
 from app.services.ingest import ingest_events
@@ -23,6 +23,7 @@ router = APIRouter(prefix="/v1", tags=["events"])
             "make (voiding another company's event, producing a code of another maker); see docs/claims.md"
         },
         409: {"description": "an event_id is already stored with different content, or a code is produced twice"},
+        415: {"description": "a body that is not sent as application/json"},
         422: {"description": "every invalid event, by index, field and reason; nothing stored"},
         503: {"description": "Neo4j unavailable; retry after Retry-After seconds"},
     },
@@ -32,6 +33,7 @@ def capture_events(
     db: DbDep,
     request: Request,
     who: Annotated[Principal, Depends(require("reporter", "admin"))],
+    _json: JsonBody,
 ) -> IngestResult:
     """Store up to 10,000 events atomically; acknowledged only after the commit. Resending is safe.
 

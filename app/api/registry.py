@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from app.api.auth import principal, require
-from app.api.deps import DbDep
+from app.api.deps import DbDep, JsonBody
 from app.api.params import AfterPaging, Paging, UsccPath
 from app.schemas.registry import (
     CompanyBatch,
@@ -28,19 +28,19 @@ router = APIRouter(prefix="/v1", tags=["registry"])
 
 
 @router.put("/registry/companies", dependencies=ADMIN)
-def upsert_companies(batch: CompanyBatch, db: DbDep) -> UpsertResult:
+def upsert_companies(batch: CompanyBatch, db: DbDep, _json: JsonBody) -> UpsertResult:
     """Bulk upsert of companies; each company's licences are replaced by those sent."""
     return UpsertResult(upserted=registry.merge_companies(db, batch.companies))
 
 
 @router.put("/registry/stations", dependencies=ADMIN)
-def upsert_stations(batch: StationBatch, db: DbDep) -> UpsertResult:
+def upsert_stations(batch: StationBatch, db: DbDep, _json: JsonBody) -> UpsertResult:
     """Bulk upsert of swap stations; their operators must be registered."""
     return UpsertResult(upserted=registry.merge_stations(db, batch.stations))
 
 
 @router.put("/registry/vehicles", dependencies=ADMIN)
-def upsert_vehicles(batch: VehicleBatch, db: DbDep) -> UpsertResult:
+def upsert_vehicles(batch: VehicleBatch, db: DbDep, _json: JsonBody) -> UpsertResult:
     """Bulk upsert of vehicles; their makers must be registered."""
     return UpsertResult(upserted=registry.merge_vehicles(db, batch.vehicles))
 

@@ -265,8 +265,11 @@ def read_number_ext(
 def read_number(event: Event, where: str, value: object, *, minimum_exclusive: bool) -> float | None:
     """A JSON number or a decimal string (JSON-LD extensions often carry strings)."""
     number = _as_float(value)
-    if number is None or not math.isfinite(number):
+    if number is None:
         event.problem(where, f"expected a number, got {show(value)}")
+        return None
+    if not math.isfinite(number):
+        event.problem(where, f"must be a finite number, got {show(value)}")
         return None
     if number < 0 or (minimum_exclusive and number == 0):
         bound = "above 0" if minimum_exclusive else "0 or more"

@@ -131,7 +131,7 @@ def map_document(doc: object) -> EpcisMapping:
     _check_context(doc.get("@context"), doc_problem)
     version = doc.get("schemaVersion")
     if (version is not None or doc_type == "EPCISDocument") and version != "2.0":
-        doc_problem("schemaVersion", f'expected "2.0" (EPCIS 2.0 documents), got {show(version)}')
+        doc_problem("schemaVersion", _version_problem(version))
     creation = doc.get("creationDate")
     if creation is not None or doc_type == "EPCISDocument":
         try:
@@ -157,6 +157,15 @@ def map_document(doc: object) -> EpcisMapping:
         if not event.problems:
             events.extend(mapped)
     return EpcisMapping(events, problems, len(raw_events))
+
+
+def _version_problem(version: object) -> str:
+    """What is wrong with ``schemaVersion``: missing, another version, or not a string at all."""
+    if version is None:
+        return 'missing: must be the string "2.0" (EPCIS 2.0 documents)'
+    if isinstance(version, str):
+        return f'must be "2.0" (EPCIS 2.0 documents), got {show(version)}'
+    return f'must be the string "2.0", got {kind_of(version)}'
 
 
 def _event_list(

@@ -19,14 +19,30 @@ class KeyRecord:
     company: str | None
     name: str
     revoked_at: datetime | None
+    expires_at: datetime | None = None
 
 
 def create_key(
-    db: Database, *, key_id: str, secret_hash: str, role: str, company: str | None, name: str, created_at: datetime
+    db: Database,
+    *,
+    key_id: str,
+    secret_hash: str,
+    role: str,
+    company: str | None,
+    name: str,
+    created_at: datetime,
+    expires_at: datetime | None = None,
 ) -> str:
     """Store a new key; an id already taken is refused by the ``api_key_id_unique`` constraint."""
     rows = db.write(
-        "security.create_key", id=key_id, hash=secret_hash, role=role, company=company, name=name, created_at=created_at
+        "security.create_key",
+        id=key_id,
+        hash=secret_hash,
+        role=role,
+        company=company,
+        name=name,
+        created_at=created_at,
+        expires_at=expires_at,
     )
     return str(rows[0]["id"])
 

@@ -16,6 +16,7 @@ class ApiKey(BaseModel):
     name: str
     created_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime | None = None
 
 
 class AuditEntry(BaseModel):

@@ -87,7 +87,7 @@ ChemistryName = Annotated[str, StringConstraints(min_length=1, max_length=32), A
 
 
 class _EventBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
     event_id: EventId
     occurred_at: EventTime

@@ -27,7 +27,7 @@ MakerCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3}$")]
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Licence(_Record):

@@ -1,13 +1,15 @@
 """API keys, roles, the per-key rate limit and the audit trail; no HTTP here (see ``app.api.auth``).
 
 Rooms: ``keys`` (issuing, listing, revoking, hashing), ``store`` (authenticating through a short
-cache), ``limits`` (the rate limiter), ``access`` (roles and the rules beyond them), ``audit``
-(the hash-chained trail). What other code imports is re-exported here.
+cache), ``demo`` (the demo keys, reused across runs), ``limits`` (the rate limiter), ``access``
+(roles and the rules beyond them), ``audit`` (the hash-chained trail). What other code imports is
+re-exported here.
 """
 
 from app.errors import Forbidden, RateLimited, Unauthorized
 from app.security.access import ROLES, Principal, Role, check_battery_access, check_reporter_events, check_role
 from app.security.audit import AuditLog, list_audit
+from app.security.demo import DemoKeys, ensure_demo_keys
 from app.security.keys import KEY_PREFIX, IssuedKey, hash_secret, issue_key, list_keys, revoke_key
 from app.security.limits import RateLimiter
 from app.security.store import KeyStore
@@ -16,6 +18,7 @@ __all__ = [
     "KEY_PREFIX",
     "ROLES",
     "AuditLog",
+    "DemoKeys",
     "Forbidden",
     "IssuedKey",
     "KeyStore",
@@ -27,6 +30,7 @@ __all__ = [
     "check_battery_access",
     "check_reporter_events",
     "check_role",
+    "ensure_demo_keys",
     "hash_secret",
     "issue_key",
     "list_audit",

@@ -2,6 +2,7 @@
 
 A key looks like ``bt_<id>_<secret>``: the id is public (it names the key in the audit trail),
 the secret is random and stored only as SHA-256 (high-entropy tokens need no slow hash).
+A key may carry an expiry, after which it answers 401 like a revoked one.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.db import Database
+from app.errors import FieldProblem, InvalidInput, NotFound
+from app.identifiers import IdentifierError, parse_uscc
+from app.repositories import registry as registry_repo
 from app.repositories import security as repo
 from app.schemas.admin import ApiKey
 from app.security.access import ROLES, Role
@@ -28,18 +32,45 @@ class IssuedKey:
     role: Role
     company: str | None
     name: str
+    expires_at: datetime | None = None
 
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_key(db: Database, role: Role, name: str, company: str | None = None) -> IssuedKey:
-    """Create a key; the full key is shown once and never stored."""
+def _refused(field: str, reason: str) -> InvalidInput:
+    return InvalidInput([FieldProblem(field, reason)], f"{field}: {reason}")
+
+
+def registered_company(db: Database, company: str) -> str:
+    """The normalised USCC of a registered company: a key must not speak for a company nobody registered."""
+    try:
+        code = parse_uscc(company).code
+    except IdentifierError as err:
+        raise _refused("company", f"{company!r} is not a valid unified social credit code; {err.reason}") from None
+    if registry_repo.get_company(db, code) is None:
+        raise NotFound(f"company: {code} is not registered; register the company before issuing it a key")
+    return code
+
+
+def issue_key(
+    db: Database, role: Role, name: str, company: str | None = None, expires_at: datetime | None = None
+) -> IssuedKey:
+    """Create a key; the full key is shown once and never stored.
+
+    A reporter key must name a registered company with a valid USCC (422 for a malformed code,
+    404 for an unregistered one), and an expiry must lie in the future."""
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        raise _refused("role", f"must be one of {', '.join(ROLES)}")
     if role == "reporter" and not company:
-        raise ValueError("a reporter key is bound to one company: give its USCC")
+        raise _refused("company", "a reporter key is bound to one company: give its USCC")
+    if expires_at is not None:
+        if expires_at.tzinfo is None:
+            raise _refused("expires", "give a time zone (or a date, read as midnight UTC)")
+        if expires_at <= datetime.now(UTC):
+            raise _refused("expires", f"{expires_at.isoformat()} is not in the future")
+    bound = registered_company(db, company) if role == "reporter" and company else None
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     repo.create_key(
@@ -47,11 +78,12 @@ def issue_key(db: Database, role: Role, name: str, company: str | None = None) -
         key_id=key_id,
         secret_hash=hash_secret(secret),
         role=role,
-        company=company if role == "reporter" else None,
+        company=bound,
         name=name,
         created_at=datetime.now(UTC),
+        expires_at=expires_at,
     )
-    return IssuedKey(key_id, f"{KEY_PREFIX}{key_id}_{secret}", role, company, name)
+    return IssuedKey(key_id, f"{KEY_PREFIX}{key_id}_{secret}", role, bound, name, expires_at)
 
 
 def list_keys(db: Database) -> list[ApiKey]:

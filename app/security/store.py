@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import threading
 import time
+from datetime import UTC, datetime
 from typing import cast
 
 from app.db import Database
@@ -43,15 +44,32 @@ class KeyStore:
 
     def authenticate(self, presented: str | None) -> Principal:
         """The principal a presented key speaks for; 401 saying what is wrong with it otherwise."""
-        if not presented:
-            raise Unauthorized("missing API key: send it in the X-API-Key header")
-        parts = presented.split("_")
-        if len(parts) < 3 or not presented.startswith(KEY_PREFIX):
-            raise Unauthorized("malformed API key: expected bt_<id>_<secret>")
-        key_id, secret = parts[1], "_".join(parts[2:])
-        record = self._record(key_id)
-        if record is None or not hmac.compare_digest(record.hash, hash_secret(secret)):
-            raise Unauthorized("unknown API key")
-        if record.revoked_at is not None:
-            raise Unauthorized(f"API key {key_id} was revoked")
-        return Principal(key_id, cast(Role, record.role), record.company, record.name)
+        key_id, secret = split_key(presented)
+        return principal_of(self._record(key_id), key_id, secret)
+
+
+def split_key(presented: str | None) -> tuple[str, str]:
+    """The id and secret of a presented key; 401 when there is none or it is not shaped like one."""
+    if not presented:
+        raise Unauthorized("missing API key: send it in the X-API-Key header")
+    parts = presented.split("_")
+    if len(parts) < 3 or not presented.startswith(KEY_PREFIX):
+        raise Unauthorized("malformed API key: expected bt_<id>_<secret>")
+    return parts[1], "_".join(parts[2:])
+
+
+def principal_of(record: KeyRecord | None, key_id: str, secret: str) -> Principal:
+    """Whom a stored key speaks for, once its secret matches and it is neither revoked nor expired."""
+    if record is None or not hmac.compare_digest(record.hash, hash_secret(secret)):
+        raise Unauthorized("unknown API key")
+    if record.revoked_at is not None:
+        raise Unauthorized(f"API key {key_id} was revoked")
+    if record.expires_at is not None and record.expires_at <= datetime.now(UTC):
+        raise Unauthorized(f"API key {key_id} expired on {record.expires_at.isoformat()}")
+    return Principal(key_id, cast(Role, record.role), record.company, record.name)
+
+
+def authenticate(db: Database, presented: str | None) -> Principal:
+    """The same check as the API's, without the cache (for tools that ask once)."""
+    key_id, secret = split_key(presented)
+    return principal_of(repo.get_key(db, key_id), key_id, secret)

@@ -1,6 +1,8 @@
-// Store a new API key (its secret only as a SHA-256 hash).
+// Store a new API key (its secret only as a SHA-256 hash), with its expiry when it has one.
 // mode: write
-// params: id: str, hash: str, role: str, company: str or null, name: str, created_at: datetime
+// params: id: str, hash: str, role: str, company: str or null, name: str, created_at: datetime, expires_at: datetime or null
 // returns: id
-CREATE (k:ApiKey {id: $id, hash: $hash, role: $role, company: $company, name: $name, created_at: $created_at})
+CREATE (k:ApiKey {
+  id: $id, hash: $hash, role: $role, company: $company, name: $name, created_at: $created_at, expires_at: $expires_at
+})
 RETURN k.id AS id

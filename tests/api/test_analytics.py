@@ -323,6 +323,7 @@ def test_analytics_need_a_key_of_an_analysing_role(
     app_client: TestClient, db: Database, key_for: Callable[..., str]
 ) -> None:
     assert app_client.get("/v1/analytics/custody/graph").status_code == 401
+    seed_registry(db)  # reporter keys are issued only for registered companies
     reporter = {"X-API-Key": key_for("reporter", MAKER)}
     assert app_client.get("/v1/analytics/custody/graph", headers=reporter).status_code == 403
     analyst = {"X-API-Key": key_for("analyst")}

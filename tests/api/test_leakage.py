@@ -822,6 +822,7 @@ def test_roles(app_client: TestClient, db: Database, key_for: Callable[..., str]
     """Findings name single batteries: investigators and regulators; the summary is aggregate:
     regulators and analysts; no key at all is 401."""
     params = {"as_of": AS_OF.isoformat()}
+    seed_registry(db)  # reporter keys are issued only for registered companies
 
     def status(role: str | None, path: str) -> int:
         headers = {"X-API-Key": key_for(role, MAKER if role == "reporter" else None)} if role else {}
