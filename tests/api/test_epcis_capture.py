@@ -37,9 +37,12 @@ def _register_parties(db: Database, *names: str) -> None:
             Company(uscc=u, name=f"Party {u[-4:]}", roles=["battery_maker"], province="310000", maker_code="BTX")
             for u in sorted(usccs)
         ],
+        changed_by="test",
     )
     if stations:
-        registry.merge_stations(db, [Station(id=s, operator=op, province="310000") for s, op in sorted(stations)])
+        registry.merge_stations(
+            db, [Station(id=s, operator=op, province="310000") for s, op in sorted(stations)], changed_by="test"
+        )
 
 
 def test_capture_maps_stores_and_is_idempotent(client: TestClient, db: Database) -> None:

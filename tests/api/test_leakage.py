@@ -103,6 +103,7 @@ def extra_companies(db: Database) -> None:
             ),
             Company(uscc=SERVICE_POINT, name="Cathay Service", roles=["service_point"], province="320000"),
         ],
+        changed_by="test",
     )
 
 
