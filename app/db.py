@@ -126,6 +126,15 @@ class Database:
         self.read("health.ping")
 
 
+def read_in(where: Database | ManagedTransaction, name: str, /, **params: Any) -> list[Row]:
+    """One named read inside the caller's unit of work (a ``tx``) or, given a Database, in its own
+    read transaction: for look-ups that a write transaction and a route both need."""
+    if isinstance(where, Database):
+        return where.read(name, **params)
+    _expect(get_query(name), "read")
+    return run(where, name, **params)
+
+
 def _expect(query: NamedQuery, mode: str) -> None:
     if query.mode != mode:
         raise ValueError(f"query {query.name} is declared '{query.mode}', not '{mode}'")

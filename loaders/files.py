@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from app.db import Database
 from app.errors import InvalidInput, validation_problems
-from app.schemas.registry import Company, Station, Vehicle
+from app.schemas.registry import Company, Station, UpsertResult, Vehicle
 from loaders.targets import Target, as_target
 
 M = TypeVar("M", bound=BaseModel)
@@ -44,6 +44,13 @@ class LoadReport:
     seconds: float = 0.0
     resumed_from_line: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    #: What the registry upserts did, per file (companies, stations, vehicles): created, changed, unchanged.
+    registry: dict[str, UpsertResult] = field(default_factory=dict)
+
+    def registry_counts(self) -> str:
+        """Over the registry files, for the command's counts line: a changed record is news."""
+        total = sum(self.registry.values(), UpsertResult.of({}))
+        return f"registry_created={total.created} registry_changed={total.changed} registry_unchanged={total.unchanged}"
 
     @property
     def events_per_s(self) -> float:
@@ -135,14 +142,15 @@ def load_registry(where: Database | Target, directory: Path, batch_size: int = 5
         if path is None:
             continue
         name = path.name
-        total = 0
+        total = UpsertResult.of({})
         for first, _, rows in read_batches(path, batch_size):
             try:
                 total += target.merge(stem, _models(cls, rows, path, first))
             except InvalidInput as err:
                 details = "; ".join(f"line {first + (p.index or 0)}: {p.field}: {p.reason}" for p in err.problems[:20])
                 raise LoadError(f"{name}: {err.message}: {details}") from None
-        setattr(report, stem, total)
+        setattr(report, stem, total.upserted)
+        report.registry[stem] = total
     return report
 
 

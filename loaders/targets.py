@@ -19,29 +19,32 @@ from pydantic import BaseModel
 from app.db import Database
 from app.errors import FieldProblem, InvalidInput
 from app.schemas.events import IngestResult
-from app.schemas.registry import Company, Station, Vehicle
+from app.schemas.registry import Company, Station, UpsertResult, Vehicle
 from app.services import registry
 from app.services.ingest import ingest_raw
 
 
 class Target(Protocol):
-    def merge(self, kind: str, records: Sequence[BaseModel]) -> int: ...
+    def merge(self, kind: str, records: Sequence[BaseModel]) -> UpsertResult: ...
 
     def ingest(self, rows: list[Any], allow_recorded_at: bool) -> IngestResult: ...
 
 
 class LocalTarget:
-    """The services themselves, on this process's driver."""
+    """The services themselves, on this process's driver; registry versions name ``changed_by``
+    ("loader" for ``batterytrace load``, "cli" for ``batterytrace registry``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changed_by: str = "loader") -> None:
         self.db = db
+        self.changed_by = changed_by
 
-    def merge(self, kind: str, records: Sequence[BaseModel]) -> int:
+    def merge(self, kind: str, records: Sequence[BaseModel]) -> UpsertResult:
+        by = self.changed_by
         if kind == "companies":
-            return registry.merge_companies(self.db, [r for r in records if isinstance(r, Company)])
+            return registry.merge_companies(self.db, [r for r in records if isinstance(r, Company)], changed_by=by)
         if kind == "stations":
-            return registry.merge_stations(self.db, [r for r in records if isinstance(r, Station)])
-        return registry.merge_vehicles(self.db, [r for r in records if isinstance(r, Vehicle)])
+            return registry.merge_stations(self.db, [r for r in records if isinstance(r, Station)], changed_by=by)
+        return registry.merge_vehicles(self.db, [r for r in records if isinstance(r, Vehicle)], changed_by=by)
 
     def ingest(self, rows: list[Any], allow_recorded_at: bool) -> IngestResult:
         return ingest_raw(self.db, rows, allow_recorded_at=allow_recorded_at)
@@ -90,9 +93,9 @@ class HttpTarget:
             return answer
         raise HttpError(f"{method} {path}: the API stayed unavailable after {self.retries} tries")
 
-    def merge(self, kind: str, records: Sequence[BaseModel]) -> int:
+    def merge(self, kind: str, records: Sequence[BaseModel]) -> UpsertResult:
         body = {kind: [r.model_dump(mode="json", exclude_none=True) for r in records]}
-        return int(self._send("PUT", f"/v1/registry/{kind}", body)["upserted"])
+        return UpsertResult.model_validate(self._send("PUT", f"/v1/registry/{kind}", body))
 
     def ingest(self, rows: list[Any], allow_recorded_at: bool) -> IngestResult:
         if allow_recorded_at:

@@ -71,13 +71,14 @@ def seed_registry(db: Database, vehicles: int = 3) -> None:
             licences=[{"scope": "second_life", "valid_from": date(2020, 1, 1), "batch": 2}],  # type: ignore[list-item]
         ),
     ]
-    registry.merge_companies(db, companies)
+    registry.merge_companies(db, companies, changed_by="test")
     registry.merge_stations(
         db,
         [
             Station(id=STATION_A, operator=SWAP_OP, province="110000", name="A", lat=39.9, lon=116.4),
             Station(id=STATION_B, operator=SWAP_OP, province="110000", name="B", lat=39.8, lon=116.3),
         ],
+        changed_by="test",
     )
     registry.merge_vehicles(
         db,
@@ -85,6 +86,7 @@ def seed_registry(db: Database, vehicles: int = 3) -> None:
             Vehicle(vin=vin(i), maker=AUTOMAKER, model="L1", category="passenger_bev", swap_capable=i % 2 == 0)
             for i in range(1, vehicles + 1)
         ],
+        changed_by="test",
     )
 
 

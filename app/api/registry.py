@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from app.api.auth import principal, require
 from app.api.deps import DbDep, JsonBody
-from app.api.params import AfterPaging, Paging, UsccPath
+from app.api.params import AfterPaging, Paging, UsccPath, VinPath
 from app.schemas.registry import (
     CompanyBatch,
     CompanyPage,
@@ -16,33 +16,43 @@ from app.schemas.registry import (
     Role,
     StationBatch,
     StationPage,
+    StationRecord,
     UpsertResult,
     VehicleBatch,
+    VehicleRecord,
 )
+from app.security import Principal
 from app.services import registry
 
-ADMIN = [Depends(require("admin"))]
+Admin = Annotated[Principal, Depends(require("admin"))]
 ANY_ROLE = [Depends(principal)]
+INVESTIGATORS = [Depends(require("investigator", "regulator", "admin"))]
+History = Annotated[bool, Query(description="also answer every earlier version, oldest first, and the current one")]
 
 router = APIRouter(prefix="/v1", tags=["registry"])
 
 
-@router.put("/registry/companies", dependencies=ADMIN)
-def upsert_companies(batch: CompanyBatch, db: DbDep, _json: JsonBody) -> UpsertResult:
-    """Bulk upsert of companies; each company's licences are replaced by those sent."""
-    return UpsertResult(upserted=registry.merge_companies(db, batch.companies))
+def _by(who: Principal) -> str:
+    """Who a version names as its author: the key's id (what the audit trail records) and name."""
+    return f"key {who.key_id} ({who.name})"
 
 
-@router.put("/registry/stations", dependencies=ADMIN)
-def upsert_stations(batch: StationBatch, db: DbDep, _json: JsonBody) -> UpsertResult:
-    """Bulk upsert of swap stations; their operators must be registered."""
-    return UpsertResult(upserted=registry.merge_stations(db, batch.stations))
+@router.put("/registry/companies")
+def upsert_companies(batch: CompanyBatch, db: DbDep, who: Admin, _json: JsonBody) -> UpsertResult:
+    """Bulk upsert of companies; each company's licences are replaced by those sent; changes keep the old version."""
+    return registry.merge_companies(db, batch.companies, changed_by=_by(who))
 
 
-@router.put("/registry/vehicles", dependencies=ADMIN)
-def upsert_vehicles(batch: VehicleBatch, db: DbDep, _json: JsonBody) -> UpsertResult:
-    """Bulk upsert of vehicles; their makers must be registered."""
-    return UpsertResult(upserted=registry.merge_vehicles(db, batch.vehicles))
+@router.put("/registry/stations")
+def upsert_stations(batch: StationBatch, db: DbDep, who: Admin, _json: JsonBody) -> UpsertResult:
+    """Bulk upsert of swap stations; their operators must be registered; changes keep the old version."""
+    return registry.merge_stations(db, batch.stations, changed_by=_by(who))
+
+
+@router.put("/registry/vehicles")
+def upsert_vehicles(batch: VehicleBatch, db: DbDep, who: Admin, _json: JsonBody) -> UpsertResult:
+    """Bulk upsert of vehicles; their makers must be registered; changes keep the old version."""
+    return registry.merge_vehicles(db, batch.vehicles, changed_by=_by(who))
 
 
 @router.get("/companies", dependencies=ANY_ROLE)
@@ -57,9 +67,9 @@ def list_companies(
 
 
 @router.get("/companies/{uscc}", dependencies=ANY_ROLE)
-def get_company(uscc: UsccPath, db: DbDep) -> CompanyRecord:
-    """One company with its licences."""
-    return registry.get_company(db, uscc)
+def get_company(uscc: UsccPath, db: DbDep, history: History = False) -> CompanyRecord:
+    """One company with its licences; `history=true` adds every version, who registered it, from when to when."""
+    return registry.get_company(db, uscc, history)
 
 
 @router.get("/stations", dependencies=ANY_ROLE)
@@ -71,3 +81,17 @@ def list_stations(
 ) -> StationPage:
     """Swap stations by id; page with `after`."""
     return registry.list_stations(db, page.after, page.limit, operator, province)
+
+
+@router.get("/stations/{station_id}", dependencies=ANY_ROLE)
+def get_station(
+    station_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,64}$")], db: DbDep, history: History = False
+) -> StationRecord:
+    """One swap station; `history=true` adds every version, who registered it, from when to when."""
+    return registry.get_station(db, station_id, history)
+
+
+@router.get("/vehicles/{vin}", dependencies=INVESTIGATORS)
+def get_vehicle(vin: VinPath, db: DbDep, history: History = False) -> VehicleRecord:
+    """One vehicle's registry record and dates; `history=true` adds every registry version."""
+    return registry.get_vehicle(db, vin, history)

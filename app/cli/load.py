@@ -21,7 +21,7 @@ from app.lifecycle import PROJECTION_REVISION
 from app.services.epcis import capture_document
 from app.services.reproject import reproject_all
 from loaders.files import LoadError, LoadReport, load_directory, load_events, load_registry
-from loaders.targets import HttpError, HttpTarget
+from loaders.targets import HttpError, HttpTarget, LocalTarget
 
 
 def register(sub: Subparsers) -> None:
@@ -65,6 +65,7 @@ def _files(args: argparse.Namespace) -> int:
         return 1
     print(
         f"companies={report.companies} stations={report.stations} vehicles={report.vehicles} "
+        f"{report.registry_counts()} "
         f"accepted={report.accepted} duplicates={report.duplicates} batches={report.batches} "
         f"seconds={report.seconds:.1f} events_per_s={report.events_per_s:.0f}"
         + (f" resumed_from_line={report.resumed_from_line}" if report.resumed_from_line else "")
@@ -74,7 +75,7 @@ def _files(args: argparse.Namespace) -> int:
 
 def _send(db: Database, args: argparse.Namespace) -> LoadReport | None:
     if args.group == "registry":
-        return load_registry(db, args.directory)
+        return load_registry(LocalTarget(db, changed_by="cli"), args.directory)
     where: Database | HttpTarget = db
     if args.api:
         if not args.key:

@@ -88,7 +88,20 @@ class VehicleBatch(BaseModel):
 
 
 class UpsertResult(BaseModel):
+    """What an upsert did: ``upserted`` is every record sent, the sum of the other three."""
+
     upserted: int
+    created: int
+    changed: int
+    unchanged: int
+
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> UpsertResult:
+        created, changed, unchanged = (counts.get(k, 0) for k in ("created", "changed", "unchanged"))
+        return cls(upserted=created + changed + unchanged, created=created, changed=changed, unchanged=unchanged)
+
+    def __add__(self, other: UpsertResult) -> UpsertResult:
+        return UpsertResult.of({k: getattr(self, k) + getattr(other, k) for k in ("created", "changed", "unchanged")})
 
 
 # --- answers: registry records as stored (not re-validated: the store is the record) ---------
@@ -101,6 +114,24 @@ class LicenceRecord(BaseModel):
     batch: int | None
 
 
+class _Version(BaseModel):
+    """When a record held, and who registered it: ``valid_to`` null is the current record. The
+    first version's ``valid_from`` is when the registry first heard of it (nothing earlier is
+    known); null for records registered before the registry kept history."""
+
+    valid_from: datetime | None
+    valid_to: datetime | None
+    changed_by: str | None
+
+
+class CompanyVersion(_Version):
+    name: str
+    roles: list[str]
+    province: str | None
+    maker_code: str | None
+    licences: list[LicenceRecord]
+
+
 class CompanyRecord(BaseModel):
     uscc: str
     name: str
@@ -108,6 +139,15 @@ class CompanyRecord(BaseModel):
     province: str | None
     maker_code: str | None
     licences: list[LicenceRecord]
+    history: list[CompanyVersion] | None = None
+
+
+class StationVersion(_Version):
+    operator: str | None
+    province: str | None
+    name: str | None
+    lat: float | None
+    lon: float | None
 
 
 class StationRecord(BaseModel):
@@ -117,6 +157,14 @@ class StationRecord(BaseModel):
     name: str | None
     lat: float | None
     lon: float | None
+    history: list[StationVersion] | None = None
+
+
+class VehicleVersion(_Version):
+    maker: str | None
+    model: str | None
+    category: str | None
+    swap_capable: bool | None
 
 
 class VehicleRecord(BaseModel):
@@ -128,6 +176,7 @@ class VehicleRecord(BaseModel):
     registered: bool | None
     sold_at: datetime | None
     scrapped_at: datetime | None
+    history: list[VehicleVersion] | None = None
 
 
 class CompanyPage(BaseModel):
@@ -138,3 +187,30 @@ class CompanyPage(BaseModel):
 class StationPage(BaseModel):
     items: list[StationRecord]
     next_after: str | None
+
+
+# --- the registry as it was at a moment (for judging events by the record valid then) --------
+
+
+class StationAt(_Version):
+    """A station's record at a moment. ``registered_then`` is false when the moment precedes the
+    first registration: the answer is then the earliest record, the best knowledge there is."""
+
+    station: str
+    at: datetime
+    operator: str | None
+    province: str | None
+    registered_then: bool
+
+
+class CompanyAt(_Version):
+    """A company's record at a moment; ``licences`` are those of that record whose window holds
+    the moment's date (in the moment's own offset)."""
+
+    uscc: str
+    at: datetime
+    name: str | None
+    roles: list[str]
+    province: str | None
+    licences: list[LicenceRecord]
+    registered_then: bool

@@ -11,7 +11,19 @@ MATCH (r:Event {type: 'removed'})
 WHERE r.occurred_at <= $as_of
   AND COUNT { (r)<-[:CORRECTS]-() } = 0
 MATCH (r)-[:REPORTED_BY]->(rc:Company)
-WHERE NOT ('swap_operator' IN rc.roles AND r.reason IN ['repair', 'other'])
+// The reporter's roles as the registry had them at the removal (the version ending after it, else the current record).
+WITH r, coalesce(
+  COLLECT {
+    MATCH (rc)-[:VERSION]->(v:CompanyVersion)
+    WHERE v.valid_to > r.occurred_at
+    WITH v
+    ORDER BY v.valid_to
+    LIMIT 1
+    RETURN v.roles
+  }[0],
+  rc.roles
+) AS roles_then
+WHERE NOT ('swap_operator' IN roles_then AND r.reason IN ['repair', 'other'])
 WITH r,
      CASE r.reason WHEN 'scrapping' THEN $scrapping_limit_wd ELSE $limit_wd END AS n,
      (r.occurred_at.epochSeconds + 28800) / 86400 - $wd_start AS d0,

@@ -22,13 +22,27 @@ WHERE e.type IN ['installed', 'removed', 'repaired', 'vehicle_scrapped', 'shippe
   AND ($since IS NULL OR e.occurred_at >= $since)
   AND e.recorded_at > e.occurred_at + duration({days: smallest})
 MATCH (c:Company {uscc: e.reporter})
-WITH e, c, COLLECT { MATCH (c)-[:HOLDS]->(l:Licence) RETURN l.scope } AS scopes
+// The reporter's roles as the registry had them when the event occurred (the version ending after it, else the
+// current record); its licences are the current ones, whatever their windows.
 WITH e, c,
-     'automaker' IN c.roles OR 'importer' IN c.roles AS automaker,
-     'service_point' IN c.roles AS service_point,
-     'dismantler' IN c.roles OR 'dismantling' IN scopes AS dismantler,
-     'second_life' IN c.roles OR 'second_life' IN scopes AS second_life,
-     'recycler' IN c.roles OR 'recycling' IN scopes AS recycler
+     COLLECT { MATCH (c)-[:HOLDS]->(l:Licence) RETURN l.scope } AS scopes,
+     coalesce(
+       COLLECT {
+         MATCH (c)-[:VERSION]->(v:CompanyVersion)
+         WHERE v.valid_to > e.occurred_at
+         WITH v
+         ORDER BY v.valid_to
+         LIMIT 1
+         RETURN v.roles
+       }[0],
+       c.roles
+     ) AS roles
+WITH e, c,
+     'automaker' IN roles OR 'importer' IN roles AS automaker,
+     'service_point' IN roles AS service_point,
+     'dismantler' IN roles OR 'dismantling' IN scopes AS dismantler,
+     'second_life' IN roles OR 'second_life' IN scopes AS second_life,
+     'recycler' IN roles OR 'recycling' IN scopes AS recycler
 WITH e, c,
      CASE e.type
        WHEN 'installed' THEN CASE WHEN automaker THEN $binding_wd ELSE $repair_wd END

@@ -33,7 +33,17 @@ WHERE NOT EXISTS {
     MATCH (h)-[:REPORTED_BY]->(c:Company)
     WHERE COUNT { (h)<-[:CORRECTS]-() } = 0
       AND (
-        'service_point' IN c.roles
+        'service_point' IN coalesce(
+          COLLECT {
+            MATCH (c)-[:VERSION]->(v:CompanyVersion)
+            WHERE v.valid_to > h.occurred_at
+            WITH v
+            ORDER BY v.valid_to
+            LIMIT 1
+            RETURN v.roles
+          }[0],
+          c.roles
+        )
         OR EXISTS {
           MATCH (c)-[:HOLDS]->(l:Licence)
           WHERE l.scope IN ['second_life', 'recycling']

@@ -40,7 +40,18 @@ WHERE ((last.until IS NOT NULL AND last.until <= e.occurred_at AND NOT (x.type =
   AND COUNT { (e)<-[:CORRECTS]-() } = 0
 MATCH (c:Company {uscc: recipient})
 WITH e, c, sender, b, last, date(datetime({datetime: e.occurred_at, timezone: '+08:00'})) AS d
-WHERE NOT 'service_point' IN c.roles
+// The recipient's roles as the registry had them at the handover (the version ending after it, else the current record).
+WHERE NOT 'service_point' IN coalesce(
+  COLLECT {
+    MATCH (c)-[:VERSION]->(v:CompanyVersion)
+    WHERE v.valid_to > e.occurred_at
+    WITH v
+    ORDER BY v.valid_to
+    LIMIT 1
+    RETURN v.roles
+  }[0],
+  c.roles
+)
   AND NOT EXISTS {
     MATCH (c)-[:HOLDS]->(l:Licence)
     WHERE l.scope IN ['second_life', 'recycling']

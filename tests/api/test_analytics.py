@@ -70,7 +70,9 @@ def hand_over(
 
 def custody_world(client: TestClient, db: Database) -> dict[str, str]:
     seed_registry(db)
-    registry.merge_companies(db, [Company(uscc=BROKER, name="Middle Man", roles=["repairer"], province="440000")])
+    registry.merge_companies(
+        db, [Company(uscc=BROKER, name="Middle Man", roles=["repairer"], province="440000")], changed_by="test"
+    )
     ev = Events()
     p = {i: pack(i, chemistry="E" if i == 5 else "B") for i in range(1, 6)}
     events: list[dict[str, Any]] = []

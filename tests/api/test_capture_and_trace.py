@@ -88,7 +88,12 @@ def test_resend_is_idempotent(client: TestClient, db: Database) -> None:
     assert post(client, events).json() == {"accepted": 0, "duplicates": 5, "warnings": [], "voided_for_others": []}
     # Mixed: two old, one new, and an exact repeat inside the batch.
     extra = Events("x").repaired(pack(1), day(40))
-    assert post(client, [events[0], events[1], extra, extra]).json() == {"accepted": 1, "duplicates": 3, "warnings": [], "voided_for_others": []}
+    assert post(client, [events[0], events[1], extra, extra]).json() == {
+        "accepted": 1,
+        "duplicates": 3,
+        "warnings": [],
+        "voided_for_others": [],
+    }
     assert count(db, "Event") == 6
     assert count(db, "Battery") == 1
     trace = client.get(f"/v1/batteries/{pack(1)}/trace").json()

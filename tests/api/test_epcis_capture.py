@@ -46,9 +46,12 @@ def _register_parties(db: Database, *names: str) -> None:
             )
             for u in sorted(usccs)
         ],
+        changed_by="test",
     )
     if stations:
-        registry.merge_stations(db, [Station(id=s, operator=op, province="310000") for s, op in sorted(stations)])
+        registry.merge_stations(
+            db, [Station(id=s, operator=op, province="310000") for s, op in sorted(stations)], changed_by="test"
+        )
 
 
 def test_capture_maps_stores_and_is_idempotent(client: TestClient, db: Database) -> None:

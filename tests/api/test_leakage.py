@@ -103,6 +103,7 @@ def extra_companies(db: Database) -> None:
             ),
             Company(uscc=SERVICE_POINT, name="Cathay Service", roles=["service_point"], province="320000"),
         ],
+        changed_by="test",
     )
 
 
@@ -288,6 +289,31 @@ def test_unlisted_handover(client: TestClient, db: Database) -> None:
     assert items[1]["details"]["recipient"] == WORKSHOP
     assert "Back Alley Batteries" in items[1]["missing"]
     assert [f["battery"] for f in findings(client, "unlisted_handover", company=DISMANTLER)] == [a]
+
+
+def test_unlisted_handover_judges_the_recipient_by_its_record_then(client: TestClient, db: Database) -> None:
+    """A service point when the pack reached it, re-registered as a repairer since: not a finding."""
+    seed_registry(db, vehicles=2)
+    extra_companies(db)
+    ev = Events()
+    d = pack(4)
+    post(
+        client,
+        [
+            *first_life(ev, d, vin(1)),
+            ev.removed(d, vin(1), day(100), REPAIRER, "replacement"),
+            ev.shipped(d, SERVICE_POINT, day(101), REPAIRER),
+            ev.received(d, REPAIRER, day(103), SERVICE_POINT),
+        ],
+    )
+    assert findings(client, "unlisted_handover") == []
+    changed = registry.merge_companies(
+        db,
+        [Company(uscc=SERVICE_POINT, name="Cathay Service", roles=["repairer"], province="320000")],
+        changed_by="test",
+    )
+    assert changed.changed == 1
+    assert findings(client, "unlisted_handover") == []
 
 
 def test_lost_in_transit(client: TestClient, db: Database) -> None:
