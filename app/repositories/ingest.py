@@ -19,6 +19,8 @@ class KnownCompany:
     name: str | None
     roles: tuple[str, ...]
     maker_code: str | None
+    imports_for: tuple[str, ...] = ()
+    versioned: bool = False  # the registry holds older versions: judge events by the one valid then
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,7 @@ class KnownReferences:
     companies: dict[str, KnownCompany]
     stations: dict[str, str | None]
     events: dict[str, KnownEvent]
+    versioned_stations: set[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +68,17 @@ def stored_hashes(tx: ManagedTransaction, ids: Sequence[str]) -> dict[str, str]:
 def known_references(
     tx: ManagedTransaction, usccs: Sequence[str], stations: Sequence[str], targets: Sequence[str]
 ) -> KnownReferences:
-    known = KnownReferences({}, {}, {})
+    known = KnownReferences({}, {}, {}, set())
     rows = run(tx, "ingest.known_references", usccs=list(usccs), stations=list(stations), targets=list(targets))
     for row in rows:
         if row["kind"] == "company":
-            known.companies[row["key"]] = KnownCompany(row["name"], tuple(row["roles"] or ()), row["maker_code"])
+            known.companies[row["key"]] = KnownCompany(
+                row["name"], tuple(row["roles"] or ()), row["maker_code"], tuple(row["imports_for"]), row["versioned"]
+            )
         elif row["kind"] == "station":
             known.stations[row["key"]] = row["reporter"]
+            if row["versioned"]:
+                known.versioned_stations.add(row["key"])
         else:
             known.events[row["key"]] = KnownEvent(row["type"], row["reporter"], row["name"])
     return known

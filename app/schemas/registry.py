@@ -49,12 +49,17 @@ class Company(_Record):
     roles: Annotated[list[Role], Field(min_length=1)]
     province: ProvinceCode
     maker_code: MakerCode | None = None
+    # An importer may report the production of packs under the maker codes it is declared for
+    # (a foreign maker's products it brings in); docs/claims.md.
+    imports_for: Annotated[list[MakerCode], Field(max_length=50)] = []
     licences: list[Licence] = []
 
     @model_validator(mode="after")
     def _maker_code_for_makers(self) -> Company:
         if "battery_maker" in self.roles and self.maker_code is None:
             raise ValueError("maker_code: required for a battery maker (GB/T 34014 positions 1-3)")
+        if self.imports_for and "importer" not in self.roles:
+            raise ValueError("imports_for: only an importer is declared for other makers' codes")
         return self
 
 
@@ -129,6 +134,7 @@ class CompanyVersion(_Version):
     roles: list[str]
     province: str | None
     maker_code: str | None
+    imports_for: list[str] = []
     licences: list[LicenceRecord]
 
 
@@ -138,6 +144,7 @@ class CompanyRecord(BaseModel):
     roles: list[str]
     province: str | None
     maker_code: str | None
+    imports_for: list[str] = []
     licences: list[LicenceRecord]
     history: list[CompanyVersion] | None = None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -18,6 +19,7 @@ from app.lifecycle import BatteryLifecycle
 from app.lifecycle.claims import ClaimWarning, history_warnings, role_warning, station_warning
 from app.repositories import ingest as repo
 from app.repositories.ingest import KnownReferences
+from app.services import registry
 
 
 @dataclass(frozen=True)
@@ -87,13 +89,13 @@ def check_claims(
 def _maker_problem(known: KnownReferences, p: Mapping[str, Any]) -> str | None:
     code = str(p["battery"])
     reporter = known.companies.get(p["reporter"])
-    if reporter is not None and reporter.maker_code == code[:3]:
+    if reporter is not None and (reporter.maker_code == code[:3] or code[:3] in reporter.imports_for):
         return None
     holders = [_company(known, u) for u, c in known.companies.items() if c.maker_code == code[:3]]
     held = f"; it is registered to {', '.join(holders)}" if holders else ""
     return (
         f"only the company registered with maker code {code[:3]} (positions 1-3 of {code}) may report its "
-        f"production{held}"
+        f"production, or an importer declared for it{held}"
     )
 
 
@@ -142,22 +144,53 @@ def _refuse_second_production(tx: ManagedTransaction, events: Sequence[tuple[int
         )
 
 
+def _registry_then(
+    tx: ManagedTransaction, events: Iterable[tuple[int, Mapping[str, Any]]], known: KnownReferences
+) -> tuple[dict[tuple[str, datetime], tuple[str, ...]], dict[tuple[str, datetime], str | None]]:
+    """(reporter, occurred_at) -> roles and (station, occurred_at) -> operator, for changed records."""
+    companies: list[tuple[str, datetime]] = []
+    stations: list[tuple[str, datetime]] = []
+    for _, p in events:
+        at = datetime.fromisoformat(str(p["occurred_at"]))
+        company = known.companies.get(p["reporter"])
+        if company is not None and company.versioned:
+            companies.append((str(p["reporter"]), at))
+        if p["type"] == "swapped" and p["station"] in known.versioned_stations:
+            stations.append((str(p["station"]), at))
+    roles = {
+        key: tuple(found.roles or ())
+        for key, found in (registry.companies_at(tx, companies) if companies else {}).items()
+    }
+    operators = {
+        key: found.operator for key, found in (registry.station_operators_at(tx, stations) if stations else {}).items()
+    }
+    return roles, operators
+
+
 def capture_warnings(
+    tx: ManagedTransaction,
     fresh: Iterable[tuple[int, Mapping[str, Any]]],
     known: KnownReferences,
     lives: Iterable[BatteryLifecycle],
 ) -> list[tuple[int, ClaimWarning]]:
-    """Every warning about an event of this batch, with the event's index in the batch."""
+    """Every warning about an event of this batch, with the event's index in the batch.
+
+    Roles and station operators are those the registry held when the event occurred; the
+    look-up runs only for records that were ever changed (most never are)."""
     batch = {str(p["event_id"]): (i, p) for i, p in fresh}
     found = [w for w in history_warnings(lives) if w.event_id in batch]
+    roles_then, operators_then = _registry_then(tx, batch.values(), known)
     for eid, (_, p) in batch.items():
+        at = datetime.fromisoformat(str(p["occurred_at"]))
         company = known.companies.get(p["reporter"])
-        roles = company.roles if company is not None else ()
+        roles = roles_then.get((p["reporter"], at), company.roles if company is not None else ())
         role = role_warning(eid, str(p["type"]), roles)
         if role is not None:
             found.append(role)
         if p["type"] == "swapped":
-            station = station_warning(eid, str(p["station"]), str(p["reporter"]), known.stations.get)
+            station_id = str(p["station"])
+            operator = operators_then.get((station_id, at), known.stations.get(station_id))
+            station = station_warning(eid, station_id, str(p["reporter"]), {station_id: operator}.get)
             if station is not None:
                 found.append(station)
     seen: set[tuple[str, str | None, str]] = set()

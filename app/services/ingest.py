@@ -293,7 +293,7 @@ def _write_batch(
     lives = refresh_projection(tx, sorted(stored_codes), sorted(affected_vins), new_rows)
     warnings = [
         IngestWarning(index=i, event_id=w.event_id, battery=w.battery, code=w.code, message=w.message)
-        for i, w in capture_warnings(indexed, known, lives)
+        for i, w in capture_warnings(tx, indexed, known, lives)
     ]
     return _Written(len(fresh), len(prepared) - len(fresh), warnings, outcome.foreign_voids)
 

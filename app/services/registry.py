@@ -55,6 +55,7 @@ def _company_row(c: Company) -> dict[str, Any]:
         "roles": sorted(set(c.roles)),
         "province": c.province,
         "maker_code": c.maker_code,
+        "imports_for": sorted(set(c.imports_for)),
         "licences": [
             {
                 "id": f"{c.uscc}:{lic.scope}:{lic.valid_from.isoformat()}",

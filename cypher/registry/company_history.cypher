@@ -1,7 +1,7 @@
 // Every version of one company, oldest first, its licences as keys; the last is the current record (valid_to null).
 // mode: read
 // params: uscc: str
-// returns: name, roles, province, maker_code, licences (list of 'scope|valid_from|valid_to|batch'), valid_from, valid_to, changed_by
+// returns: name, roles, province, maker_code, imports_for, licences (list of 'scope|valid_from|valid_to|batch'), valid_from, valid_to, changed_by
 MATCH (c:Company {uscc: $uscc})
 CALL (c) {
   MATCH (c)-[:VERSION]->(v:CompanyVersion)
@@ -23,6 +23,7 @@ RETURN version.name AS name,
        version.roles AS roles,
        version.province AS province,
        version.maker_code AS maker_code,
+       coalesce(version.imports_for, []) AS imports_for,
        licences,
        version.valid_from AS valid_from,
        valid_to,

@@ -1,7 +1,7 @@
 // One company with its licences.
 // mode: read
 // params: uscc: str
-// returns: uscc, name, roles, province, maker_code, licences (list of maps)
+// returns: uscc, name, roles, province, maker_code, imports_for, licences (list of maps)
 MATCH (c:Company {uscc: $uscc})
 OPTIONAL MATCH (c)-[:HOLDS]->(l:Licence)
 WITH c, l
@@ -11,4 +11,5 @@ RETURN c.uscc AS uscc,
        c.roles AS roles,
        c.province AS province,
        c.maker_code AS maker_code,
+       coalesce(c.imports_for, []) AS imports_for,
        [x IN collect(l) | x {.scope, .valid_from, .valid_to, .batch}] AS licences

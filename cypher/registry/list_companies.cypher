@@ -1,7 +1,7 @@
 // Companies in code order after a cursor, optionally by role and province.
 // mode: read
 // params: after: str, role: str or null, province: str or null, limit: int
-// returns: uscc, name, roles, province, maker_code, licences
+// returns: uscc, name, roles, province, maker_code, imports_for, licences
 MATCH (c:Company)
 WHERE c.uscc > $after
   AND ($role IS NULL OR $role IN c.roles)
@@ -16,5 +16,6 @@ RETURN c.uscc AS uscc,
        c.roles AS roles,
        c.province AS province,
        c.maker_code AS maker_code,
+       coalesce(c.imports_for, []) AS imports_for,
        [x IN ls | x {.scope, .valid_from, .valid_to, .batch}] AS licences
 ORDER BY uscc

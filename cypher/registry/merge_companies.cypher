@@ -1,6 +1,6 @@
 // Upsert companies: a change keeps the superseded record (its licences as keys) as a CompanyVersion; identical content writes nothing.
 // mode: write
-// params: rows: list[{uscc, name, roles, province, maker_code, licence_keys: list[str], licences: list[{id, scope, valid_from, valid_to, batch}]}], now: datetime, changed_by: str
+// params: rows: list[{uscc, name, roles, province, maker_code, imports_for: list[str], licence_keys: list[str], licences: list[{id, scope, valid_from, valid_to, batch}]}], now: datetime, changed_by: str
 // returns: outcome (str: created, changed or unchanged), n (int)
 // A licence key is 'scope|valid_from|valid_to|batch' (empty for none); the licences sent replace those held.
 UNWIND $rows AS row
@@ -19,6 +19,7 @@ WITH row, old, held,
             AND old.roles = row.roles
             AND coalesce(old.province, '') = row.province
             AND coalesce(old.maker_code, '') = coalesce(row.maker_code, '')
+            AND coalesce(old.imports_for, []) = row.imports_for
             AND held = row.licence_keys
          THEN 'unchanged'
        ELSE 'changed'
@@ -28,6 +29,7 @@ CALL (old, held, outcome) {
   WHERE outcome = 'changed'
   CREATE (old)-[:VERSION]->(:CompanyVersion {
     uscc: old.uscc, name: old.name, roles: old.roles, province: old.province, maker_code: old.maker_code,
+    imports_for: coalesce(old.imports_for, []),
     licences: held, valid_from: old.valid_from, valid_to: $now, changed_by: old.changed_by
   })
 }
@@ -39,6 +41,7 @@ CALL (row, outcome) {
       c.roles = row.roles,
       c.province = row.province,
       c.maker_code = row.maker_code,
+      c.imports_for = row.imports_for,
       c.registered = true,
       c.valid_from = $now,
       c.changed_by = $changed_by

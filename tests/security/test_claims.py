@@ -7,7 +7,7 @@ message and that a refused batch wrote nothing (docs/claims.md).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -16,6 +16,8 @@ from fastapi.testclient import TestClient
 from app.db import Database
 from app.errors import ClaimRefused
 from app.identifiers import make_battery_code
+from app.schemas.registry import Company, Station
+from app.services import registry
 from app.services.ingest import ingest_raw
 from tests.factories import (
     AUTOMAKER,
@@ -30,6 +32,7 @@ from tests.factories import (
     first_life,
     pack,
     seed_registry,
+    uscc,
     vin,
 )
 
@@ -291,3 +294,44 @@ def test_a_swap_at_a_station_of_another_operator_is_warned_about(
     trace = _trace(client, pack(1))
     shown = next(e for e in trace["events"] if e["event_id"] == swap["event_id"])
     assert "station_not_operated" in {w["code"] for w in shown["warnings"]}
+
+
+def test_an_importer_reports_production_only_under_the_codes_declared_for_it(
+    client: TestClient, db: Database, as_company: Callable[[str], Post]
+) -> None:
+    seed_registry(db)
+    importer = uscc(21)
+    registry.merge_companies(
+        db,
+        [Company(uscc=importer, name="Harbour Imports", roles=["importer"], province="310000", imports_for=["KOR"])],
+        changed_by="test",
+    )
+    ev = Events("imp")
+    declared = make_battery_code("KOR", "pack", "E", "01", "TRACE01", date(2023, 5, 17), "0000001")
+    assert as_company(importer)(ev.produced(declared, day(0), reporter=importer, chemistry="NCM")).status_code == 200
+    other = make_battery_code("JPN", "pack", "E", "01", "TRACE01", date(2023, 5, 17), "0000001")
+    error = _only_error(as_company(importer)(ev.produced(other, day(0), reporter=importer, chemistry="NCM")), 403)
+    assert "maker code JPN" in error["reason"] and "importer declared for it" in error["reason"]
+
+
+def test_a_swap_is_judged_by_the_stations_operator_at_the_time(
+    client: TestClient, db: Database, as_company: Callable[[str], Post]
+) -> None:
+    seed_registry(db)
+    ev = Events("op")
+    assert client.post("/v1/events", json={"events": first_life(ev, pack(1), vin(2))}).status_code == 200
+    assert client.post("/v1/events", json={"events": [ev.produced(pack(2), day(0))]}).status_code == 200
+    # The station passes to another operator today; the 2024 swap was SWAP_OP's to report.
+    newcomer = uscc(22)
+    company = Company(uscc=newcomer, name="New Swap", roles=["swap_operator"], province="110000")
+    registry.merge_companies(db, [company], changed_by="test")
+    registry.merge_stations(
+        db, [Station(id=STATION_A, operator=newcomer, province="110000", name="A")], changed_by="test"
+    )
+    then = as_company(SWAP_OP)(ev.swapped(vin(2), STATION_A, pack(1), pack(2), day(40)))
+    assert "station_not_operated" not in {code for _, code, _ in _warned(then)}
+    now = datetime.now(UTC).isoformat()
+    later = {**ev.swapped(vin(2), STATION_A, pack(2), pack(1), day(41)), "occurred_at": now}
+    warned = as_company(SWAP_OP)(later)
+    assert "station_not_operated" in {code for _, code, _ in _warned(warned)}
+    assert f"operated by {newcomer}" in next(w["message"] for w in warned.json()["warnings"])
