@@ -845,7 +845,7 @@ def test_assembling_a_module_from_cells() -> None:
     [
         (assembling_event(childEPCs=[f"urn:gbt34014:battery:{M2}"]), "childEPCs[0]", "lower levels"),
         (assembling_event(parentID=f"urn:gbt34014:battery:{P1}"), "bt:capacity_kwh", "for a pack"),
-        (assembling_event(**{"bt:chemistry": None}), "bt:chemistry", "expected a chemistry"),
+        (assembling_event(**{"bt:chemistry": None}), "bt:chemistry", "chemistry letter or a name"),
         ({k: v for k, v in assembling_event().items() if k != "bt:chemistry"}, "bt:chemistry", "assembling"),
         (assembling_event(parentID="urn:epc:id:sscc:0614141.1234567890"), "parentID", "SSCC"),
         (assembling_event(action="DELETE"), "action", "expected ADD"),
