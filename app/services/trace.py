@@ -121,6 +121,8 @@ def vehicle_batteries(db: Database, vin: str) -> VehicleBatteries:
         registered=vehicle.registered,
         sold_at=vehicle.sold_at,
         scrapped_at=vehicle.scrapped_at,
+        exported_at=vehicle.exported_at,
+        export_destination=vehicle.export_destination,
         batteries=repo.vehicle_batteries(db, vin),
     )
 
