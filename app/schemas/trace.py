@@ -70,7 +70,10 @@ class Reporter(BaseModel):
 class TimelineEntry(BaseModel):
     event_id: str
     type: str
-    role: str
+    role: str = Field(
+        description="how the event names the battery: subject, out, in, component, new, correction; or vehicle "
+        "(an event of a vehicle it was in at the time: sale, scrapping, export; details.vehicle is the VIN)"
+    )
     occurred_at: datetime
     recorded_at: datetime
     imported: bool
