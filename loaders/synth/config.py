@@ -366,7 +366,14 @@ class SynthConfig:
             raise ValueError(f"as_of must be after {self.first_year}-01-01")
         if self.ring_size < 2:
             raise ValueError(f"ring_size must be at least 2, got {self.ring_size}")
-        shares = ("leak_share", "operator_leak_share", "component_share", "repurpose_share", "broker_share", "export_share")
+        shares = (
+            "leak_share",
+            "operator_leak_share",
+            "component_share",
+            "repurpose_share",
+            "broker_share",
+            "export_share",
+        )
         for name in shares:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
