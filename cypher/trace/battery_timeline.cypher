@@ -1,7 +1,8 @@
 // Every event about one battery in event time, with its reporter, recording time and corrections, and the vehicle events (sale, scrapping, export) of every vehicle it was installed in.
 // Vehicle events come with role 'vehicle' and from every time; the trace keeps those inside the replay's
 // installation intervals. The vehicles are the projection's INSTALLED_IN (the same replay); their events
-// are a seek each on the (vehicle, type) index.
+// are a seek each on the (vehicle, type) index, named: with the vehicle from a
+// DISTINCT the planner may otherwise scan every event per vehicle.
 // mode: read
 // params: code: str
 // returns: status (the battery's, same on every row), event_id, type, role, occurred_at, recorded_at, imported, reporter (map), payload (JSON str), corrected_by (list[str])
@@ -13,6 +14,7 @@ CALL (b) {
   MATCH (b)-[:INSTALLED_IN]->(v:Vehicle)
   WITH DISTINCT v.vin AS vin
   MATCH (e:Event {vehicle: vin})
+  USING INDEX e:Event(vehicle, type)
   WHERE e.type IN ['vehicle_sold', 'vehicle_scrapped', 'vehicle_exported']
   RETURN e, 'vehicle' AS role
 }
