@@ -1,8 +1,8 @@
-// Every event about one battery in event time, with its reporter, recording time and corrections, and the vehicle events (sale, scrapping, export) of every vehicle it was installed in.
-// Vehicle events come with role 'vehicle' and from every time; the trace keeps those inside the replay's
-// installation intervals. The vehicles are the projection's INSTALLED_IN (the same replay); their events
-// are a seek each on the (vehicle, type) index, named: with the vehicle from a
-// DISTINCT the planner may otherwise scan every event per vehicle.
+// Every event about one battery in event time, with its reporter, recording time and corrections, and the vehicle events (sale, scrapping, export) of every vehicle it was installed in, while installed.
+// Vehicle events come with role 'vehicle'. Their vehicles and times are the projection's INSTALLED_IN
+// intervals (the same replay), widened by a second so that no millisecond rounding drops one: the trace
+// keeps exactly those inside the replay's own intervals. A seek each on the (vehicle, type) index, named:
+// with the vehicle taken from a relationship the planner may otherwise scan every event per vehicle.
 // mode: read
 // params: code: str
 // returns: status (the battery's, same on every row), event_id, type, role, occurred_at, recorded_at, imported, reporter (map), payload (JSON str), corrected_by (list[str])
@@ -11,11 +11,13 @@ CALL (b) {
   MATCH (b)<-[a:ABOUT]-(e:Event)
   RETURN e, a.role AS role
   UNION ALL
-  MATCH (b)-[:INSTALLED_IN]->(v:Vehicle)
-  WITH DISTINCT v.vin AS vin
-  MATCH (e:Event {vehicle: vin})
+  MATCH (b)-[i:INSTALLED_IN]->(v:Vehicle)
+  MATCH (e:Event {vehicle: v.vin})
   USING INDEX e:Event(vehicle, type)
   WHERE e.type IN ['vehicle_sold', 'vehicle_scrapped', 'vehicle_exported']
+    AND e.occurred_at >= i.since - duration({seconds: 1})
+    AND (i.until IS NULL OR e.occurred_at <= i.until + duration({seconds: 1}))
+  WITH DISTINCT e
   RETURN e, 'vehicle' AS role
 }
 OPTIONAL MATCH (e)-[:REPORTED_BY]->(r:Company)

@@ -237,7 +237,7 @@ def expected_lifecycle() -> list[dict[str, object]]:
             "vehicle": V1,
         },
         {
-            "event_id": id_from_event_id(UUID + "06"),
+            "event_id": id_from_event_id(UUID + "07"),  # 06 is corrections.jsonld's corrective event
             "type": "vehicle_exported",
             "occurred_at": "2025-06-20T10:00:00+08:00",
             "reporter": AUTO,
