@@ -132,6 +132,11 @@ class Events:
     def scrapped(self, vehicle: str, at: datetime, reporter: str = DISMANTLER) -> dict[str, Any]:
         return self._base("vehicle_scrapped", reporter, at, vehicle=vehicle)
 
+    def exported(
+        self, vehicle: str, at: datetime, destination: str = "TH", reporter: str = AUTOMAKER
+    ) -> dict[str, Any]:
+        return self._base("vehicle_exported", reporter, at, vehicle=vehicle, destination=destination)
+
     def repaired(self, battery: str, at: datetime, reporter: str = REPAIRER) -> dict[str, Any]:
         return self._base("repaired", reporter, at, battery=battery)
 

@@ -15,6 +15,7 @@ from app.epcis.model import Event, Native
 from app.epcis.uris import (
     BATTERY_FORMS,
     USCC_FORMS,
+    VIN_FORMS,
     UriError,
     is_uscc_uri,
     parse_battery_uri,
@@ -28,6 +29,7 @@ __all__ = [
     "read_application",
     "read_batteries",
     "read_battery",
+    "read_destination_country",
     "read_location_id",
     "read_note",
     "read_number",
@@ -38,6 +40,7 @@ __all__ = [
     "read_reporter",
     "read_required_party",
     "read_vehicle",
+    "read_vehicles",
 ]
 
 _REMOVAL_REASONS: Final = ("repair", "replacement", "scrapping", "other")
@@ -45,6 +48,7 @@ _MAX_NOTE: Final = 2000
 _DECIMAL: Final = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _APPLICATION: Final = re.compile(r"[a-z][a-z0-9_]{1,39}")
 _PROVINCE: Final = re.compile(r"\d{6}")
+_COUNTRY: Final = re.compile(r"[A-Z]{2}")
 
 
 def read_batteries(event: Event, list_name: str) -> list[str]:
@@ -91,6 +95,42 @@ def read_vehicle(event: Event) -> str | None:
     except UriError as err:
         event.problem("parentID", f"the vehicle: {err.reason}")
         return None
+
+
+def read_vehicles(event: Event, list_name: str) -> list[str]:
+    """VINs of an identifier list (``urn:vin:``); each bad entry is a problem naming its index."""
+    raw = event.raw.get(list_name)
+    if not isinstance(raw, list) or not raw:
+        event.problem(list_name, f"no vehicle listed: name each vehicle as {VIN_FORMS}")
+        return []
+    vins: list[str] = []
+    for i, uri in enumerate(raw):
+        try:
+            vin = parse_vin_uri(uri)
+        except UriError as err:
+            event.problem(f"{list_name}[{i}]", err.reason)
+            continue
+        if vin in vins:
+            event.problem(f"{list_name}[{i}]", f"lists vehicle {vin} twice")
+            continue
+        vins.append(vin)
+    return vins
+
+
+def read_destination_country(event: Event) -> str | None:
+    """bt:destination: the ISO 3166-1 alpha-2 country a vehicle is exported to (never CN)."""
+    field = event.ext("destination")
+    if field is None:
+        event.problem("bt:destination", "missing: departing maps to vehicle_exported only with the country (e.g. TH)")
+        return None
+    value = field[1]
+    if not isinstance(value, str) or not _COUNTRY.fullmatch(value):
+        event.problem(field[0], f"expected an ISO 3166-1 alpha-2 country code such as TH, got {show(value)}")
+        return None
+    if value == "CN":
+        event.problem(field[0], "an export leaves China, so the destination cannot be CN")
+        return None
+    return value
 
 
 def read_location_id(event: Event, name: str) -> object:

@@ -47,7 +47,9 @@ Business steps (bare CBV word, ``urn:epcglobal:cbv:bizstep:<w>`` or
     packs, in ``ilmd`` or on the event); OBSERVE shipping -> shipped (``to`` = destination
     party); OBSERVE receiving -> received (``from`` = source party); repairing -> repaired;
     decommissioning with bt:application -> repurposed (bt:new_code optional); destroying or
-    disassembling with bt:input_mass_kg and bt:recovered -> recycled (one battery per event).
+    disassembling with bt:input_mass_kg and bt:recovered -> recycled (one battery per event);
+    OBSERVE departing with vehicles (``urn:vin:``) in ``epcList`` and bt:destination (ISO 3166-1
+    alpha-2, not CN) -> vehicle_exported per vehicle (CBV has no export step).
     AggregationEvent ADD assembling -> produced of ``parentID`` with ``components`` =
     ``childEPCs`` (needs bt:chemistry and bt:mass_kg, bt:capacity_kwh for packs).
     AssociationEvent (``parentID`` a vehicle) ADD installing -> installed; DELETE removing ->

@@ -45,11 +45,13 @@ EXTENSION_FIELDS: Final = frozenset(
         "battery_out",
         "input_mass_kg",
         "recovered",
+        "destination",
     }
 )
 
 MAPPED_STEPS: Final = (
     "ObjectEvent: commissioning (ADD), shipping (OBSERVE), receiving (OBSERVE), repairing, "
+    "departing (OBSERVE, vehicles with bt:destination), "
     "decommissioning (with bt:application), destroying or disassembling (with "
     "bt:input_mass_kg and bt:recovered); AggregationEvent: assembling (ADD); "
     "AssociationEvent: installing (ADD), removing (DELETE), replacing (ADD or DELETE); "

@@ -15,6 +15,7 @@ from app.epcis.fields import (
     read_application,
     read_batteries,
     read_battery,
+    read_destination_country,
     read_location_id,
     read_number,
     read_number_ext,
@@ -22,6 +23,7 @@ from app.epcis.fields import (
     read_removal_reason,
     read_required_party,
     read_vehicle,
+    read_vehicles,
 )
 from app.epcis.formats import kind_of
 from app.epcis.model import Draft, Event, Native
@@ -50,6 +52,15 @@ def _produced_by_commissioning(event: Event, action: str | None) -> list[Draft]:
     if attributes is None:
         return []
     return [("produced", {"battery": code, **attributes}) for code in codes]
+
+
+def _exported_by_departing(event: Event, action: str | None) -> list[Draft]:
+    """Vehicles leaving the country (CBV departing: on the way to a destination), packs aboard."""
+    vins = read_vehicles(event, "epcList")
+    destination = read_destination_country(event)
+    if destination is None:
+        return []
+    return [("vehicle_exported", {"vehicle": vin, "destination": destination}) for vin in vins]
 
 
 def _produced_by_assembling(event: Event, action: str | None) -> list[Draft]:
@@ -236,6 +247,7 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("ObjectEvent", "shipping"): Rule(_shipped, ("OBSERVE",), reporter_list="sourceList"),
     ("ObjectEvent", "receiving"): Rule(_received, ("OBSERVE",), reporter_list="destinationList"),
     ("ObjectEvent", "repairing"): Rule(_repaired),
+    ("ObjectEvent", "departing"): Rule(_exported_by_departing, ("OBSERVE",)),
     ("ObjectEvent", "decommissioning"): Rule(_repurposed_by_decommissioning),
     ("ObjectEvent", "destroying"): Rule(_recycled_by_object),
     ("ObjectEvent", "disassembling"): Rule(_recycled_by_object),

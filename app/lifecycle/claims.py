@@ -70,6 +70,9 @@ ACTS: Mapping[str, Act] = {
         frozenset({"repairer", "service_point", "automaker", "importer", "battery_maker"}),
     ),
     "vehicle_scrapped": Act("the dismantler that scrapped the vehicle", frozenset({"dismantler"})),
+    "vehicle_exported": Act(
+        "the automaker or importer that exported the vehicle", frozenset({"automaker", "importer"})
+    ),
     "repurposed": Act("the second-life company that took the battery over", frozenset({"second_life"})),
     "recycled": Act("the recycler", frozenset({"recycler"})),
     "correction": Act(

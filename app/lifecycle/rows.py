@@ -51,6 +51,7 @@ class VehicleEventRow:
     t: int
     occurred_at: str
     reporter: str
+    destination: str | None = None  # vehicle_exported: ISO 3166-1 alpha-2
 
 
 VEHICLE_EVENT_ROW_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(VehicleEventRow))

@@ -1,7 +1,9 @@
-"""A vehicle's state from its effective events: when it was first sold and when it was scrapped.
+"""A vehicle's state from its effective events: when it was first sold, scrapped or exported.
 
 Part of the one replay: the battery replay decides where packs are, this decides the vehicle
-dates the trace shows and the rules read (``Vehicle.sold_at``, ``scrapped_at``, ``scrapped_by``).
+dates the trace shows and the rules read (``Vehicle.sold_at``, ``scrapped_at``, ``scrapped_by``,
+``exported_at``, ``export_destination``: a pack in a vehicle at its export left the country and
+is excused by the rules that expect a domestic end of life).
 """
 
 from __future__ import annotations
@@ -18,18 +20,24 @@ class VehicleLifecycle:
     sold_at: str | None = None
     scrapped_at: str | None = None
     scrapped_by: str | None = None
+    exported_at: str | None = None
+    export_destination: str | None = None
 
 
 def replay_vehicle(vin: str, events: Sequence[VehicleEventRow]) -> VehicleLifecycle:
-    """The earliest sale and the earliest scrapping (with its reporter); events in any order."""
+    """The earliest sale, scrapping (with its reporter) and export (with its destination); events
+    in any order."""
     ordered = sorted(events, key=lambda ev: (ev.t, ev.event_id))
     sold = next((ev for ev in ordered if ev.type == "vehicle_sold"), None)
     scrapped = next((ev for ev in ordered if ev.type == "vehicle_scrapped"), None)
+    exported = next((ev for ev in ordered if ev.type == "vehicle_exported"), None)
     return VehicleLifecycle(
         vin,
         sold_at=sold.occurred_at if sold else None,
         scrapped_at=scrapped.occurred_at if scrapped else None,
         scrapped_by=scrapped.reporter if scrapped else None,
+        exported_at=exported.occurred_at if exported else None,
+        export_destination=exported.destination if exported else None,
     )
 
 

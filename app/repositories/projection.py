@@ -93,7 +93,14 @@ def write_batteries(tx: ManagedTransaction, lifecycles: Sequence[BatteryLifecycl
 
 def write_vehicles(tx: ManagedTransaction, vehicles: Sequence[VehicleLifecycle]) -> None:
     rows = [
-        {"vin": v.vin, "sold_at": v.sold_at, "scrapped_at": v.scrapped_at, "scrapped_by": v.scrapped_by}
+        {
+            "vin": v.vin,
+            "sold_at": v.sold_at,
+            "scrapped_at": v.scrapped_at,
+            "scrapped_by": v.scrapped_by,
+            "exported_at": v.exported_at,
+            "export_destination": v.export_destination,
+        }
         for v in vehicles
     ]
     run(tx, "projection.set_vehicles", rows=rows)

@@ -178,6 +178,28 @@ class VehicleSold(_EventBase):
     vehicle: VinStr
 
 
+# --- vehicle_exported: a vehicle leaves China (customs clearance), with the packs in it --------
+# ISO 3166-1 alpha-2 (upper case); CN is the origin, not a destination.
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class VehicleExported(_EventBase):
+    """The vehicle left the country on ``occurred_at`` (the export date); its packs went with it."""
+
+    type: Literal["vehicle_exported"]
+    vehicle: VinStr
+    destination: CountryCode
+
+    @model_validator(mode="after")
+    def _abroad(self) -> VehicleExported:
+        if self.destination == "CN":
+            raise ValueError("destination: an export leaves China, so it cannot be CN")
+        return self
+
+
+# --- end of vehicle_exported ---------------------------------------------------------------
+
+
 class Swapped(_EventBase):
     type: Literal["swapped"]
     vehicle: VinStr
@@ -254,6 +276,7 @@ Event = Annotated[
     | Removed
     | Repaired
     | VehicleScrapped
+    | VehicleExported
     | Repurposed
     | Recycled
     | Correction,
@@ -269,6 +292,7 @@ EVENT_TYPES = (
     "removed",
     "repaired",
     "vehicle_scrapped",
+    "vehicle_exported",
     "repurposed",
     "recycled",
     "correction",

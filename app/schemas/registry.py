@@ -183,6 +183,8 @@ class VehicleRecord(BaseModel):
     registered: bool | None
     sold_at: datetime | None
     scrapped_at: datetime | None
+    exported_at: datetime | None = None
+    export_destination: str | None = Field(None, description="ISO 3166-1 alpha-2 country it was exported to")
     history: list[VehicleVersion] | None = None
 
 

@@ -79,7 +79,10 @@ class EventWarning(BaseModel):
 class TimelineEntry(BaseModel):
     event_id: str
     type: str
-    role: str
+    role: str = Field(
+        description="how the event names the battery: subject, out, in, component, new, correction; or vehicle "
+        "(an event of a vehicle it was in at the time: sale, scrapping, export; details.vehicle is the VIN)"
+    )
     occurred_at: datetime
     recorded_at: datetime
     imported: bool
@@ -140,6 +143,8 @@ class VehicleBatteries(BaseModel):
     registered: bool | None
     sold_at: datetime | None
     scrapped_at: datetime | None
+    exported_at: datetime | None = None
+    export_destination: str | None = Field(None, description="ISO 3166-1 alpha-2 country it was exported to")
     batteries: list[Installation]
 
 

@@ -165,6 +165,7 @@ def _event_properties(ev: PreparedEvent, recorded_at: datetime) -> dict[str, Any
         "input_mass_kg",
         "corrects",
         "corrective_event_ids",
+        "destination",
     ):
         if key in p:
             props[key] = p[key]

@@ -13,7 +13,7 @@ from datetime import datetime
 from app.db import Database
 from app.errors import NotFound
 from app.identifiers import parse_battery_code
-from app.lifecycle import BatteryLifecycle, EventRow, epoch_ms, event_row, replay_battery
+from app.lifecycle import BatteryLifecycle, EventRow, Interval, epoch_ms, event_row, replay_battery
 from app.lifecycle.claims import ClaimWarning, history_warnings, role_warning, station_warning
 from app.repositories import trace as repo
 from app.repositories.trace import TimelineRow
@@ -44,29 +44,39 @@ def get_battery(db: Database, code: str) -> BatteryDetail:
 
 
 def get_trace(db: Database, code: str) -> Trace:
-    """The timeline in event time, corrected events visible and marked, and where the battery was."""
+    """The timeline in event time, corrected events visible and marked, the events of the vehicles
+    it was in (while it was in them), and where the battery was."""
     rows = repo.battery_timeline(db, code)
-    if not rows:
+    own = [r for r in rows if r.role != "vehicle"]
+    if not own:
         raise NotFound(f"battery {code} is not known: no event has named it")
-    life = replay_battery(code, _replay_rows(code, rows))
+    life = replay_battery(code, _replay_rows(code, own))
     warned = _warnings(life, rows)
-    events = [
-        TimelineEntry(
-            event_id=r.event_id,
-            type=r.type,
-            role=r.role,
-            occurred_at=r.occurred_at,
-            recorded_at=r.recorded_at,
-            imported=r.imported,
-            reporter=r.reporter,
-            corrected=bool(r.corrected_by),
-            corrected_by=r.corrected_by,
-            details={k: v for k, v in r.payload.items() if k not in _ENVELOPE},
-            warnings=[_shown(w) for w in warned.get(r.event_id, ())],
-        )
-        for r in rows
-    ]
-    return Trace(code=code, status=rows[0].status, events=events, segments=segments(life, rows))
+    events = [_entry(r, warned) for r in rows if r.role != "vehicle" or _while_installed(r, life.installed)]
+    return Trace(code=code, status=own[0].status, events=events, segments=_segments(own, life))
+
+
+def _entry(r: TimelineRow, warned: dict[str, list[ClaimWarning]]) -> TimelineEntry:
+    return TimelineEntry(
+        event_id=r.event_id,
+        type=r.type,
+        role=r.role,
+        occurred_at=r.occurred_at,
+        recorded_at=r.recorded_at,
+        imported=r.imported,
+        reporter=r.reporter,
+        corrected=bool(r.corrected_by),
+        corrected_by=r.corrected_by,
+        details={k: v for k, v in r.payload.items() if k not in _ENVELOPE},
+        warnings=[_shown(w) for w in warned.get(r.event_id, ())],
+    )
+
+
+def _while_installed(r: TimelineRow, installed: list[Interval]) -> bool:
+    """A vehicle's event belongs on the pack's timeline only while the replay has the pack in it
+    (both ends included: a scrapping at the removal's instant is still the pack's)."""
+    vin, t = r.payload.get("vehicle"), epoch_ms(r.occurred_at)
+    return any(i.target == vin and i.since_t <= t and (i.until_t is None or t <= i.until_t) for i in installed)
 
 
 def _shown(w: ClaimWarning) -> EventWarning:
@@ -102,7 +112,7 @@ def _replay_rows(code: str, rows: list[TimelineRow]) -> list[EventRow]:
     ]
 
 
-def segments(life: BatteryLifecycle, rows: list[TimelineRow]) -> list[TraceSegment]:
+def _segments(rows: list[TimelineRow], life: BatteryLifecycle) -> list[TraceSegment]:
     names = {r.reporter.uscc: r.reporter.name for r in rows if r.reporter.uscc}
     return [
         TraceSegment.model_validate(
@@ -149,6 +159,8 @@ def vehicle_batteries(db: Database, vin: str) -> VehicleBatteries:
         registered=vehicle.registered,
         sold_at=vehicle.sold_at,
         scrapped_at=vehicle.scrapped_at,
+        exported_at=vehicle.exported_at,
+        export_destination=vehicle.export_destination,
         batteries=repo.vehicle_batteries(db, vin),
     )
 

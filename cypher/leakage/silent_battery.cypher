@@ -1,9 +1,10 @@
-// A battery with no event for longer than its class's service life, and not recycled: it has dropped out of every record.
+// A battery with no event for longer than its class's service life, and not recycled or exported: it has dropped out of every record.
 // Classes: second-life products (linked to an original, or in the 19-character second-life form) get
 // second_life_years, every other battery service_life_years. Not silent: recycled batteries, modules and cells
 // inside a pack (the pack speaks for them), originals repurposed into a linked second-life product (the
-// product carries the history on). There is no export event in the v1 contract, so nothing is excused as
-// exported. last_event_at is the projection's (uncorrected events only); range index on it.
+// product carries the history on), and packs still installed in a vehicle exported (by as_of) at or after
+// their last event: they left the country in it (an event about the pack after the export makes it judged as
+// usual, from that event). last_event_at is the projection's (uncorrected events only); range index on it.
 // mode: read
 // params: as_of: datetime, service_life_years: float, second_life_years: float, province: str or null, company: str or null, skip: int, limit: int
 // returns: battery, since (last event), company (custodian, else the current vehicle's maker, else the producer), company_name, province, evidence (the last events), missing, details {status, class, limit_years, current_vin, current_holder}
@@ -15,6 +16,8 @@ WITH b, second, CASE WHEN second THEN $second_life_years ELSE $service_life_year
 WHERE b.last_event_at < $as_of - duration({days: toInteger(round(years * 365.25))})
   AND NOT (b.status = 'repurposed' AND EXISTS { (b)<-[:DERIVED_FROM]-(:Battery) })
 OPTIONAL MATCH (v:Vehicle {vin: b.current_vin})
+WITH b, second, years, v
+WHERE NOT coalesce(v.exported_at <= $as_of AND v.exported_at >= b.last_event_at, false)
 WITH b, second, years, v,
      COLLECT {
        MATCH (b)<-[a:ABOUT]-(e:Event)

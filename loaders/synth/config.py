@@ -204,6 +204,20 @@ class SynthConfig:
     life_clip_years: tuple[float, float] = (1.0, 20.0)  # our estimate
     warranty_years: float = 8.0  # domain.md: 8 years or 120,000 km
 
+    # --- exports (vehicle_exported) ---------------------------------------------------------
+    # Ordinary vehicles exported new instead of being sold in China: about 1.3 M NEVs exported
+    # in 2024 against about 12.9 M made (domain.md; CAAM's 12.9 M "sales" count exports), so
+    # about 10%. Applied to every production year: earlier years exported less (our
+    # simplification, so that old exported packs also reach the age silent_battery excuses).
+    export_share: float = 0.10
+    export_days: tuple[int, int] = (7, 60)  # installation to customs clearance; our estimate
+    # ISO 3166-1 alpha-2 destinations and weights: our reading of 2024 press on China's largest
+    # NEV export markets (Europe, South-East Asia, Latin America, the Middle East), not customs data.
+    export_destinations: tuple[tuple[str, float], ...] = (
+        ("BE", 0.14), ("GB", 0.12), ("BR", 0.12), ("TH", 0.10), ("PH", 0.08), ("AU", 0.08),
+        ("ES", 0.07), ("IL", 0.07), ("MX", 0.06), ("AE", 0.06), ("DE", 0.05), ("TR", 0.05),
+    )  # fmt: skip
+
     # --- companies (count = max(minimum, round(per_sqrt * sqrt(batteries)))) --------------
     # sqrt scaling keeps a handful per role at N=100 and hundreds of companies at N=1,000,000
     # (our estimate; the real market has far more firms than a scaled-down world needs).
@@ -352,7 +366,15 @@ class SynthConfig:
             raise ValueError(f"as_of must be after {self.first_year}-01-01")
         if self.ring_size < 2:
             raise ValueError(f"ring_size must be at least 2, got {self.ring_size}")
-        for name in ("leak_share", "operator_leak_share", "component_share", "repurpose_share", "broker_share"):
+        shares = (
+            "leak_share",
+            "operator_leak_share",
+            "component_share",
+            "repurpose_share",
+            "broker_share",
+            "export_share",
+        )
+        for name in shares:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")

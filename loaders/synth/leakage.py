@@ -28,7 +28,8 @@ they recycled anything in the year before as_of, the window the rule judges by d
 Besides the planted cases, the base world leaks on its own (packs sold to workshops, labelled
 where it happens) and keeps packs silent (old cars with no event since their sale): after
 planting, every pack of the unit whose last event is older than its class's service life and
-that was not recycled is labelled ``silent_battery``. Labels are ``{"kind": "leakage", "rule",
+that was not recycled is labelled ``silent_battery``, unless it is still in a vehicle exported at
+or after that last event (it left the country: the rule excuses it). Labels are ``{"kind": "leakage", "rule",
 "battery" or "company", "how"}``; ``evaluation.leakage`` compares them with the findings.
 Draws come from a stream of their own (``{seed}:plant-leakage``).
 """
@@ -382,6 +383,9 @@ class LeakagePlanter:
         produced = self._first_pack(life)
         if produced is None:
             return None
+        code, end = produced.body["battery"], self.clock.end
+        if not any(e is not produced and e.t < end for e in self._about(life, code)):
+            return None  # nothing else names it by as_of: without its production it leaves no trace
         life.events.remove(produced)
         return [leak_label("unregistered_battery", produced.body["battery"], "its production never reported")]
 
@@ -454,6 +458,8 @@ class LeakagePlanter:
         last: dict[str, tuple[int, str]] = {}
         second: set[str] = set()
         assembled: set[str] = set()
+        inside: dict[str, str | None] = {}  # code -> the vehicle it is in (as the replay places it)
+        exported: dict[str, int] = {}  # VIN -> its first export
         for e in sorted(life.events, key=lambda e: e.t):
             if e.t >= end:
                 break
@@ -465,11 +471,25 @@ class LeakagePlanter:
             assembled.update(body.get("components", ()))  # judged through their pack
             if e.type == "repurposed":
                 second.add(body["new_code"])
+            if e.type == "installed":
+                inside[body["battery"]] = body["vehicle"]
+            elif e.type == "swapped":
+                inside[body["battery_out"]], inside[body["battery_in"]] = None, body["vehicle"]
+            elif e.type in ("removed", "repurposed", "recycled"):
+                inside[body["battery"]] = None
+            elif e.type == "vehicle_exported":
+                exported.setdefault(body["vehicle"], e.t)
         for code, (t, what) in last.items():
             if what in ("recycled", "repurposed") or code in assembled:
                 continue
             is_second = code in second or len(code) == 19
-            if t < (self._second_silent_before if is_second else self._silent_before):
+            silent = t < (self._second_silent_before if is_second else self._silent_before)
+            vin = inside.get(code)
+            if vin is not None and exported.get(vin, -1) >= t:
+                if silent:  # abroad in its vehicle: excused, and a look-alike of silence
+                    life.labels.append({"kind": "legitimate", "as": "exported_in_its_vehicle", "battery": code})
+                continue
+            if silent:
                 life.labels.append(leak_label("silent_battery", code, "no event for longer than its service life"))
 
     def closing(self) -> Lifecycle:

@@ -1,6 +1,6 @@
 """The steps of a battery's life, shared by vehicle lifecycles and station clusters.
 
-Production, hand-overs, repair, replacement, scrapping and the end of life (a workshop, a
+Production, hand-overs, export, repair, replacement, scrapping and the end of life (a workshop, a
 listed company or a service point; second life; recycling). Each step appends events to its
 unit and draws from the world's one stream, in the order the steps are called.
 """
@@ -35,6 +35,7 @@ class Steps:
         self.modules_made = 0
         self._lfp = dict(config.lfp_share_by_year)
         self._app_cum = cum([w for _, w in config.applications])
+        self._destination_cum = cum([w for _, w in config.export_destinations])
 
     def lookalike(self, life: Lifecycle, what: str, **subject: str) -> None:
         """Label a legitimate history that resembles leakage (written when leakage is planted)."""
@@ -166,6 +167,12 @@ class Steps:
         self.ev(life, installed, "installed", repairer, None, battery=new.code, vehicle=vin)
         self.retire(life, old, old.code, repairer, clock.later(rng, t, 1, 15), cfg.leak_share)
         return new, installed
+
+    def export(self, life: Lifecycle, automaker: Company, vin: str, t: int) -> None:
+        """The automaker exports the new vehicle, its pack in it."""
+        draw = self.rng.random() * self._destination_cum[-1]
+        destination = self.config.export_destinations[bisect.bisect(self._destination_cum, draw)][0]
+        self.ev(life, t, "vehicle_exported", automaker, None, vehicle=vin, destination=destination)
 
     def scrap(self, life: Lifecycle, pack: Pack, vin: str, home: str, t: int) -> None:
         """A dismantler takes the vehicle, removes the pack and sends it on."""

@@ -76,7 +76,7 @@ class World:
         return life
 
     def vehicle_lifecycle(self) -> Lifecycle:
-        """One ordinary vehicle: production, sale, repairs or a replacement, scrapping."""
+        """One ordinary vehicle: production, then an export, or a sale, repairs or a replacement, scrapping."""
         rng, cfg, clock, reg, steps = self.rng, self.config, self.clock, self.registry, self.steps
         category = CATEGORIES[bisect.bisect(self._category_cum, rng.random())]
         spec = cfg.categories[category]
@@ -93,6 +93,9 @@ class World:
         life.vehicles.append(VehicleRecord(vin, automaker.uscc, model, category, False))
         steps.ev(life, installed, "installed", automaker, None, battery=pack.code, vehicle=vin)
         home = pick_province(rng).code
+        if rng.random() < cfg.export_share:
+            steps.export(life, automaker, vin, clock.later(rng, installed, *cfg.export_days))
+            return life  # exported new: the pack left the country in it, nothing more is reported
         sold = clock.later(rng, installed, 3, 90)
         steps.ev(life, sold, "vehicle_sold", automaker, home, vehicle=vin)
         if sold >= clock.end:

@@ -17,9 +17,9 @@ from pathlib import Path
 from random import Random
 from typing import IO, Any
 
+from app.identifiers import parse_battery_code
 from loaders.synth.config import config_to_json
 from loaders.synth.model import Event, Lifecycle
-from app.identifiers import parse_battery_code
 from loaders.synth.timeline import DAY, Clock
 from loaders.synth.world import World
 

@@ -60,7 +60,8 @@ def test_first_life_is_traced(client: TestClient, db: Database) -> None:
     assert detail["producer"] == MAKER
 
     trace = client.get(f"/v1/batteries/{b}/trace").json()
-    assert [e["type"] for e in trace["events"]] == ["produced", "shipped", "received", "installed"]
+    assert [e["type"] for e in trace["events"]] == ["produced", "shipped", "received", "installed", "vehicle_sold"]
+    assert trace["events"][4]["role"] == "vehicle" and trace["events"][4]["details"]["vehicle"] == v
     first = trace["events"][0]
     ids = [e["event_id"] for e in trace["events"]]
     # Where the battery was, from the same replay the store was built with.
@@ -81,6 +82,48 @@ def test_first_life_is_traced(client: TestClient, db: Database) -> None:
     assert [(x["code"], x["until"]) for x in vehicle["batteries"]] == [(b, None)]
 
 
+def test_a_pack_trace_shows_its_vehicles_events_while_it_was_in_them(client: TestClient, db: Database) -> None:
+    seed_registry(db)
+    ev = Events()
+    a, b, c, v, w = pack(1), pack(2), pack(3), vin(1), vin(3)
+    sold = ev.sold(v, day(20))
+    scrapped = ev.scrapped(v, day(300))
+    exported = ev.exported(w, day(40), destination="BE")
+    history = [
+        *first_life(ev, a, v)[:4],
+        sold,
+        ev.removed(a, v, day(100), REPAIRER, "replacement"),
+        ev.produced(b, day(50)),
+        ev.shipped(b, REPAIRER, day(60), MAKER),
+        ev.received(b, MAKER, day(62), REPAIRER),
+        ev.installed(b, v, day(101), REPAIRER),
+        scrapped,
+        ev.removed(b, v, day(301), DISMANTLER, "scrapping"),
+        *first_life(ev, c, w)[:4],
+        exported,
+    ]
+    assert post(client, history).status_code == 200
+
+    def vehicle_events(code: str) -> list[tuple[str, str, str]]:
+        events = client.get(f"/v1/batteries/{code}/trace").json()["events"]
+        return [(e["event_id"], e["role"], e["details"]["vehicle"]) for e in events if e["type"].startswith("vehicle_")]
+
+    # a left the car before it was scrapped; b went in after it was sold.
+    assert vehicle_events(a) == [(sold["event_id"], "vehicle", v)]
+    assert vehicle_events(b) == [(scrapped["event_id"], "vehicle", v)]
+    assert vehicle_events(c) == [(exported["event_id"], "vehicle", w)]
+    trace_c = client.get(f"/v1/batteries/{c}/trace").json()
+    assert trace_c["events"][-1]["details"]["destination"] == "BE"
+    assert [s["kind"] for s in trace_c["segments"]][-1] == "vehicle"  # vehicle events open no segment
+
+    car = client.get(f"/v1/vehicles/{w}/batteries").json()
+    assert (car["export_destination"], car["sold_at"]) == ("BE", None)
+    assert car["exported_at"] == exported["occurred_at"]
+    home = post(client, [ev.exported(w, day(50), destination="CN")])
+    assert home.status_code == 422 and "cannot be CN" in home.text
+    assert post(client, [ev.exported(w, day(50), destination="Thailand")]).status_code == 422
+
+
 def test_resend_is_idempotent(client: TestClient, db: Database) -> None:
     seed_registry(db)
     events = first_life(Events(), pack(1), vin(1))
@@ -97,7 +140,7 @@ def test_resend_is_idempotent(client: TestClient, db: Database) -> None:
     assert count(db, "Event") == 6
     assert count(db, "Battery") == 1
     trace = client.get(f"/v1/batteries/{pack(1)}/trace").json()
-    assert len(trace["events"]) == 5  # vehicle_sold is about the vehicle, not the battery
+    assert len(trace["events"]) == 6  # vehicle_sold once: the vehicle's event, while the pack was in it
 
 
 def test_reused_id_with_other_content_is_409_and_nothing_is_written(client: TestClient, db: Database) -> None:

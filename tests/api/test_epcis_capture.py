@@ -71,6 +71,9 @@ def test_capture_maps_stores_and_is_idempotent(client: TestClient, db: Database)
         str(e["event_id"]) for e in mapped.events if e.get("battery") == battery
     }
 
+    exported = [e for e in trace["events"] if e["type"] == "vehicle_exported"]
+    assert [(e["role"], e["details"]["destination"]) for e in exported] == [("vehicle", "TH")]
+
     corrections = client.post("/v1/epcis/capture", json=_doc("corrections.jsonld"))
     assert corrections.status_code == 200, corrections.text
     trace = client.get(f"/v1/batteries/{battery}/trace").json()

@@ -633,6 +633,36 @@ def test_silent_battery(client: TestClient, db: Database) -> None:
     assert findings(client, "silent_battery", as_of=as_of) == []  # within the default 8 years
 
 
+def test_silent_battery_excuses_packs_exported_in_their_vehicle(client: TestClient, db: Database) -> None:
+    seed_registry(db, vehicles=9)
+    ev = Events()
+    a, b, c, d, e = pack(1), pack(2), pack(3), pack(4), pack(5)
+    # Fires: the car stays in China and nothing is heard of its pack.
+    life_b = first_life(ev, b, vin(3))
+    # Twin: the same car exported with the pack in it: the pack is abroad.
+    history = [*first_life(ev, a, vin(1)), ev.exported(vin(1), day(30)), *life_b]
+    # Twin: the pack was taken out before the car was exported: it stayed in China (fires).
+    taken = ev.removed(c, vin(5), day(25), REPAIRER, "repair")
+    history += [*first_life(ev, c, vin(5)), taken, ev.exported(vin(5), day(30))]
+    # Twin: an event about the pack after the export: judged as usual from that event (fires).
+    later = ev.repaired(d, day(40))
+    history += [*first_life(ev, d, vin(7)), ev.exported(vin(7), day(30)), later]
+    # Twin: exported only after as_of: on as_of it was still in China (fires), later it is excused.
+    life_e = first_life(ev, e, vin(9))
+    history += [*life_e, ev.exported(vin(9), day(500), destination="BE")]
+    post(client, history)
+    as_of = (day(10) + timedelta(days=400)).isoformat()
+    items = findings(client, "silent_battery", as_of=as_of, service_life_years=1)
+    assert key(items) == [
+        (b, AUTOMAKER, ids(life_b[3]), day(10)),
+        (e, AUTOMAKER, ids(life_e[3]), day(10)),
+        (c, REPAIRER, ids(taken), day(25)),
+        (d, AUTOMAKER, ids(later), day(40)),
+    ]
+    after = findings(client, "silent_battery", as_of=day(600).isoformat(), service_life_years=1)
+    assert [f["battery"] for f in after] == [b, c, d]
+
+
 # --- late reports ----------------------------------------------------------------------------
 
 

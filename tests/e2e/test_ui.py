@@ -132,6 +132,17 @@ def test_repair_is_marked_on_the_timeline(page: Page, server: Server, world: Wor
     expect(page.get_by_test_id("journey")).to_contain_text("1 repairs")
 
 
+def test_the_vehicles_own_events_are_marked(page: Page, server: Server, world: World, api_keys: dict[str, str]) -> None:
+    # The repaired pack's car was sold while the pack was in it: the sale is on its trace.
+    open_ui(page, server, f"#/battery/{world.repaired_battery}", key=api_keys["investigator"])
+    row = page.locator("tr[data-role=vehicle][data-type=vehicle_sold]")
+    expect(row).to_have_count(1)
+    expect(row).to_have_class(re.compile(r"vehicle-event"))
+    expect(row.locator(".badge.vehicle-event")).to_have_text("vehicle")
+    sale = row.get_attribute("data-event")
+    expect(page.locator(f"svg.timeline [data-kind=vehicle][data-event='{sale}']")).to_be_visible()
+
+
 def test_graph_click_through_vehicle_then_battery(
     page: Page, server: Server, world: World, api_keys: dict[str, str]
 ) -> None:

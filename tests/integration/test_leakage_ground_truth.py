@@ -55,6 +55,9 @@ def test_look_alikes_are_written_and_never_reported(db: Database, tmp_path: Path
     assert findings == leakage.run_all(db, leakage.calendar_for(db.settings), common)  # threads change nothing
     assert list(findings) == list(leakage.RULES)
 
+    exported = {label["battery"] for label in labels if label.get("as") == "exported_in_its_vehicle"}
+    assert exported, "old packs exported in their vehicles, which silent_battery must excuse"
+    assert not {f.battery for f in findings["silent_battery"]} & exported
     for rule in ("late_report", "dark_after_removal", "lost_in_transit", "pre_scrap_separation"):
         found = {f.battery for f in findings[rule]}
         assert not found & (lookalike_batteries - flagged), rule

@@ -47,3 +47,21 @@ def test_every_cypher_file_compiles_on_the_server(db: Database) -> None:
             session.run("EXPLAIN " + query.text, params).consume()  # type: ignore[arg-type]
             checked += 1
     assert checked >= 1
+
+
+def _operators(plan: dict[str, object]) -> list[str]:
+    children = plan.get("children") or []
+    args = plan.get("args") or {}
+    here = [f"{plan.get('operatorType')} {args.get('Details', '') if isinstance(args, dict) else ''}"]
+    return here + [op for child in children for op in _operators(child)]  # type: ignore[union-attr]
+
+
+def test_the_trace_seeks_its_vehicles_events_by_index(db: Database) -> None:
+    """The timeline's vehicle events are a (vehicle, type) index seek per vehicle, not a walk over
+    a swap vehicle's every event: the trace is benchmarked (bench/)."""
+    apply_schema(db)
+    with db.driver.session(database=db.name) as session:
+        summary = session.run("EXPLAIN " + registry()["trace.battery_timeline"].text, code="X").consume()  # type: ignore[arg-type]
+    assert summary.plan is not None
+    operators = _operators(summary.plan)
+    assert any("IndexSeek" in op and ":Event(vehicle, type)" in op for op in operators), operators

@@ -69,6 +69,7 @@ V1_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "removed": ({"battery", "vehicle", "reason"}, set()),
     "repaired": ({"battery"}, set()),
     "vehicle_scrapped": ({"vehicle"}, set()),
+    "vehicle_exported": ({"vehicle", "destination"}, set()),
     "repurposed": ({"battery", "application"}, {"new_code"}),
     "recycled": ({"battery", "input_mass_kg", "recovered"}, set()),
     "correction": ({"corrects", "reason"}, {"corrective_event_ids"}),
@@ -234,6 +235,14 @@ def expected_lifecycle() -> list[dict[str, object]]:
             "note": "line 3, station 7",
             "battery": P1,
             "vehicle": V1,
+        },
+        {
+            "event_id": id_from_event_id(UUID + "07"),  # 06 is corrections.jsonld's corrective event
+            "type": "vehicle_exported",
+            "occurred_at": "2025-06-20T10:00:00+08:00",
+            "reporter": AUTO,
+            "vehicle": V1,
+            "destination": "TH",
         },
     ]
 
@@ -532,6 +541,51 @@ def install_event(**changes: object) -> dict[str, object]:
         else:
             event[key] = value
     return event
+
+
+def departing_event(**changes: object) -> dict[str, object]:
+    event: dict[str, object] = {
+        "type": "ObjectEvent",
+        "eventTime": "2025-06-20T10:00:00+08:00",
+        "eventTimeZoneOffset": "+08:00",
+        "epcList": [f"urn:vin:{V1}", f"urn:vin:{V2}"],
+        "action": "OBSERVE",
+        "bizStep": "departing",
+        "bt:reporter": f"urn:gbt32100:uscc:{AUTO}",
+        "bt:destination": "BE",
+    }
+    event.update(changes)
+    return event
+
+
+def test_departing_vehicles_map_to_one_export_each() -> None:
+    mapping = map_document(document(departing_event()))
+    assert mapping.problems == []
+    assert [(e["type"], e["vehicle"], e["destination"]) for e in mapping.events] == [
+        ("vehicle_exported", V1, "BE"),
+        ("vehicle_exported", V2, "BE"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"bt:destination": "CN"}, "bt:destination"),
+        ({"bt:destination": "Thailand"}, "bt:destination"),
+        ({"epcList": [f"urn:gbt34014:battery:{P1}"]}, "epcList[0]"),
+        ({"action": "ADD"}, "action"),
+    ],
+)
+def test_departing_is_refused_naming_the_field(changes: dict[str, object], field: str) -> None:
+    mapping = map_document(document(departing_event(**changes)))
+    assert mapping.events == [] and (0, field) in fields(mapping)
+
+
+def test_departing_without_a_destination_is_refused() -> None:
+    event = departing_event()
+    del event["bt:destination"]
+    mapping = map_document(document(event))
+    assert mapping.events == [] and (0, "bt:destination") in fields(mapping)
 
 
 def test_good_base_events_map() -> None:

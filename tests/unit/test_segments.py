@@ -152,6 +152,16 @@ def test_vehicle_state_is_the_first_sale_and_the_first_scrapping() -> None:
     assert replay_vehicle("V", []).sold_at is None
 
 
+def test_vehicle_export_is_the_first_export_with_its_destination() -> None:
+    def vev(eid: str, day: int, destination: str) -> VehicleEventRow:
+        t = int((D0 + timedelta(days=day)).timestamp() * 1000)
+        return VehicleEventRow("V", eid, "vehicle_exported", t, at(day), "A", destination)
+
+    state = replay_vehicle("V", [vev("late", 9, "BE"), vev("first", 3, "TH")])
+    assert (state.exported_at, state.export_destination) == (at(3), "TH")
+    assert replay_vehicle("V", []).exported_at is None
+
+
 def _returns(name: str) -> list[str]:
     """The column names of a query's ``returns`` header, without their parenthesised notes."""
     text = re.sub(r"\([^)]*\)", "", get_query(name).returns)

@@ -30,6 +30,7 @@ REQUIRED: dict[str, set[str]] = {
     "removed": {"battery", "vehicle", "reason"},
     "repaired": {"battery"},
     "vehicle_scrapped": {"vehicle"},
+    "vehicle_exported": {"vehicle", "destination"},
     "repurposed": {"battery", "application"},
     "recycled": {"battery", "input_mass_kg", "recovered"},
     "correction": {"corrects", "reason"},
@@ -227,9 +228,17 @@ def test_proportions_are_roughly_realistic(world: World) -> None:
     early = [p for p in packs if "2017" <= p["occurred_at"] < "2021"]
     assert sum(p["chemistry"] == "ternary" for p in early) > len(early) / 2
 
+    # Ordinary vehicles exported new, never sold in China (export_share 0.10 of them).
+    events = world.effective()
+    exported = {e["vehicle"]: e["destination"] for e in events if e["type"] == "vehicle_exported"}
+    sold = {e["vehicle"] for e in events if e["type"] == "vehicle_sold"}
+    ordinary = [v for v in vehicles if not v["swap_capable"]]
+    assert not set(exported) & sold
+    assert 0.06 < len(exported) / len(ordinary) < 0.14
+    assert all(len(c) == 2 and c.isupper() and c != "CN" for c in exported.values())
+
     # Packs removed at scrapping: the first shipment from the dismantler goes to an
     # unlicensed workshop at about leak_share (0.45).
-    events = world.effective()
     scrapped = {e["battery"]: e["reporter"] for e in events if e.get("reason") == "scrapping"}
     first_hop: dict[str, str] = {}
     for e in events:

@@ -146,6 +146,18 @@ describe("buildSwimlanes", () => {
     ]);
   });
 
+  it("marks a vehicle's own events (role vehicle) apart, on the vehicle's lane", () => {
+    const events = [
+      ev("i", "installed", 1, OEM),
+      ev("v", "vehicle_exported", 4, OEM, { role: "vehicle", details: { vehicle: "VIN1", destination: "TH" } }),
+    ];
+    const s = buildSwimlanes({ events, segments: [seg("vehicle", "VIN1", 1, null, "i", null)] }, day(5));
+    expect(s.markers.map((m) => [m.event.event_id, m.lane, m.kind])).toEqual([
+      ["i", "v:VIN1", "installed"],
+      ["v", "v:VIN1", "vehicle"],
+    ]);
+  });
+
   it("shows a voided event struck on the lane covering its time, and it opens no lane", () => {
     const events = [
       ev("p", "produced", 1, MAKER),

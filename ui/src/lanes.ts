@@ -34,6 +34,7 @@ export type MarkerKind =
   | "repurposed"
   | "end"
   | "correction"
+  | "vehicle"
   | "other";
 
 export interface Marker {
@@ -134,7 +135,9 @@ export function buildSwimlanes(trace: Pick<Trace, "events" | "segments">, now: n
     const at = Date.parse(e.occurred_at);
     const lane =
       (opened.get(e.event_id) ?? closed.get(e.event_id) ?? covering(at))?.lane ?? addLane(reporterLane(e));
-    return { lane, at, kind: MARKER_KIND[e.type] ?? "other", event: e, voided: e.corrected };
+    // A vehicle's own event (sale, scrapping, export) while the pack was in it: on the vehicle's lane.
+    const kind = e.role === "vehicle" ? "vehicle" : (MARKER_KIND[e.type] ?? "other");
+    return { lane, at, kind, event: e, voided: e.corrected };
   });
   return { lanes: [...lanes.values()], segments, markers, start, end };
 }

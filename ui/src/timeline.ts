@@ -18,6 +18,7 @@ const MARKER_LABEL: Record<MarkerKind, string> = {
   repurposed: "second life",
   end: "recycled",
   correction: "correction",
+  vehicle: "vehicle event",
   other: "other event",
 };
 
@@ -44,6 +45,9 @@ function markerShape(m: Marker, x: number, y: number): SVGElement {
       break;
     case "end":
       shape = svg("rect", { ...attrs, x: x - 2, y: y - 9, width: 4, height: 18 }, title);
+      break;
+    case "vehicle": // ring: the vehicle's event, not the pack's
+      shape = svg("circle", { ...attrs, cx: x, cy: y, r: 5 }, title);
       break;
     default:
       shape = svg("circle", { ...attrs, cx: x, cy: y, r: 5 }, title);
@@ -159,7 +163,7 @@ export function renderTimeline(s: Swimlanes, width: number, handlers: TimelineHa
 }
 
 export function legend(): HTMLElement {
-  const kinds: MarkerKind[] = ["produced", "move", "installed", "removed", "swap", "repair", "correction", "end"];
+  const kinds: MarkerKind[] = ["produced", "move", "installed", "removed", "swap", "repair", "correction", "end", "vehicle"];
   const el = document.createElement("div");
   el.className = "legend";
   for (const kind of kinds) {

@@ -109,6 +109,8 @@ export interface VehicleBatteries {
   registered: boolean | null;
   sold_at: string | null;
   scrapped_at: string | null;
+  exported_at?: string | null;
+  export_destination?: string | null;
   batteries: Installation[];
 }
 

@@ -239,7 +239,8 @@ RULES: dict[str, Rule] = {
             "silent_battery",
             "Silent battery",
             "No event for longer than the service life of its class (first or second life), and not recycled. "
-            "The v1 contract has no export event, so nothing is excused as exported.",
+            "A pack still installed in a vehicle exported (vehicle_exported) at or after its last event left "
+            "the country with it and is excused; an event about the pack after the export is judged as usual.",
             "ours",
             "the last event",
             "the current custodian, else the maker of the vehicle it is in, else its producer",

@@ -153,7 +153,7 @@ function identityCard(b: BatteryDetail, producer: Company | null): HTMLElement {
 function detailText(e: TimelineEntry): string {
   const d = e.details;
   const parts: string[] = [];
-  for (const key of ["vehicle", "station", "to", "from", "reason", "application", "new_code", "corrects", "battery_out", "battery_in"]) {
+  for (const key of ["vehicle", "destination", "station", "to", "from", "reason", "application", "new_code", "corrects", "battery_out", "battery_in"]) {
     const v = d[key];
     if (typeof v === "string" && v) parts.push(`${key.replace("_", " ")} ${v}`);
   }
@@ -166,12 +166,25 @@ function eventsTable(events: TimelineEntry[]): HTMLElement {
       "tr",
       {
         id: `ev-${e.event_id}`,
-        class: e.corrected ? "voided" : e.warnings?.length ? "warned" : null,
+        class:
+          [e.corrected ? "voided" : e.warnings?.length ? "warned" : "", e.role === "vehicle" ? "vehicle-event" : ""]
+            .join(" ")
+            .trim() || null,
         "data-event": e.event_id,
         "data-type": e.type,
+        "data-role": e.role,
       },
       h("td", {}, formatTime(e.occurred_at)),
-      h("td", {}, h("span", { class: `etype t-${e.type}` }, e.type), e.role !== "subject" ? h("span", { class: "muted" }, ` (${e.role})`) : null),
+      h(
+        "td",
+        {},
+        h("span", { class: `etype t-${e.type}` }, e.type),
+        e.role === "vehicle"
+          ? h("span", { class: "badge vehicle-event", title: "an event of the vehicle the battery was in" }, "vehicle")
+          : e.role !== "subject"
+            ? h("span", { class: "muted" }, ` (${e.role})`)
+            : null,
+      ),
       h("td", {}, e.reporter.name ?? e.reporter.uscc ?? "—"),
       h(
         "td",
@@ -305,6 +318,7 @@ async function expandVehicle(panel: HTMLElement, cy: cytoscape.Core, vin: string
       kv([
         ["sold", formatDate(v.sold_at)],
         ["scrapped", formatDate(v.scrapped_at)],
+        ["exported", v.exported_at ? `${formatDate(v.exported_at)} to ${v.export_destination ?? "?"}` : "—"],
       ]),
       h("h4", {}, `${v.batteries.length} batteries carried`),
       table(
@@ -506,6 +520,7 @@ export async function renderVehicle(root: HTMLElement, vin: string): Promise<voi
           ["registered", v.registered === null ? "—" : v.registered ? "yes" : "no"],
           ["sold", formatTime(v.sold_at)],
           ["scrapped", formatTime(v.scrapped_at)],
+          ["exported", v.exported_at ? `${formatTime(v.exported_at)} to ${v.export_destination ?? "?"}` : "—"],
         ]),
         h("h3", {}, `${v.batteries.length} batteries carried`),
         v.batteries.length
