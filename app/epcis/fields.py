@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from app.epcis.formats import kind_of, show
@@ -64,18 +64,25 @@ def read_batteries(event: Event, list_name: str) -> list[str]:
     if not isinstance(raw, list):
         event.problem(list_name, f"expected a list of identifier URIs, got {kind_of(raw)}")
         return []
-    codes: list[str] = []
+    return _identifiers(event, list_name, raw, parse_battery_uri, "battery")
+
+
+def _identifiers(
+    event: Event, list_name: str, raw: list[object], parse: Callable[[object], str], noun: str
+) -> list[str]:
+    """Each entry parsed once; a bad or repeated entry is a problem naming its index."""
+    found: list[str] = []
     for i, uri in enumerate(raw):
         try:
-            code = parse_battery_uri(uri)
+            value = parse(uri)
         except UriError as err:
             event.problem(f"{list_name}[{i}]", err.reason)
             continue
-        if code in codes:
-            event.problem(f"{list_name}[{i}]", f"lists battery {code} twice")
+        if value in found:
+            event.problem(f"{list_name}[{i}]", f"lists {noun} {value} twice")
             continue
-        codes.append(code)
-    return codes
+        found.append(value)
+    return found
 
 
 def read_battery(event: Event, field: str) -> str | None:
@@ -103,18 +110,7 @@ def read_vehicles(event: Event, list_name: str) -> list[str]:
     if not isinstance(raw, list) or not raw:
         event.problem(list_name, f"no vehicle listed: name each vehicle as {VIN_FORMS}")
         return []
-    vins: list[str] = []
-    for i, uri in enumerate(raw):
-        try:
-            vin = parse_vin_uri(uri)
-        except UriError as err:
-            event.problem(f"{list_name}[{i}]", err.reason)
-            continue
-        if vin in vins:
-            event.problem(f"{list_name}[{i}]", f"lists vehicle {vin} twice")
-            continue
-        vins.append(vin)
-    return vins
+    return _identifiers(event, list_name, raw, parse_vin_uri, "vehicle")
 
 
 def read_destination_country(event: Event) -> str | None:

@@ -129,7 +129,9 @@ class _Version(BaseModel):
     changed_by: str | None
 
 
-class CompanyVersion(_Version):
+class _CompanyFields(BaseModel):
+    """What a company record says, in the current record and in each superseded version alike."""
+
     name: str
     roles: list[str]
     province: str | None
@@ -138,14 +140,12 @@ class CompanyVersion(_Version):
     licences: list[LicenceRecord]
 
 
-class CompanyRecord(BaseModel):
+class CompanyVersion(_Version, _CompanyFields):
+    pass
+
+
+class CompanyRecord(_CompanyFields):
     uscc: str
-    name: str
-    roles: list[str]
-    province: str | None
-    maker_code: str | None
-    imports_for: list[str] = []
-    licences: list[LicenceRecord]
     history: list[CompanyVersion] | None = None
 
 
