@@ -32,7 +32,8 @@ class Settings(BaseSettings):
     default_page_size: int = Field(50, ge=1)
     retry_after_s: int = 5
     max_body_bytes: int = Field(32 * 1024 * 1024, ge=1024)
-    key_cache_s: float = 10.0
+    # A revoked or expired key stops working on every API process within this many seconds.
+    key_cache_s: float = 1.0
     rate_limit_per_minute: int = Field(12_000, ge=1)
     rate_limit_burst: int = Field(2_000, ge=1)
     # Working days for the leakage rules beyond the years chinese-calendar knows (it raises for them):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from app.db import Database, Row
 from app.schemas.integrity import Checkpoint
@@ -23,6 +24,7 @@ class ChainLinkRow:
     chain: str | None
     head: str | None  # the battery's, repeated on every row
     length: int  # the battery's recorded chain length, repeated on every row
+    stored: dict[str, Any] | None = None  # every stored property of the event (the flat ones are checked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,9 @@ class ChainHeadRow:
 
 
 def chain_link_row(r: Row) -> ChainLinkRow:
-    return ChainLinkRow(r["seq"], r["event_id"], r["payload"], r["content_hash"], r["chain"], r["head"], r["length"])
+    return ChainLinkRow(
+        r["seq"], r["event_id"], r["payload"], r["content_hash"], r["chain"], r["head"], r["length"], r["stored"]
+    )
 
 
 def chain_head_row(r: Row) -> ChainHeadRow:

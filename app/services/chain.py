@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.repositories.integrity import ChainLinkRow
+from app.services.flat import flat_mismatches
 
 GENESIS = "0" * 64
 
@@ -75,6 +76,11 @@ def verify_rows(rows: Sequence[ChainLinkRow], head: str | None, length: int) -> 
             problems.append(ChainProblem(seq, eid, "payload does not match its content hash (event altered)"))
         if row.event_id != json.loads(row.payload or "{}").get("event_id", row.event_id):
             problems.append(ChainProblem(seq, eid, "event_id differs from the one in its payload"))
+        elif recomputed and row.stored is not None:
+            problems.extend(
+                ChainProblem(seq, eid, f"stored property differs from the hashed payload: {why}")
+                for why in flat_mismatches(json.loads(row.payload or "{}"), row.stored)
+            )
         previous = link_hash(previous, recomputed)
         if previous != row.chain:
             problems.append(ChainProblem(seq, eid, "chain hash does not follow from the previous link"))

@@ -28,6 +28,7 @@ from app.repositories.ingest import KnownReferences
 from app.schemas.events import Event, IngestResult, IngestWarning, canonical_payload, event_adapter
 from app.services.chain import content_hash, extend_chains
 from app.services.claims import OPERATOR, Actor, capture_warnings, check_claims
+from app.services.flat import flat_properties
 from app.services.projection import refresh_projection
 
 # Clock skew we tolerate between reporters and us before calling an event "in the future".
@@ -138,46 +139,12 @@ def _event_properties(ev: PreparedEvent, recorded_at: datetime) -> dict[str, Any
     p = ev.payload
     model = ev.model
     props: dict[str, Any] = {
-        "event_id": ev.event_id,
-        "type": p["type"],
-        "occurred_at": p["occurred_at"],
+        **flat_properties(p),
         "recorded_at": (model.recorded_at or recorded_at).isoformat(),
         "imported": model.recorded_at is not None,
-        "reporter": p["reporter"],
         "content_hash": ev.content_hash,
         "payload": json.dumps(p, sort_keys=True, ensure_ascii=False),
     }
-    for key in (
-        "province",
-        "note",
-        "battery",
-        "vehicle",
-        "station",
-        "battery_out",
-        "battery_in",
-        "reason",
-        "chemistry",
-        "mass_kg",
-        "capacity_kwh",
-        "components",
-        "application",
-        "new_code",
-        "input_mass_kg",
-        "corrects",
-        "corrective_event_ids",
-        "destination",
-    ):
-        if key in p:
-            props[key] = p[key]
-    if "to" in p:
-        props["to_company"] = p["to"]
-    if "from" in p:
-        props["from_company"] = p["from"]
-    if "recovered" in p:
-        elements = sorted(p["recovered"])
-        props["recovered_elements"] = elements
-        props["recovered_kg"] = [float(p["recovered"][e]) for e in elements]
-        props["recovered_total_kg"] = float(sum(p["recovered"].values()))
     return props
 
 

@@ -73,7 +73,8 @@ def test_rewriting_hash_and_chain_consistently_is_caught_by_a_checkpoint(
     assert integrity.verify_checkpoint(db, exported)["chains_intact"] is True
     assert [c.root for c in integrity.list_checkpoints(db)] == [checkpoint.root]
 
-    # A careful forger rewrites the payload, its hash, the link's chain value and the head.
+    # A careful forger rewrites the payload, its hash, the flat property the rules read, the link's
+    # chain value and the head.
     from app.services.chain import content_hash, link_hash
 
     target = codes[1]
@@ -85,12 +86,13 @@ def test_rewriting_hash_and_chain_consistently_is_caught_by_a_checkpoint(
     _cypher(
         db,
         "MATCH (e:Event {event_id: $id})-[a:ABOUT]->(b:Battery {code: $code}) "
-        "SET e.payload = $payload, e.content_hash = $hash, a.chain = $chain, b.chain_head = $chain",
+        "SET e.payload = $payload, e.content_hash = $hash, e.vehicle = $vin, a.chain = $chain, b.chain_head = $chain",
         id=last["event_id"],
         code=target,
         payload=json.dumps(forged, sort_keys=True),
         hash=forged_hash,
         chain=forged_chain,
+        vin=vin(9),
     )
     assert client.get(f"/v1/batteries/{target}/verify").json()["valid"] is True  # the chain alone is fooled
     report = integrity.verify_checkpoint(db, exported)

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from app.cli import main as cli
 from app.config import Settings
 from app.db import Database
+from app.main import create_app
 from app.security import issue_key, list_keys, revoke_key
 from tests.factories import MAKER, seed_registry, uscc
 
@@ -134,3 +135,18 @@ def test_keys_demo_replaces_what_no_longer_works_and_revokes_stale_ones(
     status, printed, err = run_cli("keys", "demo", "--out", str(out))
     assert status == 0 and "ignoring" in err and printed.count("  new") == 5
     assert len([k for k in list_keys(db) if k.revoked_at is None]) == 5
+
+
+def test_a_revoked_key_stops_working_everywhere_within_a_second(db: Database, settings: Settings) -> None:
+    """Two app instances (two API processes' caches) both refuse a revoked key once the key cache
+    (``key_cache_s``, 1 s) has turned over; nothing is cleared by hand."""
+    issued = issue_key(db, "investigator", "soon revoked")
+    headers = {"X-API-Key": issued.key}
+    with TestClient(create_app(settings)) as one, TestClient(create_app(settings)) as two:
+        assert one.get("/v1/batteries", headers=headers).status_code == 200
+        assert two.get("/v1/batteries", headers=headers).status_code == 200  # both have it cached
+        revoke_key(db, issued.id)
+        time.sleep(settings.key_cache_s + 0.1)
+        for app in (one, two):
+            res = app.get("/v1/batteries", headers=headers)
+            assert res.status_code == 401 and "revoked" in res.json()["detail"]
