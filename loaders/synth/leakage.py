@@ -287,9 +287,8 @@ class LeakagePlanter:
         )
 
     def _double_presence(self, life: Lifecycle) -> list[dict[str, Any]] | None:
-        """A module code turns up in a second pack: a clone. (A second production report of one
-        code, the other clone, is refused at capture since claims are checked, so it cannot be
-        planted.) The second pack stays in its maker's stock."""
+        """A module code turns up in a second pack, which stays in stock: a clone (a second
+        production of one code is refused at capture, so that clone cannot be planted)."""
         produced = next(
             (e for e in life.events if e.type == "produced" and e.body.get("components") and "capacity_kwh" in e.body),
             None,
@@ -299,8 +298,7 @@ class LeakagePlanter:
         pack, module = produced.body["battery"], produced.body["components"][0]
         clone = produced.copy()
         clone.t = produced.t + 3600 + int(self.rng.random() * 3600)
-        # Same head, a serial in a range the world's counter never reaches (it starts at 0).
-        clone.body.update(battery=pack[:17] + "Z" + pack[18:], components=[module])
+        clone.body.update(battery=pack[:17] + "Z" + pack[18:], components=[module])  # a serial never reached
         life.events.append(clone)
         return [leak_label("double_presence", module, "a module of one pack listed again in another pack")]
 
