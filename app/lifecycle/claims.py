@@ -15,7 +15,7 @@ Pure: the registry facts a check needs (roles, a station's operator) are passed 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -113,23 +113,26 @@ def history_warnings(lives: Iterable[BatteryLifecycle]) -> list[ClaimWarning]:
     ]
 
 
-def role_warning(event_id: str, event_type: str, reporter_roles: Iterable[str]) -> ClaimWarning | None:
-    """The act does not fit any role the reporter is registered with (stored all the same)."""
+def registry_warnings(
+    event_id: str,
+    event_type: str,
+    reporter: str,
+    reporter_roles: Iterable[str],
+    station: str | None = None,
+    operator: str | None = None,
+) -> list[ClaimWarning]:
+    """What the registry says against an act (stored all the same): no registered role of the
+    reporter fits it, or it is a swap at a station another company operates (``operator``: the
+    station's operator, as the caller judges it; None when unknown)."""
+    found: list[ClaimWarning] = []
     act = ACTS.get(event_type)
     roles = sorted(reporter_roles)
-    if act is None or not act.roles or act.roles.intersection(roles):
-        return None
-    message = f"{event_type} is reported by {act.who}; the reporter is registered as {', '.join(roles) or 'no role'}"
-    return ClaimWarning(event_id, None, "role_mismatch", message)
-
-
-def station_warning(
-    event_id: str, station: str, reporter: str, operator_of: Callable[[str], str | None]
-) -> ClaimWarning | None:
-    """A swap reported by a company that does not operate the station."""
-    operator = operator_of(station)
-    if operator is None or operator == reporter:
-        return None
-    return ClaimWarning(
-        event_id, None, "station_not_operated", f"station {station} is operated by {operator}, not by the reporter"
-    )
+    if act is not None and act.roles and not act.roles.intersection(roles):
+        message = (
+            f"{event_type} is reported by {act.who}; the reporter is registered as {', '.join(roles) or 'no role'}"
+        )
+        found.append(ClaimWarning(event_id, None, "role_mismatch", message))
+    if station is not None and operator is not None and operator != reporter:
+        message = f"station {station} is operated by {operator}, not by the reporter"
+        found.append(ClaimWarning(event_id, None, "station_not_operated", message))
+    return found

@@ -16,7 +16,7 @@ from neo4j import ManagedTransaction
 
 from app.errors import ClaimRefused, Conflict, FieldProblem
 from app.lifecycle import BatteryLifecycle
-from app.lifecycle.claims import ClaimWarning, history_warnings, role_warning, station_warning
+from app.lifecycle.claims import ClaimWarning, history_warnings, registry_warnings
 from app.repositories import ingest as repo
 from app.repositories.ingest import KnownReferences
 from app.services import registry
@@ -42,9 +42,13 @@ class ClaimsOutcome:
     foreign_voids: list[str]  # "event E of company C" voided by an admin
 
 
+def _named(name: str | None, uscc: str) -> str:
+    return f"{name} ({uscc})" if name else uscc
+
+
 def _company(known: KnownReferences, uscc: str) -> str:
     found = known.companies.get(uscc)
-    return f"{found.name} ({uscc})" if found is not None and found.name else uscc
+    return _named(found.name if found is not None else None, uscc)
 
 
 def check_claims(
@@ -59,7 +63,7 @@ def check_claims(
             target = known.events.get(p["corrects"])
             if target is None or target.reporter is None or target.reporter == p["reporter"]:
                 continue  # in this batch (the same reporter is checked below) or its own
-            owner = f"{target.reporter_name} ({target.reporter})" if target.reporter_name else target.reporter
+            owner = _named(target.reporter_name, target.reporter)
             if not actor.admin:
                 problems.append(
                     FieldProblem(
@@ -184,15 +188,9 @@ def capture_warnings(
         at = datetime.fromisoformat(str(p["occurred_at"]))
         company = known.companies.get(p["reporter"])
         roles = roles_then.get((p["reporter"], at), company.roles if company is not None else ())
-        role = role_warning(eid, str(p["type"]), roles)
-        if role is not None:
-            found.append(role)
-        if p["type"] == "swapped":
-            station_id = str(p["station"])
-            operator = operators_then.get((station_id, at), known.stations.get(station_id))
-            station = station_warning(eid, station_id, str(p["reporter"]), {station_id: operator}.get)
-            if station is not None:
-                found.append(station)
+        station = str(p["station"]) if p["type"] == "swapped" else None
+        operator = operators_then.get((station, at), known.stations.get(station)) if station else None
+        found.extend(registry_warnings(eid, str(p["type"]), str(p["reporter"]), roles, station, operator))
     seen: set[tuple[str, str | None, str]] = set()
     out: list[tuple[int, ClaimWarning]] = []
     for w in found:

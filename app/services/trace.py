@@ -14,7 +14,7 @@ from app.db import Database
 from app.errors import NotFound
 from app.identifiers import parse_battery_code
 from app.lifecycle import BatteryLifecycle, EventRow, Interval, epoch_ms, event_row, replay_battery
-from app.lifecycle.claims import ClaimWarning, history_warnings, role_warning, station_warning
+from app.lifecycle.claims import ClaimWarning, history_warnings, registry_warnings
 from app.repositories import trace as repo
 from app.repositories.trace import TimelineRow
 from app.schemas.trace import (
@@ -89,14 +89,12 @@ def _warnings(life: BatteryLifecycle, rows: list[TimelineRow]) -> dict[str, list
     for r in rows:
         if r.corrected_by or r.role == "correction":
             continue
-        role = role_warning(r.event_id, r.type, r.reporter.roles or ())
-        if role is not None:
-            found.append(role)
-        if r.type == "swapped" and r.station_operator is not None:
-            at = str(r.payload["station"])
-            station = station_warning(r.event_id, at, str(r.reporter.uscc), {at: r.station_operator}.get)
-            if station is not None:
-                found.append(station)
+        station = str(r.payload["station"]) if r.type == "swapped" else None
+        found.extend(
+            registry_warnings(
+                r.event_id, r.type, str(r.reporter.uscc), r.reporter.roles or (), station, r.station_operator
+            )
+        )
     out: dict[str, list[ClaimWarning]] = {}
     for w in found:
         out.setdefault(w.event_id, []).append(w)
