@@ -38,6 +38,7 @@ neo4j-logs: $(STAMP) ## the tail of the local Neo4j's logs
 demo: neo4j-start ## generate the demo world (once) and load it through the ingest path
 	@if [ ! -f $(DEMO_DIR)/manifest.json ]; then \
 	  $(BT) synth --batteries $(DEMO_BATTERIES) --seed $(DEMO_SEED) --out $(DEMO_DIR); fi
+	$(BT) ledger upgrade
 	$(BT) load $(DEMO_DIR)
 
 reproject: neo4j-start ## rebuild the local store's derived state after an upgrade that asks for it

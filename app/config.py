@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr | None = None
     # The local launcher writes a generated password here; used when NEO4J_PASSWORD is unset.
     neo4j_password_file: Path = PROJECT_ROOT / "var" / "neo4j" / "password"
+    # The verifiable log's Ed25519 signing key; by default beside the password file, created on first start.
+    log_key_file: Path | None = None
+    # A capture answer's receipt carries each event's inclusion path when the batch has at most this many.
+    receipt_proofs_max: int = Field(100, ge=0)
     neo4j_database: str = "neo4j"
     neo4j_max_pool: int = 50
     neo4j_connect_timeout_s: float = 5.0
@@ -43,6 +47,9 @@ class Settings(BaseSettings):
     )
     leakage_holidays: list[date] = []
     leakage_workdays: list[date] = []
+
+    def log_key_path(self) -> Path:
+        return self.log_key_file or self.neo4j_password_file.parent / "log-signing.key"
 
     def password(self) -> str:
         if self.neo4j_password is not None:

@@ -126,6 +126,12 @@ class StoreOutdated(DomainError):
     status_code = 409
 
 
+class LogDamaged(DomainError):
+    """The stored log does not hold what its own record says: the platform refuses to sign over it."""
+
+    status_code = 409
+
+
 class UnsupportedMediaType(DomainError):
     """A body sent as something other than the JSON the route reads."""
 

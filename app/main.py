@@ -13,9 +13,11 @@ from app.api import router as api_router
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import document_problems, install_error_handlers
+from app.ledger.signing import load_signer
 from app.middleware import BodyLimit, audit_requests
 from app.queries import registry
 from app.security import AuditLog, KeyStore, RateLimiter
+from app.services.ledger import Signing
 from app.services.store import apply_schema
 from app.ui import mount_ui
 
@@ -33,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.keys = KeyStore(db, settings.key_cache_s)
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         app.state.audit = AuditLog(db)
+        app.state.signing = Signing(load_signer(settings.log_key_path()), settings.receipt_proofs_max)
         try:
             apply_schema(db)
         except (DriverError, AuthError, TransientError, OSError) as exc:

@@ -37,6 +37,7 @@ from app.db import Database  # noqa: E402
 from app.security import issue_key  # noqa: E402
 from app.services.ingest import ingest_events, validate_raw  # noqa: E402
 from app.services.store import apply_schema, clear_store  # noqa: E402
+from bench.ledger_cost import ledger_cost  # noqa: E402
 from bench.load import run_load  # noqa: E402
 from bench.server import api_process  # noqa: E402
 from loaders.files import load_registry, read_batches  # noqa: E402
@@ -328,6 +329,14 @@ def _print_table(results: dict[str, Any], out: Path) -> None:
     print(f"written: {out}")
 
 
+def _update(out: Path, figures: dict[str, Any]) -> None:
+    """Merge figures into an existing results file (or start one), and print them."""
+    results = json.loads(out.read_text()) if out.exists() else {}
+    results.update(figures)
+    out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(json.dumps(figures, indent=2))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--batteries", type=int, default=1_000_000)
@@ -354,6 +363,11 @@ def main() -> int:
         action="store_true",
         help="add the neo4j-admin import upper bound to --out, on the world of the last full run",
     )
+    parser.add_argument(
+        "--ledger-only",
+        action="store_true",
+        help="measure only what the verifiable log costs at capture (fresh store), updating --out",
+    )
     args = parser.parse_args()
     if args.queries_only:
         return queries_only(args)
@@ -379,6 +393,10 @@ def main() -> int:
     try:
         apply_schema(db)
         naive = naive_rate(db, world, args.naive_sample)
+        ledger = ledger_cost(db, world)
+        if args.ledger_only:
+            _update(args.out, ledger)
+            return 0
         bulk = bulk_load(world, env)
         trace = trace_latency(db, env, args.trace_samples, args.seed, args.load_seconds)
         extra = optional_sections(db)
@@ -405,6 +423,7 @@ def main() -> int:
         "ingest.naive_events_per_s": naive,
         "ingest.ratio": bulk["events_per_s"] / naive,
         "ingest.bulk_seconds": bulk["seconds"],
+        **ledger,
         **upper_bound,
         "trace.api_p50_ms": trace["api_p50_ms"],
         "trace.api_p99_ms": trace["api_p99_ms"],

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import time
 import urllib.parse
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -57,8 +59,9 @@ class HttpError(RuntimeError):
 class HttpTarget:
     """The API, with a key: 503 and 429 are retried after their Retry-After; 422 maps back."""
 
-    def __init__(self, base_url: str, key: str, retries: int = 60) -> None:
+    def __init__(self, base_url: str, key: str, retries: int = 60, receipts: Path | None = None) -> None:
         parsed = urllib.parse.urlsplit(base_url)
+        self.receipts = receipts  # each answer's signed receipt is appended here, one JSON line per batch
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 80
         self.prefix = parsed.path.rstrip("/")
         self.key = key
@@ -100,7 +103,13 @@ class HttpTarget:
     def ingest(self, rows: list[Any], allow_recorded_at: bool) -> IngestResult:
         if allow_recorded_at:
             raise HttpError("importing history with recorded_at is an admin path outside the public API")
-        return IngestResult.model_validate(self._send("POST", "/v1/events", {"events": rows}))
+        result = IngestResult.model_validate(self._send("POST", "/v1/events", {"events": rows}))
+        if self.receipts is not None and result.receipt is not None:
+            with self.receipts.open("a", encoding="utf-8") as out:
+                out.write(result.receipt.model_dump_json() + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+        return result
 
 
 def as_target(where: Database | Target) -> Target:

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api import admin, analytics, batteries, epcis, events, health, leakage, registry, vocabularies
+from app.api import admin, analytics, batteries, epcis, events, health, leakage, log, registry, vocabularies
 
 router = APIRouter()
 router.include_router(health.router)
@@ -14,3 +14,4 @@ router.include_router(admin.router)
 router.include_router(analytics.router)
 router.include_router(leakage.router)
 router.include_router(vocabularies.router)
+router.include_router(log.router)

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from app.config import Settings
 from app.db import Database
 from app.errors import UnsupportedMediaType
+from app.services.ledger import Signing
 
 
 def get_db(request: Request) -> Database:
@@ -22,7 +23,13 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_signing(request: Request) -> Signing:
+    signing: Signing = request.app.state.signing
+    return signing
+
+
 DbDep = Annotated[Database, Depends(get_db)]
+SigningDep = Annotated[Signing, Depends(get_signing)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Request
 
 from app.api.auth import actor_of, note_for_audit, require
-from app.api.deps import DbDep, JsonLdBody, SettingsDep
+from app.api.deps import DbDep, JsonLdBody, SettingsDep, SigningDep
 from app.schemas.epcis import EpcisCaptureResult
 from app.security import Principal, check_reporter_events
 from app.services.epcis import capture_document
@@ -26,6 +26,7 @@ def capture(
     document: Annotated[dict[str, Any], Body(description="an EPCISDocument (JSON-LD); see docs/epcis.md")],
     db: DbDep,
     settings: SettingsDep,
+    signing: SigningDep,
     request: Request,
     who: Annotated[Principal, Depends(require("reporter", "admin"))],
     _json: JsonLdBody,
@@ -37,6 +38,7 @@ def capture(
         settings.max_batch_events,
         authorize=lambda r: check_reporter_events(who, r),
         actor=actor_of(who),
+        signing=signing,
     )
     note_for_audit(request, result.voided_for_others)
     return result

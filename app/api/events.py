@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from app.api.auth import actor_of, note_for_audit, require
-from app.api.deps import DbDep, JsonBody
+from app.api.deps import DbDep, JsonBody, SigningDep
 from app.schemas.events import EventBatch, IngestResult
 from app.security import Principal, check_reporter_events
 from app.services.ingest import ingest_events
@@ -31,14 +31,16 @@ router = APIRouter(prefix="/v1", tags=["events"])
 def capture_events(
     batch: EventBatch,
     db: DbDep,
+    signing: SigningDep,
     request: Request,
     who: Annotated[Principal, Depends(require("reporter", "admin"))],
     _json: JsonBody,
 ) -> IngestResult:
     """Store up to 10,000 events atomically; acknowledged only after the commit. Resending is safe.
 
-    Events that contradict the stored record are stored as claimed and listed in ``warnings``."""
+    Events that contradict the stored record are stored as claimed and listed in ``warnings``. The
+    ``receipt`` proves, with the log's public key, that the new events entered the log (docs/integrity.md)."""
     check_reporter_events(who, [e.reporter for e in batch.events])
-    result = ingest_events(db, batch.events, actor=actor_of(who))
+    result = ingest_events(db, batch.events, actor=actor_of(who), signing=signing)
     note_for_audit(request, result.voided_for_others)
     return result

@@ -29,9 +29,15 @@ COMMANDS: dict[str, str] = {
     "keys": "keys",
     "checkpoint": "integrity",
     "verify": "integrity",
+    "ledger": "integrity",
+    "verify-proof": "integrity",
     "analytics": "analytics",
     "eval": "evaluate",
 }
+
+
+#: Commands that parse their own arguments (the offline verifier has its own command line).
+PASSTHROUGH = frozenset({"verify-proof"})
 
 
 def _group(name: str) -> ModuleType:
@@ -55,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` (default: the process's arguments) and run the chosen command."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     chosen = COMMANDS.get(args_list[0]) if args_list else None
+    if chosen is not None and args_list[0] in PASSTHROUGH:
+        status_of: int = _group(chosen).passthrough(args_list[0], args_list[1:])
+        return status_of
     parser = build_parser((chosen,) if chosen is not None else GROUPS)
     args = parser.parse_args(args_list)
     status: int = args.handler(args)

@@ -42,6 +42,9 @@ def register(sub: Subparsers) -> None:
         p.add_argument("--batch-size", type=int, default=5_000)
         p.add_argument("--api", help="send through the HTTP API at this URL instead of straight to Neo4j")
         p.add_argument("--key", default=os.environ.get("BATTERYTRACE_API_KEY"), help="API key for --api")
+        p.add_argument(
+            "--receipts", type=Path, help="with --api: append each batch's signed receipt to this file (JSON lines)"
+        )
         p.add_argument("--quiet", action="store_true", help="no progress bar")
     for p in (world, reg, events):
         p.set_defaults(handler=_files)
@@ -81,7 +84,7 @@ def _send(db: Database, args: argparse.Namespace) -> LoadReport | None:
         if not args.key:
             print("load failed: --api needs --key (or BATTERYTRACE_API_KEY)", file=sys.stderr)
             return None
-        where = HttpTarget(args.api, args.key)
+        where = HttpTarget(args.api, args.key, receipts=args.receipts)
     if args.group == "load":
         return load_directory(where, args.directory, args.batch_size, progress=not args.quiet)
     return load_events(

@@ -218,10 +218,10 @@ def verify_head(head: Mapping[str, Any], public_key: Any) -> None:
 
 
 def verify_receipt(receipt: Mapping[str, Any], public_key: Any, events: Sequence[Mapping[str, Any]] = ()) -> int:
-    """A capture receipt: its signature, its head's, each entry's leaf and (where given) inclusion.
+    """A capture receipt: its signature, its head's, each entry's record, leaf and (where given) inclusion.
 
-    ``events`` are the payloads as sent; each must match the entry of the same event_id.
-    Returns how many entries were checked."""
+    Each entry carries the event as accepted (canonical); ``events``, when given, are events the
+    checker kept in that same form, and each must be the one accepted. Returns the entries checked."""
     head = receipt["tree_head"]
     verify_head(head, public_key)
     body = {k: receipt[k] for k in ("entries", "tree_head")}
@@ -253,7 +253,7 @@ def _check_entry(entry: Mapping[str, Any], head: Mapping[str, Any], payload: Map
     index, size = int(entry["index"]), int(head["tree_size"])
     if not 0 <= index < size:
         raise ProofError(f"event {eid}: index {index} is not inside the signed tree of size {size}")
-    if "inclusion" in entry:
+    if entry.get("inclusion") is not None:
         try:
             verify_inclusion(index, size, entry["leaf_hash"], entry["inclusion"], str(head["root_hash"]))
         except ProofError as exc:
@@ -290,7 +290,7 @@ def verify_bundle(bundle: Mapping[str, Any], public_key: Any) -> int:
     previous: str | None = None
     for position, entry in enumerate(bundle["events"], start=1):
         _check_entry(entry, head)
-        if "inclusion" not in entry:
+        if entry.get("inclusion") is None:
             raise ProofError(f"event {entry['event_id']}: the bundle carries no inclusion path")
         if int(entry["seq"]) != position:
             raise ProofError(f"event {entry['event_id']}: chain position {entry['seq']} where {position} was expected")
@@ -317,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="what", required=True)
     r = sub.add_parser("receipt", help="a capture answer's receipt (or the whole capture answer)")
     r.add_argument("file")
-    r.add_argument("--events", help="the batch as sent (JSON with an 'events' list, or a list); each is matched")
+    r.add_argument("--events", help="events kept as accepted (JSON with an 'events' list, or a list); each is matched")
     h = sub.add_parser("head", help="a signed tree head")
     h.add_argument("file")
     i = sub.add_parser("inclusion", help="an inclusion proof (GET /v1/log/proof/inclusion)")

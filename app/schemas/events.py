@@ -28,6 +28,7 @@ from app.identifiers import parse_battery_code
 from app.identifiers.chemistry import chemistry_conflict, normalise_chemistry
 from app.identifiers.provinces import check_province
 from app.identifiers.types import BatteryCodeStr, UsccStr, VinStr
+from app.schemas.ledger import Receipt
 
 LEVEL_RANK = {"cell": 0, "module": 1, "pack": 2}
 
@@ -325,6 +326,11 @@ class IngestResult(BaseModel):
     )
     voided_for_others: list[str] = Field(
         default_factory=list, description="events of other companies an admin voided (named in the audit trail)"
+    )
+    receipt: Receipt | None = Field(
+        None,
+        description="signed proof that the new events entered the verifiable log (docs/integrity.md); "
+        "none when nothing new was stored",
     )
 
 

@@ -1,9 +1,9 @@
 """Tamper evidence: a hash chain over each battery's events, and Merkle checkpoints over all chains.
 
 Each ABOUT link from an event to a battery carries the event's position in that battery's chain
-(``seq``, in recording order) and ``chain = sha256(previous chain + event content hash)``; the
-battery keeps the head. Editing an event's stored payload (or its hash, or the links) in the
-database breaks the recomputation. A checkpoint is a Merkle root over every battery's
+(``seq``, in recording order) and ``chain = sha256(previous chain + event record hash)``, where the
+record covers the payload, ``recorded_at`` and ``imported``; the battery keeps the head. Editing
+any of them (or the links) in the database breaks the recomputation. A checkpoint is a Merkle root over every battery's
 (code, length, head); exported and kept elsewhere, it lets a later check prove that no chain
 was rewritten consistently from end to end.
 """
@@ -14,22 +14,18 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from app.ledger import verifier
 from app.repositories.integrity import ChainLinkRow
 from app.services.flat import flat_mismatches
 
 GENESIS = "0" * 64
 
 
-def content_hash(payload: dict[str, Any]) -> str:
-    """The hash of an event's canonical form: sorted keys, no spaces, UTF-8."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def link_hash(previous: str | None, event_hash: str) -> str:
-    return hashlib.sha256(((previous or GENESIS) + event_hash).encode()).hexdigest()
+content_hash = verifier.content_hash  # the event as sent: what a resend is compared with
+link_hash = verifier.chain_link  # one step of a chain, over record hashes
 
 
 @dataclass
@@ -58,8 +54,22 @@ class ChainProblem:
     reason: str
 
 
+def _record(payload: dict[str, Any], stored: dict[str, Any] | None) -> tuple[str, str | None]:
+    """The record hash from what is stored, or why it cannot be formed."""
+    recorded = (stored or {}).get("recorded_at")
+    if not isinstance(recorded, datetime) or recorded.tzinfo is None:
+        return "", "recorded_at is missing or not a zoned datetime"
+    imported = (stored or {}).get("imported", False)
+    if not isinstance(imported, bool):
+        return "", f"imported is {imported!r}, not true or false"
+    return verifier.record_hash(payload, recorded, imported), None
+
+
 def verify_rows(rows: Sequence[ChainLinkRow], head: str | None, length: int) -> list[ChainProblem]:
-    """Recompute a chain from its stored events (rows ordered by seq) and name every break."""
+    """Recompute a chain from its stored events (rows ordered by seq) and name every break.
+
+    Each link covers the event's record: its payload as sent, ``recorded_at`` and ``imported``; so an
+    edit of any of them breaks the link, and every flat property is compared with the payload."""
     problems: list[ChainProblem] = []
     previous: str | None = None
     for expected_seq, row in enumerate(rows, start=1):
@@ -68,22 +78,33 @@ def verify_rows(rows: Sequence[ChainLinkRow], head: str | None, length: int) -> 
             problems.append(ChainProblem(seq, eid, f"position {seq} where {expected_seq} was expected"))
         try:
             # A missing payload (None) raises TypeError and is reported like one that does not parse.
-            recomputed = content_hash(json.loads(row.payload))  # type: ignore[arg-type]
+            payload = json.loads(row.payload)  # type: ignore[arg-type]
+            if not isinstance(payload, dict):
+                raise ValueError("not an object")
         except (TypeError, ValueError):
             problems.append(ChainProblem(seq, eid, "stored payload is not JSON"))
-            recomputed = ""
-        if recomputed != row.content_hash:
-            problems.append(ChainProblem(seq, eid, "payload does not match its content hash (event altered)"))
-        if row.event_id != json.loads(row.payload or "{}").get("event_id", row.event_id):
-            problems.append(ChainProblem(seq, eid, "event_id differs from the one in its payload"))
-        elif recomputed and row.stored is not None:
-            problems.extend(
-                ChainProblem(seq, eid, f"stored property differs from the hashed payload: {why}")
-                for why in flat_mismatches(json.loads(row.payload or "{}"), row.stored)
-            )
-        previous = link_hash(previous, recomputed)
+            payload = None
+        record = ""
+        if payload is not None:
+            if content_hash(payload) != row.content_hash:
+                problems.append(ChainProblem(seq, eid, "payload does not match its content hash (event altered)"))
+            record, why = _record(payload, row.stored)
+            if why:
+                problems.append(ChainProblem(seq, eid, f"stored property differs from the hashed record: {why}"))
+            if row.event_id != payload.get("event_id", row.event_id):
+                problems.append(ChainProblem(seq, eid, "event_id differs from the one in its payload"))
+            elif row.stored is not None:
+                problems.extend(
+                    ChainProblem(seq, eid, f"stored property differs from the hashed payload: {why}")
+                    for why in flat_mismatches(payload, row.stored)
+                )
+        intact = payload is not None and content_hash(payload) == row.content_hash
+        previous = link_hash(previous, record)
         if previous != row.chain:
-            problems.append(ChainProblem(seq, eid, "chain hash does not follow from the previous link"))
+            why = "chain hash does not follow from the previous link and this event's record"
+            if intact:
+                why += ": the payload is intact, so recorded_at, imported or the link itself was changed"
+            problems.append(ChainProblem(seq, eid, why))
             previous = row.chain
     if len(rows) != length:
         problems.append(ChainProblem(None, None, f"battery records {length} chained events, {len(rows)} found"))

@@ -14,6 +14,7 @@ from app.errors import FieldProblem, InvalidInput
 from app.schemas.epcis import EpcisCaptureResult
 from app.services.claims import OPERATOR, Actor
 from app.services.ingest import ingest_raw
+from app.services.ledger import Signing
 
 
 def capture_document(
@@ -22,6 +23,7 @@ def capture_document(
     max_events: int,
     authorize: Callable[[list[str]], None] | None = None,
     actor: Actor = OPERATOR,
+    signing: Signing | None = None,
 ) -> EpcisCaptureResult:
     """Validate and map the document, then ingest the native events atomically."""
     mapping = map_document(document)
@@ -36,7 +38,7 @@ def capture_document(
         raise InvalidInput([FieldProblem("epcisBody.eventList", "no events")])
     if authorize is not None:
         authorize([str(e.get("reporter")) for e in mapping.events])
-    result = ingest_raw(db, mapping.events, actor=actor)
+    result = ingest_raw(db, mapping.events, actor=actor, signing=signing)
     return EpcisCaptureResult(
         epcis_events=mapping.source_count,
         native_events=len(mapping.events),
@@ -44,4 +46,5 @@ def capture_document(
         duplicates=result.duplicates,
         warnings=result.warnings,
         voided_for_others=result.voided_for_others,
+        receipt=result.receipt,
     )

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from app.db import Database
 from app.errors import Conflict, FieldProblem, InvalidInput, validation_problems
 from app.identifiers import parse_battery_code
+from app.ledger.verifier import record_hash
 from app.lifecycle import EventRow, epoch_ms, event_row, roles_in
 from app.repositories import ingest as repo
 from app.repositories.ingest import KnownReferences
@@ -29,6 +30,7 @@ from app.schemas.events import Event, IngestResult, IngestWarning, canonical_pay
 from app.services.chain import content_hash, extend_chains
 from app.services.claims import OPERATOR, Actor, capture_warnings, check_claims
 from app.services.flat import flat_properties
+from app.services.ledger import Appended, Signing, append_records, receipt
 from app.services.projection import refresh_projection
 
 # Clock skew we tolerate between reporters and us before calling an event "in the future".
@@ -41,6 +43,12 @@ class PreparedEvent:
     model: Any
     payload: dict[str, Any]
     content_hash: str
+    recorded_at: datetime  # the server's clock, or the admin import's own
+    record: str  # what the chains link and the log holds: payload, recorded_at and imported hashed together
+
+    @property
+    def imported(self) -> bool:
+        return self.model.recorded_at is not None
 
     @property
     def event_id(self) -> str:
@@ -102,7 +110,10 @@ def _prepare(events: Sequence[BaseModel], allow_recorded_at: bool, now: datetime
         occurred_at: datetime = model.occurred_at  # type: ignore[attr-defined]
         if occurred_at > now + FUTURE_TOLERANCE:
             problems.append(FieldProblem("occurred_at", f"{occurred_at.isoformat()} is in the future", i, eid))
-        prepared = PreparedEvent(i, model, payload, content_hash(payload))
+        recorded = recorded_at or now
+        prepared = PreparedEvent(
+            i, model, payload, content_hash(payload), recorded, record_hash(payload, recorded, recorded_at is not None)
+        )
         earlier = seen.get(eid)
         if earlier is None:
             seen[eid] = prepared
@@ -135,24 +146,23 @@ def _battery_row(code: str) -> dict[str, Any]:
     }
 
 
-def _event_properties(ev: PreparedEvent, recorded_at: datetime) -> dict[str, Any]:
+def _event_properties(ev: PreparedEvent) -> dict[str, Any]:
     p = ev.payload
-    model = ev.model
     props: dict[str, Any] = {
         **flat_properties(p),
-        "recorded_at": (model.recorded_at or recorded_at).isoformat(),
-        "imported": model.recorded_at is not None,
+        "recorded_at": ev.recorded_at.isoformat(),
+        "imported": ev.imported,
         "content_hash": ev.content_hash,
         "payload": json.dumps(p, sort_keys=True, ensure_ascii=False),
     }
     return props
 
 
-def _plan(new_events: Iterable[PreparedEvent], recorded_at: datetime) -> Plan:
+def _plan(new_events: Iterable[PreparedEvent]) -> Plan:
     plan = Plan()
     for ev in new_events:
         p, eid = ev.payload, ev.event_id
-        plan.events.append(_event_properties(ev, recorded_at))
+        plan.events.append(_event_properties(ev))
 
         def about(code: str, role: str, eid: str = eid) -> None:
             plan.batteries.setdefault(code, _battery_row(code))
@@ -215,11 +225,11 @@ class _Written:
     duplicates: int
     warnings: list[IngestWarning] = field(default_factory=list)
     foreign_voids: list[str] = field(default_factory=list)
+    logged: list[PreparedEvent] = field(default_factory=list)
+    appended: Appended | None = None
 
 
-def _write_batch(
-    tx: ManagedTransaction, prepared: list[PreparedEvent], recorded_at: datetime, actor: Actor
-) -> _Written:
+def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], actor: Actor, log: bool = True) -> _Written:
     ids = [ev.event_id for ev in prepared]
     stored = repo.stored_hashes(tx, ids)
     conflicts = [ev.event_id for ev in prepared if ev.event_id in stored and stored[ev.event_id] != ev.content_hash]
@@ -234,7 +244,7 @@ def _write_batch(
     known = _check_references(tx, fresh)
     indexed = [(ev.index, ev.payload) for ev in fresh]
     outcome = check_claims(tx, indexed, known, actor)
-    plan = _plan(fresh, recorded_at)
+    plan = _plan(fresh)
     new_codes = repo.merge_batteries(tx, [plan.batteries[c] for c in sorted(plan.batteries)])
     repo.merge_vehicles(tx, sorted(plan.vins))
     repo.create_events(tx, plan.events)
@@ -263,7 +273,9 @@ def _write_batch(
         IngestWarning(index=i, event_id=w.event_id, battery=w.battery, code=w.code, message=w.message)
         for i, w in capture_warnings(tx, indexed, known, lives)
     ]
-    return _Written(len(fresh), len(prepared) - len(fresh), warnings, outcome.foreign_voids)
+    # Last, so the log's lock is held only for the append: the log's order is the commit order.
+    appended = append_records(tx, [(ev.event_id, ev.record) for ev in fresh]) if log else None
+    return _Written(len(fresh), len(prepared) - len(fresh), warnings, outcome.foreign_voids, fresh, appended)
 
 
 def _extend_chains(tx: ManagedTransaction, fresh: list[PreparedEvent], chained: list[tuple[str, str]]) -> None:
@@ -271,7 +283,7 @@ def _extend_chains(tx: ManagedTransaction, fresh: list[PreparedEvent], chained: 
     if not chained:
         return
     position = {ev.event_id: ev.index for ev in fresh}
-    hashes = {ev.event_id: ev.content_hash for ev in fresh}
+    hashes = {ev.event_id: ev.record for ev in fresh}
     ordered = sorted(dict.fromkeys(chained), key=lambda pair: position[pair[0]])
     codes = sorted({code for _, code in ordered})
     heads = repo.chain_heads(tx, codes)
@@ -302,8 +314,14 @@ def ingest_events(
     allow_recorded_at: bool = False,
     now: datetime | None = None,
     actor: Actor = OPERATOR,
+    signing: Signing | None = None,
+    log: bool = True,
 ) -> IngestResult:
     """Store a batch atomically; idempotent on event_id; returns once the transaction committed.
+
+    With ``signing`` the answer carries a receipt for the new events (with their inclusion paths
+    for a small batch), signed after the commit. ``log=False`` exists only for the benchmark that
+    measures what the log costs; no route or loader passes it.
 
     ``actor`` decides only what an admin may do beyond a company (void another's event); the
     claims themselves are judged by their ``reporter``, which the API holds to the key's company."""
@@ -311,7 +329,7 @@ def ingest_events(
     prepared, repeats = _prepare(events, allow_recorded_at, now)
 
     def work(tx: ManagedTransaction) -> _Written:
-        return _write_batch(tx, prepared, now, actor)
+        return _write_batch(tx, prepared, actor, log)
 
     try:
         with db.write_slots:
@@ -320,11 +338,16 @@ def ingest_events(
         # Another request stored some of these ids between our check and our commit; a second
         # pass sees them and answers duplicate or conflict like any other resend.
         written = db.write_unit("ingest.create_events", work)
+    signed = None
+    if signing is not None and written.appended is not None and written.logged:
+        logged = [(ev.payload, ev.content_hash, ev.record, ev.recorded_at, ev.imported) for ev in written.logged]
+        signed = receipt(db, signing.signer, logged, written.appended, len(logged) <= signing.proofs_max)
     return IngestResult(
         accepted=written.accepted,
         duplicates=written.duplicates + repeats,
         warnings=written.warnings,
         voided_for_others=written.foreign_voids,
+        receipt=signed,
     )
 
 
@@ -332,11 +355,17 @@ def plan_offline(raw_events: Sequence[object], now: datetime) -> Plan:
     """The rows a batch of file events would write, checked as ingestion checks them but without a
     database (no references, duplicates or projection): the input of an offline bulk import."""
     prepared, _ = _prepare(validate_raw(raw_events), True, now)
-    return _plan(prepared, now)
+    return _plan(prepared)
 
 
 def ingest_raw(
-    db: Database, raw_events: Sequence[object], *, allow_recorded_at: bool = False, actor: Actor = OPERATOR
+    db: Database,
+    raw_events: Sequence[object],
+    *,
+    allow_recorded_at: bool = False,
+    actor: Actor = OPERATOR,
+    signing: Signing | None = None,
 ) -> IngestResult:
     """For loaders and EPCIS capture: validate plain dicts with the API's models, then ingest."""
-    return ingest_events(db, validate_raw(raw_events), allow_recorded_at=allow_recorded_at, actor=actor)
+    models = validate_raw(raw_events)
+    return ingest_events(db, models, allow_recorded_at=allow_recorded_at, actor=actor, signing=signing)

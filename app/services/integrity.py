@@ -10,9 +10,11 @@ from typing import Any
 
 from app.db import Database
 from app.errors import NotFound
+from app.ledger.verifier import ProofError, record_hash
 from app.repositories import integrity as queries
-from app.repositories.integrity import ChainHeadRow
+from app.repositories.integrity import ChainHeadRow, ChainLinkRow
 from app.schemas.integrity import Checkpoint, Verification
+from app.services import ledger
 from app.services.chain import ChainProblem, leaf, merkle_root, verify_rows
 
 PAGE = 10_000
@@ -23,11 +25,13 @@ def verify_battery(db: Database, code: str) -> Verification:
     rows = queries.battery_chain(db, code)
     if not rows:
         raise NotFound(f"battery {code} is not known: no event has named it")
+    ledger.require_log(db)
     head, length = rows[0].head, rows[0].length
     chained = [r for r in rows if r.seq is not None]
     unchained = [r for r in rows if r.seq is None and r.event_id is not None]
     problems = verify_rows(chained, head, length)
     problems += [ChainProblem(None, r.event_id, "event is linked to the battery outside its chain") for r in unchained]
+    problems += _log_problems(db, chained)
     return Verification(
         code=code,
         valid=not problems,
@@ -35,6 +39,21 @@ def verify_battery(db: Database, code: str) -> Verification:
         head=head,
         problems=[p.__dict__ for p in problems],
     )
+
+
+def _log_problems(db: Database, rows: list[ChainLinkRow]) -> list[ChainProblem]:
+    """Each chained event against the log's leaf at its index: a rewrite must also fool the signed log."""
+    placed: list[tuple[str, int | None, str]] = []
+    for r in rows:
+        stored = r.stored or {}
+        try:
+            record = record_hash(json.loads(r.payload or ""), stored["recorded_at"], bool(stored.get("imported")))
+        except (KeyError, TypeError, ValueError, ProofError):
+            continue  # the chain check already names an event whose record cannot be formed
+        index = stored.get("log_index")
+        placed.append((str(r.event_id), int(index) if isinstance(index, int) else None, record))
+    seq = {r.event_id: r.seq for r in rows}
+    return [ChainProblem(seq[eid], eid, why) for eid, why in ledger.leaf_problems(db, placed).items()]
 
 
 def _heads(db: Database) -> Iterator[ChainHeadRow]:

@@ -14,6 +14,7 @@ from app.db import Database
 from app.errors import StoreOutdated
 from app.lifecycle import PROJECTION_REVISION
 from app.repositories import store as repo
+from app.services import ledger
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def apply_schema(db: Database) -> list[str]:
         applied.append(name)
     repo.await_indexes(db)
     repo.stamp_fresh_store(db, PROJECTION_REVISION)
+    ledger.start_fresh(db)
     db.schema_applied = True
     log.info("schema applied: %d statements", len(applied))
     return applied
@@ -59,6 +61,7 @@ def clear_store(db: Database) -> None:
     """Empty the store (tests, benchmarks, resets); an empty store is current by definition."""
     repo.clear_graph(db)
     repo.stamp_revision(db, PROJECTION_REVISION)
+    ledger.start_fresh(db)
 
 
 def stamp_current(db: Database) -> None:

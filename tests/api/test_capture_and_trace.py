@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.identifiers import make_uscc
+from app.security import issue_key
 from app.services.store import clear_store
 from tests.factories import (
     AUTOMAKER,
@@ -48,7 +49,9 @@ def test_first_life_is_traced(client: TestClient, db: Database) -> None:
     b, v = pack(1), vin(1)
     res = post(client, first_life(ev, b, v))
     assert res.status_code == 200, res.text
-    assert res.json() == {"accepted": 5, "duplicates": 0, "warnings": [], "voided_for_others": []}
+    answer = res.json()
+    assert answer.pop("receipt")["tree_head"]["tree_size"] == 5
+    assert answer == {"accepted": 5, "duplicates": 0, "warnings": [], "voided_for_others": []}
 
     detail = client.get(f"/v1/batteries/{b}").json()
     assert detail["status"] == "installed"
@@ -127,16 +130,16 @@ def test_a_pack_trace_shows_its_vehicles_events_while_it_was_in_them(client: Tes
 def test_resend_is_idempotent(client: TestClient, db: Database) -> None:
     seed_registry(db)
     events = first_life(Events(), pack(1), vin(1))
-    assert post(client, events).json() == {"accepted": 5, "duplicates": 0, "warnings": [], "voided_for_others": []}
-    assert post(client, events).json() == {"accepted": 0, "duplicates": 5, "warnings": [], "voided_for_others": []}
+    first = post(client, events).json()
+    assert [e["index"] for e in first.pop("receipt")["entries"]] == [0, 1, 2, 3, 4]
+    assert first == {"accepted": 5, "duplicates": 0, "warnings": [], "voided_for_others": []}
+    resent = {"accepted": 0, "duplicates": 5, "warnings": [], "voided_for_others": [], "receipt": None}
+    assert post(client, events).json() == resent
     # Mixed: two old, one new, and an exact repeat inside the batch.
     extra = Events("x").repaired(pack(1), day(40))
-    assert post(client, [events[0], events[1], extra, extra]).json() == {
-        "accepted": 1,
-        "duplicates": 3,
-        "warnings": [],
-        "voided_for_others": [],
-    }
+    mixed = post(client, [events[0], events[1], extra, extra]).json()
+    assert [(e["event_id"], e["index"]) for e in mixed.pop("receipt")["entries"]] == [(extra["event_id"], 5)]
+    assert mixed == {"accepted": 1, "duplicates": 3, "warnings": [], "voided_for_others": []}
     assert count(db, "Event") == 6
     assert count(db, "Battery") == 1
     trace = client.get(f"/v1/batteries/{pack(1)}/trace").json()
@@ -209,6 +212,7 @@ def test_out_of_order_arrival_gives_the_same_projection(client: TestClient, db: 
     in_order_vehicle = client.get(f"/v1/vehicles/{v1}/batteries").json()
 
     clear_store(db)
+    client.headers["X-API-Key"] = issue_key(db, "admin", "after the reset").key  # the reset removed the keys
     seed_registry(db)
     shuffled = history[:]
     random.Random(4).shuffle(shuffled)

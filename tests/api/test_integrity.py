@@ -74,7 +74,8 @@ def test_rewriting_hash_and_chain_consistently_is_caught_by_a_checkpoint(
     assert [c.root for c in integrity.list_checkpoints(db)] == [checkpoint.root]
 
     # A careful forger rewrites the payload, its hash, the flat property the rules read, the link's
-    # chain value and the head.
+    # chain value (over the forged record) and the head.
+    from app.ledger.verifier import record_hash
     from app.services.chain import content_hash, link_hash
 
     target = codes[1]
@@ -82,7 +83,8 @@ def test_rewriting_hash_and_chain_consistently_is_caught_by_a_checkpoint(
     last = stored[-1]
     forged = json.loads(last["payload"]) | {"vehicle": vin(9)}
     forged_hash = content_hash(forged)
-    forged_chain = link_hash(stored[-2]["chain"], forged_hash)
+    forged_record = record_hash(forged, last["stored"]["recorded_at"], last["stored"]["imported"])
+    forged_chain = link_hash(stored[-2]["chain"], forged_record)
     _cypher(
         db,
         "MATCH (e:Event {event_id: $id})-[a:ABOUT]->(b:Battery {code: $code}) "
@@ -94,7 +96,12 @@ def test_rewriting_hash_and_chain_consistently_is_caught_by_a_checkpoint(
         chain=forged_chain,
         vin=vin(9),
     )
-    assert client.get(f"/v1/batteries/{target}/verify").json()["valid"] is True  # the chain alone is fooled
+    # The chain alone is fooled; the log, whose leaves only the signed append can write, is not.
+    verified = client.get(f"/v1/batteries/{target}/verify").json()
+    assert verified["valid"] is False
+    assert [(p["event_id"], p["reason"].split(" (")[0]) for p in verified["problems"]] == [
+        (last["event_id"], f"the log's leaf {last['stored']['log_index']} is not this event's record")
+    ]
     report = integrity.verify_checkpoint(db, exported)
     assert report["root_matches_file"] is True
     assert report["chains_intact"] is False

@@ -141,6 +141,12 @@ def test_loading_through_the_http_api_with_a_key(db: Database, settings: Setting
     with api_process(env) as api:
         with pytest.raises(HttpError, match="403"):
             load_directory(HttpTarget(api.base_url, investigator), tmp_path, progress=False)
-        report = load_directory(HttpTarget(api.base_url, admin), tmp_path, batch_size=7, progress=False)
+        receipts = tmp_path / "receipts.jsonl"
+        target = HttpTarget(api.base_url, admin, receipts=receipts)
+        report = load_directory(target, tmp_path, batch_size=7, progress=False)
         assert (report.companies, report.vehicles, report.accepted, report.duplicates) == (2, 5, len(events), 0)
     assert _count(db, "Event") == len(events)
+    # The sender keeps what proves each batch was accepted: every event once, in log order.
+    kept = [json.loads(line) for line in receipts.read_text().splitlines()]
+    assert len(kept) == -(-len(events) // 7)
+    assert [e["index"] for r in kept for e in r["entries"]] == list(range(len(events)))

@@ -63,6 +63,9 @@ EDITS: list[tuple[str, str, Any]] = [
     (BY_TYPE["recycled"], "input_mass_kg", 1.0),
     (BY_TYPE["recycled"], "recovered_total_kg", 0.0),
     (BY_TYPE["recycled"], "recovered_kg", [0.0, 0.0, 0.0]),
+    # Not in the payload but in the hashed record: a late report made to look timely, an import claimed.
+    (BY_TYPE["installed"], "recorded_at", datetime(2023, 6, 1, 9, tzinfo=CST)),
+    (BY_TYPE["swapped"], "imported", True),
 ]
 
 
