@@ -114,7 +114,7 @@ class Ring(BaseModel):
     bottleneck: float = Field(description="smallest hand-over count on the cycle's edges")
     batteries: int
     kg: float
-    codes: list[str]
+    codes: list[str] = Field(description="up to 100 of the batteries' codes; empty for analyst keys (aggregates only)")
 
 
 class Rings(BaseModel):
@@ -134,4 +134,4 @@ class CustodyPath(BaseModel):
     hops: int | None
     batteries: int = Field(description="batteries handed over along the whole path, step by step")
     kg: float
-    codes: list[str]
+    codes: list[str] = Field(description="up to 100 of the batteries' codes; empty for analyst keys (aggregates only)")

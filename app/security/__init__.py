@@ -7,16 +7,27 @@ re-exported here.
 """
 
 from app.errors import Forbidden, RateLimited, Unauthorized
-from app.security.access import ROLES, Principal, Role, check_battery_access, check_reporter_events, check_role
+from app.security.access import (
+    ROLES,
+    Principal,
+    Role,
+    check_battery_access,
+    check_reporter_events,
+    check_role,
+    shows_single_batteries,
+)
 from app.security.audit import AuditLog, list_audit
 from app.security.demo import DemoKeys, ensure_demo_keys
 from app.security.keys import KEY_PREFIX, IssuedKey, hash_secret, issue_key, list_keys, revoke_key
 from app.security.limits import RateLimiter
+from app.security.policy import ROUTES, Access, access_for, check_route
 from app.security.store import KeyStore
 
 __all__ = [
     "KEY_PREFIX",
     "ROLES",
+    "ROUTES",
+    "Access",
     "AuditLog",
     "DemoKeys",
     "Forbidden",
@@ -27,13 +38,16 @@ __all__ = [
     "RateLimiter",
     "Role",
     "Unauthorized",
+    "access_for",
     "check_battery_access",
     "check_reporter_events",
     "check_role",
+    "check_route",
     "ensure_demo_keys",
     "hash_secret",
     "issue_key",
     "list_audit",
     "list_keys",
     "revoke_key",
+    "shows_single_batteries",
 ]

@@ -21,12 +21,19 @@ class Principal:
     role: Role
     company: str | None
     name: str
+    #: A regulator key limited to these GB/T 2260 provinces; None = not limited.
+    provinces: frozenset[str] | None = None
 
 
 def check_role(who: Principal, roles: tuple[Role, ...], method: str, path: str) -> None:
     """403 naming the role and what it may not do, so the caller knows which key to use."""
     if who.role not in roles:
         raise Forbidden(f"role {who.role} may not {method} {path}; allowed: {', '.join(roles)}")
+
+
+def shows_single_batteries(who: Principal) -> bool:
+    """Whether answers may name single batteries and vehicles: analysts get aggregates only."""
+    return who.role != "analyst"
 
 
 def check_reporter_events(who: Principal, reporters: list[str]) -> None:
