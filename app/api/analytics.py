@@ -31,7 +31,7 @@ from app.schemas.analytics import (
     SinkShares,
 )
 from app.schemas.registry import Role
-from app.security import shows_single_batteries
+from app.security import check_province_param, province_scope, shows_single_batteries
 from app.services import analytics
 
 router = APIRouter(
@@ -46,13 +46,17 @@ CODES_LISTED = 100
 
 
 def _filters(
+    who: Admitted,
     since: Annotated[datetime | None, Query(description="flows at or after (RFC 3339 with offset)")] = None,
     until: Annotated[datetime | None, Query(description="flows before (RFC 3339 with offset)")] = None,
     province: Annotated[str | None, Query(pattern=r"^\d{6}$", description="GB/T 2260 code of either party")] = None,
     chemistry: Annotated[str | None, Query(max_length=32, description="e.g. LFP, NMC, ternary")] = None,
     as_of: Annotated[date | None, Query(description="day licences must be valid on (default: today)")] = None,
 ) -> Filters:
-    return Filters(since=since, until=until, province=province, chemistry=chemistry, as_of=as_of)
+    """The query's filters, narrowed to a province-limited key's provinces (403 for a province outside)."""
+    check_province_param(who, province)
+    scope = province_scope(who)
+    return Filters(since=since, until=until, province=province, chemistry=chemistry, as_of=as_of, provinces=scope)
 
 
 FiltersDep = Annotated[Filters, Depends(_filters)]
@@ -62,6 +66,7 @@ Top = Annotated[int, Query(ge=1, le=1000, description="how many entries per list
 @router.get("/vehicle-batteries")
 def vehicle_batteries(
     db: DbDep,
+    who: Admitted,
     vin: Annotated[list[str], Query(max_length=MAX_SELECTION, description="VINs (repeat the parameter)")] = [],  # noqa: B006
     code: Annotated[list[str], Query(max_length=MAX_SELECTION, description="battery codes (repeat)")] = [],  # noqa: B006
 ) -> dict[str, Any]:
@@ -73,7 +78,7 @@ def vehicle_batteries(
         problems.append(FieldProblem("vin", "name at least one vin or code"))
     if problems:
         raise InvalidInput(problems, "invalid selection")
-    return analytics.vehicle_battery_json(db, vins, codes)
+    return analytics.vehicle_battery_json(db, vins, codes, province_scope(who))
 
 
 @router.get("/custody/sinks")

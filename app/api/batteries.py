@@ -12,7 +12,7 @@ from app.api.deps import DbDep
 from app.api.params import AfterPaging, AwareQuery, BatteryCodePath, Paging, SkipPaging, VinPath
 from app.schemas.integrity import Verification
 from app.schemas.trace import BatteryDetail, BatterySummary, Components, Page, StationSwaps, Trace, VehicleBatteries
-from app.security import check_battery_access
+from app.security import check_battery_access, check_station_access, check_vehicle_access, province_scope
 from app.services import integrity, trace
 
 router = APIRouter(prefix="/v1", tags=["trace"], dependencies=ADMITTED)
@@ -25,6 +25,7 @@ BATTERY_STATUSES = Literal[
 @router.get("/batteries")
 def list_batteries(
     db: DbDep,
+    who: Admitted,
     page: Annotated[Paging, AfterPaging(32, "cursor: the last code of the previous page")],
     maker: Annotated[str | None, Query(pattern=r"^[A-Z0-9]{3}$", description="3-character maker code")] = None,
     level: Literal["pack", "module", "cell"] | None = None,
@@ -33,7 +34,14 @@ def list_batteries(
 ) -> Page[BatterySummary]:
     """Batteries in code order, filtered; follow `next_after` for the next page."""
     return trace.list_batteries(
-        db, after=page.after, limit=page.limit, maker=maker, level=level, status=status, chemistry=chemistry
+        db,
+        after=page.after,
+        limit=page.limit,
+        maker=maker,
+        level=level,
+        status=status,
+        chemistry=chemistry,
+        provinces=province_scope(who),
     )
 
 
@@ -66,20 +74,23 @@ def get_components(code: BatteryCodePath, db: DbDep, who: Admitted) -> Component
 
 
 @router.get("/vehicles/{vin}/batteries", responses=NOT_FOUND)
-def vehicle_batteries(vin: VinPath, db: DbDep) -> VehicleBatteries:
+def vehicle_batteries(vin: VinPath, db: DbDep, who: Admitted) -> VehicleBatteries:
     """Which batteries the vehicle carried, from when to when."""
+    check_vehicle_access(db, who, vin)
     return trace.vehicle_batteries(db, vin)
 
 
 @router.get("/stations/{station_id}/swaps", responses=NOT_FOUND)
 def station_swaps(
     db: DbDep,
+    who: Admitted,
     station_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,64}$")],
     since: Annotated[datetime | None, AwareQuery("since")],
     until: Annotated[datetime | None, AwareQuery("until")],
     page: Annotated[Paging, SkipPaging(1_000_000)],
 ) -> StationSwaps:
     """Swaps at a station in [since, until), default the whole history."""
+    check_station_access(db, who, station_id)
     start = since or datetime(2000, 1, 1, tzinfo=UTC)
     end = until or datetime.now(UTC)
     return trace.station_swaps(db, station_id, start, end, page.skip, page.limit)

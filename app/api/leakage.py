@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from app.api.auth import ADMITTED
+from app.api.auth import ADMITTED, Admitted
 from app.api.deps import DbDep, SettingsDep
 from app.api.params import Paging, SkipPaging
 from app.schemas.leakage import FindingsPage, RuleList, Summary
+from app.security import Principal, check_province_param, province_scope
 from app.services import leakage
 
 # Who reads what (findings name single batteries, the summary is aggregate figures): the route table.
@@ -24,7 +25,10 @@ RULE_NOT_FOUND: dict[int | str, dict[str, Any]] = {
 _PAGING = {"skip", "limit", "format"}
 
 
-def _rule_params(request: Request) -> list[tuple[str, str]]:
+def _rule_params(request: Request, who: Principal) -> list[tuple[str, str]]:
+    """The rule's parameters; a ``province=`` outside a province-limited key's provinces is 403."""
+    for value in request.query_params.getlist("province"):
+        check_province_param(who, value)
     return [(k, v) for k, v in request.query_params.multi_items() if k not in _PAGING]
 
 
@@ -35,10 +39,16 @@ def list_rules(settings: SettingsDep) -> RuleList:
 
 
 @router.get("/summary", responses={422: RULE_NOT_FOUND[422]})
-def summary(request: Request, db: DbDep, settings: SettingsDep) -> Summary:
+def summary(request: Request, db: DbDep, who: Admitted, settings: SettingsDep) -> Summary:
     """Counts and rates per thousand by rule, province and company (every rule with its defaults;
     query parameters as_of, province, company)."""
-    return leakage.summary(db, _rule_params(request), leakage.calendar_for(settings), workers=settings.leakage_workers)
+    return leakage.summary(
+        db,
+        _rule_params(request, who),
+        leakage.calendar_for(settings),
+        workers=settings.leakage_workers,
+        provinces=province_scope(who),
+    )
 
 
 @router.get("/{rule}", responses=RULE_NOT_FOUND)
@@ -46,13 +56,15 @@ def list_findings(
     rule: str,
     request: Request,
     db: DbDep,
+    who: Admitted,
     settings: SettingsDep,
     page: Annotated[Paging, SkipPaging(10_000_000)],
 ) -> FindingsPage:
     """A page of findings: battery, since, company answerable, evidence event ids, the missing step.
     Rule parameters (see /v1/leakage/rules) are query parameters; follow `next_skip`."""
     calendar = leakage.calendar_for(settings)
-    return leakage.find(db, rule, _rule_params(request), calendar, skip=page.skip, limit=page.limit)
+    params = _rule_params(request, who)
+    return leakage.find(db, rule, params, calendar, skip=page.skip, limit=page.limit, provinces=province_scope(who))
 
 
 @router.get("/{rule}/export", responses=RULE_NOT_FOUND, response_class=StreamingResponse)
@@ -60,11 +72,13 @@ def export_findings(
     rule: str,
     request: Request,
     db: DbDep,
+    who: Admitted,
     settings: SettingsDep,
     format: Literal["csv", "json"] = "csv",
 ) -> StreamingResponse:
     """Every finding of the rule for inspectors, streamed as CSV or a JSON array."""
-    out = leakage.export(db, rule, _rule_params(request), leakage.calendar_for(settings), format)
+    params, calendar = _rule_params(request, who), leakage.calendar_for(settings)
+    out = leakage.export(db, rule, params, calendar, format, provinces=province_scope(who))
     return StreamingResponse(
         out.chunks,
         media_type=out.media_type,

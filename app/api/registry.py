@@ -21,7 +21,7 @@ from app.schemas.registry import (
     VehicleBatch,
     VehicleRecord,
 )
-from app.security import Principal
+from app.security import Principal, check_vehicle_access
 from app.services import registry
 
 History = Annotated[bool, Query(description="also answer every earlier version, oldest first, and the current one")]
@@ -89,6 +89,7 @@ def get_station(
 
 
 @router.get("/vehicles/{vin}")
-def get_vehicle(vin: VinPath, db: DbDep, history: History = False) -> VehicleRecord:
+def get_vehicle(vin: VinPath, db: DbDep, who: Admitted, history: History = False) -> VehicleRecord:
     """One vehicle's registry record and dates; `history=true` adds every registry version."""
+    check_vehicle_access(db, who, vin)
     return registry.get_vehicle(db, vin, history)

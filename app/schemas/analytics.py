@@ -20,6 +20,9 @@ class Filters(BaseModel):
     province: str | None = Field(None, description="GB/T 2260 code of either party")
     chemistry: str | None = Field(None, description="battery chemistry, e.g. LFP")
     as_of: date | None = Field(None, description="day on which licences must be valid (default today)")
+    provinces: list[str] | None = Field(
+        None, description="a province-limited key's provinces: flows with either party in one of them"
+    )
 
 
 class NodeRef(BaseModel):

@@ -1,4 +1,12 @@
-"""Roles, the authenticated principal, and the access rules that go beyond a role."""
+"""Roles, the authenticated principal, and the access rules that go beyond a role.
+
+Province-limited regulator keys: a battery is within a province when one of its standing
+(uncorrected) events carries that province, or, carrying none, was reported by a company
+registered there (the same fallback findings use for their ``province``); a vehicle when one of
+its own events is, or a battery within was ever installed in it; a station by its registered
+province. One outside answers 404 in the very words of an unknown one, so the key does not learn
+that it exists.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.db import Database
-from app.errors import Forbidden
+from app.errors import Forbidden, NotFound
 from app.repositories import security as repo
 
 Role = Literal["reporter", "investigator", "regulator", "analyst", "admin"]
@@ -46,8 +54,38 @@ def check_reporter_events(who: Principal, reporters: list[str]) -> None:
         raise Forbidden(f"a reporter key for {who.company} may only submit its own events; events {shown} name another")
 
 
+def province_scope(who: Principal) -> list[str] | None:
+    """The provinces a key is limited to, sorted; None when it is not limited."""
+    return sorted(who.provinces) if who.provinces else None
+
+
+def check_province_param(who: Principal, province: str | None) -> None:
+    """403 for a ``province=`` outside a province-limited key's provinces."""
+    if who.provinces and province is not None and province not in who.provinces:
+        allowed = ", ".join(sorted(who.provinces))
+        raise Forbidden(f"this {who.role} key is limited to provinces {allowed}; province {province} is outside them")
+
+
+def check_vehicle_access(db: Database, who: Principal, vin: str) -> None:
+    """A province-limited key reads only vehicles within its provinces (404 otherwise, as if unknown)."""
+    scope = province_scope(who)
+    if scope is not None and repo.vehicle_in_provinces(db, vin, scope) is False:
+        raise NotFound(f"vehicle {vin} is not registered")  # the words of app.services.registry.get_vehicle
+
+
+def check_station_access(db: Database, who: Principal, station_id: str) -> None:
+    """A province-limited key reads only stations registered in its provinces (404 otherwise)."""
+    scope = province_scope(who)
+    if scope is not None and repo.station_in_provinces(db, station_id, scope) is False:
+        raise NotFound(f"swap station {station_id} is not registered")  # as app.services.registry.get_station
+
+
 def check_battery_access(db: Database, who: Principal, code: str) -> None:
-    """A reporter may read only batteries its company has held or reported on."""
+    """A reporter may read only batteries its company has held or reported on; a province-limited
+    key only batteries within its provinces (404 otherwise, as if unknown)."""
+    scope = province_scope(who)
+    if scope is not None and repo.battery_in_provinces(db, code, scope) is False:
+        raise NotFound(f"battery {code} is not known: no event has named it")  # as app.services.trace
     if who.role != "reporter":
         return
     # An unknown battery is let through: the read itself answers 404.
