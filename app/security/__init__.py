@@ -17,6 +17,7 @@ from app.security.access import (
     check_role,
     check_station_access,
     check_vehicle_access,
+    findings_company,
     province_scope,
     shows_single_batteries,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "check_station_access",
     "check_vehicle_access",
     "ensure_demo_keys",
+    "findings_company",
     "hash_secret",
     "issue_key",
     "list_audit",

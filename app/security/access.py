@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.db import Database
-from app.errors import Forbidden, NotFound
+from app.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from app.repositories import security as repo
 
 Role = Literal["reporter", "investigator", "regulator", "analyst", "admin"]
@@ -64,6 +64,18 @@ def check_province_param(who: Principal, province: str | None) -> None:
     if who.provinces and province is not None and province not in who.provinces:
         allowed = ", ".join(sorted(who.provinces))
         raise Forbidden(f"this {who.role} key is limited to provinces {allowed}; province {province} is outside them")
+
+
+def findings_company(who: Principal, company: str | None) -> str:
+    """Whose findings a compliance view shows: a reporter's own company (403 for another); an
+    admin names one (422 without)."""
+    if who.role == "reporter":
+        if company is not None and company != who.company:
+            raise Forbidden(f"a reporter key for {who.company} sees only its own company's findings, not {company}")
+        return str(who.company)
+    if company is None:
+        raise InvalidInput([FieldProblem("company", "an admin key names the company: give its USCC")])
+    return company
 
 
 def check_vehicle_access(db: Database, who: Principal, vin: str) -> None:

@@ -62,6 +62,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("PUT", "/v1/registry/vehicles"): Access(ADMIN),
     ("GET", "/v1/companies"): Access(ANY),
     ("GET", "/v1/companies/{uscc}"): Access(ANY),
+    # a reporter's own compliance view (an admin names the company)
+    ("GET", "/v1/companies/me/findings"): Access(WRITERS, reporter_own=True),
     ("GET", "/v1/stations"): Access(ANY),
     ("GET", "/v1/stations/{station_id}"): Access(ANY),
     ("GET", "/v1/vehicles/{vin}"): Access(READERS, provinces="hide"),
