@@ -12,7 +12,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.security import AuditLog
 
-_AUDITED_READ = re.compile(r"^/v1/(batteries|vehicles)/([^/]+)(/.*)?$")
+# Reads of single batteries or vehicles: their own routes, and the lists of one vehicle's or
+# station's rows (the vehicle-battery graph, a station's swaps).
+_AUDITED_READ = re.compile(
+    r"^/v1/(?:(batteries|vehicles)/([^/]+)(/.*)?|analytics/vehicle-batteries|stations/[^/]+/swaps)$"
+)
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 

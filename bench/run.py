@@ -146,7 +146,14 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, lo
     codes_all = [
         r["code"]
         for r in db.read(
-            "trace.list_batteries", after="", maker=None, level="pack", status=None, chemistry=None, limit=200_000
+            "trace.list_batteries",
+            after="",
+            maker=None,
+            level="pack",
+            status=None,
+            chemistry=None,
+            provinces=None,
+            limit=200_000,
         )
     ]
     rng = random.Random(seed)

@@ -2,12 +2,25 @@
 
 from fastapi import APIRouter
 
-from app.api import admin, analytics, batteries, epcis, events, health, leakage, log, registry, vocabularies
+from app.api import (
+    admin,
+    analytics,
+    batteries,
+    compliance,
+    epcis,
+    events,
+    health,
+    leakage,
+    log,
+    registry,
+    vocabularies,
+)
 
 router = APIRouter()
 router.include_router(health.router)
 router.include_router(events.router)
 router.include_router(epcis.router)
+router.include_router(compliance.router)
 router.include_router(registry.router)
 router.include_router(batteries.router)
 router.include_router(admin.router)

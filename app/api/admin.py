@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.api.auth import require
+from app.api.auth import ADMITTED
 from app.api.deps import DbDep
 from app.schemas.admin import ApiKey, AuditEntry
 from app.schemas.integrity import Checkpoint
 from app.security import list_audit, list_keys
 from app.services import integrity
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(require("admin"))])
+router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=ADMITTED)
 
 
 @router.post("/checkpoints")

@@ -2,7 +2,9 @@
 
 Sync routes on purpose: FastAPI runs them in its threadpool, so the networkx work (seconds on a
 large graph) never blocks the event loop. Reporter keys are refused: the networks show every
-company's flows, not only the reporter's own.
+company's flows, not only the reporter's own. Analysts get aggregates only: no vehicle-battery
+graph (it lists VINs and codes), and rings and paths without the codes of the batteries that went
+round (see the route table, ``app.security.policy``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.analytics.export import MEDIA_TYPES, ExportFormat
-from app.api.auth import require
+from app.api.auth import ADMITTED, Admitted
 from app.api.deps import DbDep
 from app.api.params import UsccQuery, check_each
 from app.errors import FieldProblem, InvalidInput
@@ -29,25 +31,32 @@ from app.schemas.analytics import (
     SinkShares,
 )
 from app.schemas.registry import Role
+from app.security import check_province_param, province_scope, shows_single_batteries
 from app.services import analytics
 
 router = APIRouter(
     prefix="/v1/analytics",
     tags=["analytics"],
-    dependencies=[Depends(require("analyst", "regulator", "investigator", "admin"))],
+    dependencies=ADMITTED,
 )
 Weight = Literal["batteries", "kg"]
 MAX_SELECTION = 500
+#: Codes of the batteries that went round a ring or along a path, listed for those who may see them.
+CODES_LISTED = 100
 
 
 def _filters(
+    who: Admitted,
     since: Annotated[datetime | None, Query(description="flows at or after (RFC 3339 with offset)")] = None,
     until: Annotated[datetime | None, Query(description="flows before (RFC 3339 with offset)")] = None,
     province: Annotated[str | None, Query(pattern=r"^\d{6}$", description="GB/T 2260 code of either party")] = None,
     chemistry: Annotated[str | None, Query(max_length=32, description="e.g. LFP, NMC, ternary")] = None,
     as_of: Annotated[date | None, Query(description="day licences must be valid on (default: today)")] = None,
 ) -> Filters:
-    return Filters(since=since, until=until, province=province, chemistry=chemistry, as_of=as_of)
+    """The query's filters, narrowed to a province-limited key's provinces (403 for a province outside)."""
+    check_province_param(who, province)
+    scope = province_scope(who)
+    return Filters(since=since, until=until, province=province, chemistry=chemistry, as_of=as_of, provinces=scope)
 
 
 FiltersDep = Annotated[Filters, Depends(_filters)]
@@ -57,6 +66,7 @@ Top = Annotated[int, Query(ge=1, le=1000, description="how many entries per list
 @router.get("/vehicle-batteries")
 def vehicle_batteries(
     db: DbDep,
+    who: Admitted,
     vin: Annotated[list[str], Query(max_length=MAX_SELECTION, description="VINs (repeat the parameter)")] = [],  # noqa: B006
     code: Annotated[list[str], Query(max_length=MAX_SELECTION, description="battery codes (repeat)")] = [],  # noqa: B006
 ) -> dict[str, Any]:
@@ -68,7 +78,7 @@ def vehicle_batteries(
         problems.append(FieldProblem("vin", "name at least one vin or code"))
     if problems:
         raise InvalidInput(problems, "invalid selection")
-    return analytics.vehicle_battery_json(db, vins, codes)
+    return analytics.vehicle_battery_json(db, vins, codes, province_scope(who))
 
 
 @router.get("/custody/sinks")
@@ -86,24 +96,28 @@ def custody_sinks(
 @router.get("/custody/rings")
 def custody_rings(
     db: DbDep,
+    who: Admitted,
     filters: FiltersDep,
     max_length: Annotated[int, Query(ge=2, le=8, description="longest cycle searched, in companies")] = 5,
     limit: Annotated[int, Query(ge=1, le=5000, description="most cycles listed")] = 200,
 ) -> Rings:
     """Strongly connected components, custody cycles, and the batteries that went round them."""
-    return analytics.find_rings(db, filters, max_length=max_length, limit=limit)
+    codes = CODES_LISTED if shows_single_batteries(who) else 0
+    return analytics.find_rings(db, filters, max_length=max_length, limit=limit, codes_per_ring=codes)
 
 
 @router.get("/custody/path")
 def custody_path(
     db: DbDep,
+    who: Admitted,
     filters: FiltersDep,
     source: Annotated[str, UsccQuery("source", "USCC of the first party")],
     target: Annotated[str, UsccQuery("target", "USCC of the second party")],
     by_flow: Annotated[bool, Query(description="prefer heavy flows over few hand-overs")] = False,
 ) -> CustodyPath:
     """Shortest chain of custody flows between two companies, and the batteries that took it."""
-    return analytics.custody_path(db, source, target, filters, by_flow=by_flow)
+    codes = CODES_LISTED if shows_single_batteries(who) else 0
+    return analytics.custody_path(db, source, target, filters, by_flow=by_flow, codes_limit=codes)
 
 
 @router.get("/{network}/graph")

@@ -1,14 +1,18 @@
-"""The HTTP side of security: reading the key header, charging the rate limit, admitting roles."""
+"""The HTTP side of security: reading the key header, charging the rate limit, admitting roles.
+
+Every route but the public ones depends on ``admitted``, which admits the roles the route's entry
+in the route table (``app.security.policy.ROUTES``) names: the table is the one place to read who
+may call what.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
-from app.security import KeyStore, Principal, RateLimiter, Role, check_role
+from app.security import KeyStore, Principal, RateLimiter, check_route
 from app.services.claims import Actor
 
 api_key_header = APIKeyHeader(
@@ -28,17 +32,18 @@ def principal(request: Request, presented: Annotated[str | None, Security(api_ke
     return who
 
 
-def require(*roles: Role) -> Callable[..., Principal]:
-    """A dependency admitting only the given roles (403 names the role and what it may not do)."""
-
-    def check(request: Request, who: Annotated[Principal, Depends(principal)]) -> Principal:
-        check_role(who, roles, request.method, request.url.path)
-        return who
-
-    return check
+def admitted(request: Request, who: Annotated[Principal, Depends(principal)]) -> Principal:
+    """The principal, once the route table admits its role for this route (403 naming the role)."""
+    route = request.scope.get("route")
+    template = str(getattr(route, "path", request.url.path))
+    check_route(who, request.method, template, request.url.path)
+    return who
 
 
-PrincipalDep = Annotated[Principal, Depends(principal)]
+#: The admitted principal, for routes that narrow their answer by it.
+Admitted = Annotated[Principal, Depends(admitted)]
+#: For routers: every route of the router goes through the route table.
+ADMITTED = [Depends(admitted)]
 
 
 def actor_of(who: Principal) -> Actor:

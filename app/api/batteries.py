@@ -5,28 +5,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
-from app.api.auth import require
+from app.api.auth import ADMITTED, Admitted
 from app.api.deps import DbDep
 from app.api.params import AfterPaging, AwareQuery, BatteryCodePath, Paging, SkipPaging, VinPath
 from app.schemas.integrity import Verification
 from app.schemas.trace import BatteryDetail, BatterySummary, Components, Page, StationSwaps, Trace, VehicleBatteries
-from app.security import Principal, check_battery_access
+from app.security import check_battery_access, check_station_access, check_vehicle_access, province_scope
 from app.services import integrity, trace
 
-router = APIRouter(prefix="/v1", tags=["trace"])
-INVESTIGATORS = [Depends(require("investigator", "regulator", "admin"))]
-BatteryReader = Annotated[Principal, Depends(require("reporter", "investigator", "regulator", "admin"))]
+router = APIRouter(prefix="/v1", tags=["trace"], dependencies=ADMITTED)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "valid identifier, but nothing is known about it"}}
 BATTERY_STATUSES = Literal[
     "unknown", "in_stock", "in_transit", "installed", "removed", "in_swap_pool", "assembled", "repurposed", "recycled"
 ]
 
 
-@router.get("/batteries", dependencies=INVESTIGATORS)
+@router.get("/batteries")
 def list_batteries(
     db: DbDep,
+    who: Admitted,
     page: Annotated[Paging, AfterPaging(32, "cursor: the last code of the previous page")],
     maker: Annotated[str | None, Query(pattern=r"^[A-Z0-9]{3}$", description="3-character maker code")] = None,
     level: Literal["pack", "module", "cell"] | None = None,
@@ -35,53 +34,63 @@ def list_batteries(
 ) -> Page[BatterySummary]:
     """Batteries in code order, filtered; follow `next_after` for the next page."""
     return trace.list_batteries(
-        db, after=page.after, limit=page.limit, maker=maker, level=level, status=status, chemistry=chemistry
+        db,
+        after=page.after,
+        limit=page.limit,
+        maker=maker,
+        level=level,
+        status=status,
+        chemistry=chemistry,
+        provinces=province_scope(who),
     )
 
 
 @router.get("/batteries/{code}", responses=NOT_FOUND)
-def get_battery(code: BatteryCodePath, db: DbDep, who: BatteryReader) -> BatteryDetail:
+def get_battery(code: BatteryCodePath, db: DbDep, who: Admitted) -> BatteryDetail:
     """Identity decoded from the code, status, current vehicle and custodian, parent pack."""
     check_battery_access(db, who, code)
     return trace.get_battery(db, code)
 
 
 @router.get("/batteries/{code}/trace", responses=NOT_FOUND)
-def get_trace(code: BatteryCodePath, db: DbDep, who: BatteryReader) -> Trace:
+def get_trace(code: BatteryCodePath, db: DbDep, who: Admitted) -> Trace:
     """The battery's timeline in event time: reporter, recording time, corrections."""
     check_battery_access(db, who, code)
     return trace.get_trace(db, code)
 
 
 @router.get("/batteries/{code}/verify", responses=NOT_FOUND)
-def verify_battery(code: BatteryCodePath, db: DbDep, who: BatteryReader) -> Verification:
+def verify_battery(code: BatteryCodePath, db: DbDep, who: Admitted) -> Verification:
     """Recompute the battery's event hash chain from the stored events: was anything rewritten?"""
     check_battery_access(db, who, code)
     return integrity.verify_battery(db, code)
 
 
 @router.get("/batteries/{code}/components", responses=NOT_FOUND)
-def get_components(code: BatteryCodePath, db: DbDep, who: BatteryReader) -> Components:
+def get_components(code: BatteryCodePath, db: DbDep, who: Admitted) -> Components:
     """Modules of a pack and cells of its modules."""
     check_battery_access(db, who, code)
     return trace.get_components(db, code)
 
 
-@router.get("/vehicles/{vin}/batteries", responses=NOT_FOUND, dependencies=INVESTIGATORS)
-def vehicle_batteries(vin: VinPath, db: DbDep) -> VehicleBatteries:
+@router.get("/vehicles/{vin}/batteries", responses=NOT_FOUND)
+def vehicle_batteries(vin: VinPath, db: DbDep, who: Admitted) -> VehicleBatteries:
     """Which batteries the vehicle carried, from when to when."""
+    check_vehicle_access(db, who, vin)
     return trace.vehicle_batteries(db, vin)
 
 
-@router.get("/stations/{station_id}/swaps", responses=NOT_FOUND, dependencies=INVESTIGATORS)
+@router.get("/stations/{station_id}/swaps", responses=NOT_FOUND)
 def station_swaps(
     db: DbDep,
+    who: Admitted,
     station_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,64}$")],
     since: Annotated[datetime | None, AwareQuery("since")],
     until: Annotated[datetime | None, AwareQuery("until")],
     page: Annotated[Paging, SkipPaging(1_000_000)],
 ) -> StationSwaps:
     """Swaps at a station in [since, until), default the whole history."""
+    check_station_access(db, who, station_id)
     start = since or datetime(2000, 1, 1, tzinfo=UTC)
     end = until or datetime.now(UTC)
     return trace.station_swaps(db, station_id, start, end, page.skip, page.limit)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Request
 
-from app.api.auth import actor_of, note_for_audit, require
+from app.api.auth import Admitted, actor_of, note_for_audit
 from app.api.deps import DbDep, JsonLdBody, SettingsDep, SigningDep
 from app.schemas.epcis import EpcisCaptureResult
-from app.security import Principal, check_reporter_events
+from app.security import check_reporter_events
 from app.services.epcis import capture_document
 
 router = APIRouter(prefix="/v1/epcis", tags=["epcis"])
@@ -28,7 +28,7 @@ def capture(
     settings: SettingsDep,
     signing: SigningDep,
     request: Request,
-    who: Annotated[Principal, Depends(require("reporter", "admin"))],
+    who: Admitted,
     _json: JsonLdBody,
 ) -> EpcisCaptureResult:
     """Map CBV business steps onto v1 events and store them atomically; resending is safe."""

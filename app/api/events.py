@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Request
 
-from fastapi import APIRouter, Depends, Request
-
-from app.api.auth import actor_of, note_for_audit, require
+from app.api.auth import Admitted, actor_of, note_for_audit
 from app.api.deps import DbDep, JsonBody, SigningDep
 from app.schemas.events import EventBatch, IngestResult
-from app.security import Principal, check_reporter_events
+from app.security import check_reporter_events
 from app.services.ingest import ingest_events
 
 router = APIRouter(prefix="/v1", tags=["events"])
@@ -33,7 +31,7 @@ def capture_events(
     db: DbDep,
     signing: SigningDep,
     request: Request,
-    who: Annotated[Principal, Depends(require("reporter", "admin"))],
+    who: Admitted,
     _json: JsonBody,
 ) -> IngestResult:
     """Store up to 10,000 events atomically; acknowledged only after the commit. Resending is safe.

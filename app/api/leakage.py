@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from app.api.auth import require
+from app.api.auth import ADMITTED, Admitted
 from app.api.deps import DbDep, SettingsDep
 from app.api.params import Paging, SkipPaging
 from app.schemas.leakage import FindingsPage, RuleList, Summary
+from app.security import Principal, check_province_param, province_scope
 from app.services import leakage
 
-router = APIRouter(prefix="/v1/leakage", tags=["leakage"])
-# Findings name single batteries (investigators, regulators); the summary is aggregate figures
-# (regulators, analysts); the catalogue is for every reader.
-CATALOGUE_READERS = [Depends(require("investigator", "regulator", "analyst", "admin"))]
-FINDING_READERS = [Depends(require("investigator", "regulator", "admin"))]
-SUMMARY_READERS = [Depends(require("regulator", "analyst", "admin"))]
+# Who reads what (findings name single batteries, the summary is aggregate figures): the route table.
+router = APIRouter(prefix="/v1/leakage", tags=["leakage"], dependencies=ADMITTED)
 RULE_NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such rule; the answer lists the valid rule ids"},
     422: {"description": "a parameter is unknown to the rule or invalid; every problem is listed"},
@@ -28,47 +25,60 @@ RULE_NOT_FOUND: dict[int | str, dict[str, Any]] = {
 _PAGING = {"skip", "limit", "format"}
 
 
-def _rule_params(request: Request) -> list[tuple[str, str]]:
+def _rule_params(request: Request, who: Principal) -> list[tuple[str, str]]:
+    """The rule's parameters; a ``province=`` outside a province-limited key's provinces is 403."""
+    for value in request.query_params.getlist("province"):
+        check_province_param(who, value)
     return [(k, v) for k, v in request.query_params.multi_items() if k not in _PAGING]
 
 
-@router.get("/rules", dependencies=CATALOGUE_READERS)
+@router.get("/rules")
 def list_rules(settings: SettingsDep) -> RuleList:
     """Every rule: id, meaning, whom it names, and its parameters with types and defaults."""
     return leakage.list_rules(leakage.calendar_for(settings))
 
 
-@router.get("/summary", responses={422: RULE_NOT_FOUND[422]}, dependencies=SUMMARY_READERS)
-def summary(request: Request, db: DbDep, settings: SettingsDep) -> Summary:
+@router.get("/summary", responses={422: RULE_NOT_FOUND[422]})
+def summary(request: Request, db: DbDep, who: Admitted, settings: SettingsDep) -> Summary:
     """Counts and rates per thousand by rule, province and company (every rule with its defaults;
     query parameters as_of, province, company)."""
-    return leakage.summary(db, _rule_params(request), leakage.calendar_for(settings), workers=settings.leakage_workers)
+    return leakage.summary(
+        db,
+        _rule_params(request, who),
+        leakage.calendar_for(settings),
+        workers=settings.leakage_workers,
+        provinces=province_scope(who),
+    )
 
 
-@router.get("/{rule}", responses=RULE_NOT_FOUND, dependencies=FINDING_READERS)
+@router.get("/{rule}", responses=RULE_NOT_FOUND)
 def list_findings(
     rule: str,
     request: Request,
     db: DbDep,
+    who: Admitted,
     settings: SettingsDep,
     page: Annotated[Paging, SkipPaging(10_000_000)],
 ) -> FindingsPage:
     """A page of findings: battery, since, company answerable, evidence event ids, the missing step.
     Rule parameters (see /v1/leakage/rules) are query parameters; follow `next_skip`."""
     calendar = leakage.calendar_for(settings)
-    return leakage.find(db, rule, _rule_params(request), calendar, skip=page.skip, limit=page.limit)
+    params = _rule_params(request, who)
+    return leakage.find(db, rule, params, calendar, skip=page.skip, limit=page.limit, provinces=province_scope(who))
 
 
-@router.get("/{rule}/export", responses=RULE_NOT_FOUND, response_class=StreamingResponse, dependencies=FINDING_READERS)
+@router.get("/{rule}/export", responses=RULE_NOT_FOUND, response_class=StreamingResponse)
 def export_findings(
     rule: str,
     request: Request,
     db: DbDep,
+    who: Admitted,
     settings: SettingsDep,
     format: Literal["csv", "json"] = "csv",
 ) -> StreamingResponse:
     """Every finding of the rule for inspectors, streamed as CSV or a JSON array."""
-    out = leakage.export(db, rule, _rule_params(request), leakage.calendar_for(settings), format)
+    params, calendar = _rule_params(request, who), leakage.calendar_for(settings)
+    out = leakage.export(db, rule, params, calendar, format, provinces=province_scope(who))
     return StreamingResponse(
         out.chunks,
         media_type=out.media_type,

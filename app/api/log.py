@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from app.api.auth import require
+from app.api.auth import ADMITTED, Admitted
 from app.api.deps import DbDep, SigningDep
 from app.api.params import BatteryCodePath
 from app.errors import NotFound
 from app.repositories import ledger as repo
 from app.schemas.ledger import ConsistencyProof, InclusionProof, ProofBundle, PublicKey, TreeHead
-from app.security import Principal, check_battery_access
+from app.security import check_battery_access
 from app.services import ledger
 
 router = APIRouter(prefix="/v1", tags=["log"])
-ANY_ROLE = [Depends(require("reporter", "investigator", "regulator", "analyst", "admin"))]
-EventReader = Annotated[Principal, Depends(require("reporter", "investigator", "regulator", "admin"))]
 
 
-@router.get("/log/head", dependencies=ANY_ROLE)
+@router.get("/log/head", dependencies=ADMITTED)
 def get_head(db: DbDep, signing: SigningDep) -> TreeHead:
     """The log's size and root, signed now: keep it, and later ask for a consistency proof from it."""
     return ledger.head(db, signing.signer)
@@ -36,7 +34,7 @@ def get_public_key(signing: SigningDep) -> PublicKey:
 def get_inclusion(
     db: DbDep,
     signing: SigningDep,
-    who: EventReader,
+    who: Admitted,
     event_id: Annotated[str, Query(min_length=1, max_length=200)],
     tree_size: Annotated[int | None, Query(ge=1, description="a tree size held earlier; default the current")] = None,
 ) -> InclusionProof:
@@ -48,7 +46,7 @@ def get_inclusion(
     return ledger.inclusion(db, signing.signer, event_id, tree_size)
 
 
-@router.get("/log/proof/consistency", dependencies=ANY_ROLE)
+@router.get("/log/proof/consistency", dependencies=ADMITTED)
 def get_consistency(
     db: DbDep,
     signing: SigningDep,
@@ -60,7 +58,7 @@ def get_consistency(
 
 
 @router.get("/batteries/{code}/proof", tags=["trace"])
-def get_proof_bundle(code: BatteryCodePath, db: DbDep, signing: SigningDep, who: EventReader) -> ProofBundle:
+def get_proof_bundle(code: BatteryCodePath, db: DbDep, signing: SigningDep, who: Admitted) -> ProofBundle:
     """The battery's events, their chain and their inclusion in one signed head, for the offline verifier."""
     check_battery_access(db, who, code)
     return ledger.battery_bundle(db, signing.signer, code)

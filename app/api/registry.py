@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
-from app.api.auth import principal, require
+from app.api.auth import ADMITTED, Admitted
 from app.api.deps import DbDep, JsonBody
 from app.api.params import AfterPaging, Paging, UsccPath, VinPath
 from app.schemas.registry import (
@@ -21,15 +21,12 @@ from app.schemas.registry import (
     VehicleBatch,
     VehicleRecord,
 )
-from app.security import Principal
+from app.security import Principal, check_vehicle_access
 from app.services import registry
 
-Admin = Annotated[Principal, Depends(require("admin"))]
-ANY_ROLE = [Depends(principal)]
-INVESTIGATORS = [Depends(require("investigator", "regulator", "admin"))]
 History = Annotated[bool, Query(description="also answer every earlier version, oldest first, and the current one")]
 
-router = APIRouter(prefix="/v1", tags=["registry"])
+router = APIRouter(prefix="/v1", tags=["registry"], dependencies=ADMITTED)
 
 
 def _by(who: Principal) -> str:
@@ -38,24 +35,24 @@ def _by(who: Principal) -> str:
 
 
 @router.put("/registry/companies")
-def upsert_companies(batch: CompanyBatch, db: DbDep, who: Admin, _json: JsonBody) -> UpsertResult:
+def upsert_companies(batch: CompanyBatch, db: DbDep, who: Admitted, _json: JsonBody) -> UpsertResult:
     """Bulk upsert of companies; each company's licences are replaced by those sent; changes keep the old version."""
     return registry.merge_companies(db, batch.companies, changed_by=_by(who))
 
 
 @router.put("/registry/stations")
-def upsert_stations(batch: StationBatch, db: DbDep, who: Admin, _json: JsonBody) -> UpsertResult:
+def upsert_stations(batch: StationBatch, db: DbDep, who: Admitted, _json: JsonBody) -> UpsertResult:
     """Bulk upsert of swap stations; their operators must be registered; changes keep the old version."""
     return registry.merge_stations(db, batch.stations, changed_by=_by(who))
 
 
 @router.put("/registry/vehicles")
-def upsert_vehicles(batch: VehicleBatch, db: DbDep, who: Admin, _json: JsonBody) -> UpsertResult:
+def upsert_vehicles(batch: VehicleBatch, db: DbDep, who: Admitted, _json: JsonBody) -> UpsertResult:
     """Bulk upsert of vehicles; their makers must be registered; changes keep the old version."""
     return registry.merge_vehicles(db, batch.vehicles, changed_by=_by(who))
 
 
-@router.get("/companies", dependencies=ANY_ROLE)
+@router.get("/companies")
 def list_companies(
     db: DbDep,
     page: Annotated[Paging, AfterPaging(32)],
@@ -66,13 +63,13 @@ def list_companies(
     return registry.list_companies(db, page.after, page.limit, role, province)
 
 
-@router.get("/companies/{uscc}", dependencies=ANY_ROLE)
+@router.get("/companies/{uscc}")
 def get_company(uscc: UsccPath, db: DbDep, history: History = False) -> CompanyRecord:
     """One company with its licences; `history=true` adds every version, who registered it, from when to when."""
     return registry.get_company(db, uscc, history)
 
 
-@router.get("/stations", dependencies=ANY_ROLE)
+@router.get("/stations")
 def list_stations(
     db: DbDep,
     page: Annotated[Paging, AfterPaging(64)],
@@ -83,7 +80,7 @@ def list_stations(
     return registry.list_stations(db, page.after, page.limit, operator, province)
 
 
-@router.get("/stations/{station_id}", dependencies=ANY_ROLE)
+@router.get("/stations/{station_id}")
 def get_station(
     station_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,64}$")], db: DbDep, history: History = False
 ) -> StationRecord:
@@ -91,7 +88,8 @@ def get_station(
     return registry.get_station(db, station_id, history)
 
 
-@router.get("/vehicles/{vin}", dependencies=INVESTIGATORS)
-def get_vehicle(vin: VinPath, db: DbDep, history: History = False) -> VehicleRecord:
+@router.get("/vehicles/{vin}")
+def get_vehicle(vin: VinPath, db: DbDep, who: Admitted, history: History = False) -> VehicleRecord:
     """One vehicle's registry record and dates; `history=true` adds every registry version."""
+    check_vehicle_access(db, who, vin)
     return registry.get_vehicle(db, vin, history)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from app.api.auth import principal
+from app.api.auth import ADMITTED
 from app.schemas.vocabularies import Vocabularies
-from app.security import Principal
 from app.services.vocabularies import vocabularies
 
-router = APIRouter(prefix="/v1", tags=["vocabularies"])
+router = APIRouter(prefix="/v1", tags=["vocabularies"], dependencies=ADMITTED)
 
 
 @router.get("/vocabularies")
-def get_vocabularies(_: Annotated[Principal, Depends(principal)]) -> Vocabularies:
+def get_vocabularies() -> Vocabularies:
     """Chemistries (letters and accepted spellings), vehicle categories, removal and correction
     reasons, second-life applications, licence scopes, company roles, GB/T 2260 provinces, who
     reports each event type, and the capture warnings' codes; in Chinese and English."""

@@ -1,4 +1,7 @@
-"""``batterytrace keys create --role R [--company USCC] --name N [--expires DATE | --days N] | list | revoke | demo``"""
+"""``batterytrace keys create|list|revoke|demo``: API keys.
+
+``create --role R [--company USCC] [--provinces CODES] --name N [--expires DATE | --days N]``.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +25,12 @@ def register(sub: Subparsers) -> None:
     create = commands.add_parser("create", help="issue a key (shown once)")
     create.add_argument("--role", choices=ROLES, required=True)
     create.add_argument("--company", help="USCC of a registered company; required for reporter keys")
+    create.add_argument(
+        "--provinces",
+        type=_codes,
+        help="comma-separated GB/T 2260 province codes (e.g. 440000,320000); regulator keys only: "
+        "the key then sees only batteries, findings, summaries and networks within them",
+    )
     create.add_argument("--name", required=True)
     expiry = create.add_mutually_exclusive_group()
     expiry.add_argument("--expires", type=_moment, help="expiry: a date (midnight UTC) or an ISO 8601 time")
@@ -49,6 +58,10 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _codes(text: str) -> list[str]:
+    return [code.strip() for code in text.split(",")]
+
+
 def _days(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days (1 or more)")
@@ -59,7 +72,7 @@ def _create(args: argparse.Namespace) -> int:
     expires = datetime.now(UTC) + timedelta(days=args.days) if args.days else args.expires
     with database(schema=True) as db:
         try:
-            issued = issue_key(db, cast(Role, args.role), args.name, args.company, expires)
+            issued = issue_key(db, cast(Role, args.role), args.name, args.company, expires, args.provinces)
         except DomainError as err:
             print(f"error: {err.message}", file=sys.stderr)
             return 1

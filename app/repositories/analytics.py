@@ -69,9 +69,18 @@ def custody_flows(
     until: datetime | None,
     province: str | None,
     chemistry: str | None,
+    provinces: list[str] | None = None,
 ) -> Iterator[CustodyFlowRow]:
     """How every custody interval in the window ended, per company and outcome, streamed."""
-    rows = stream_in(tx, "analytics.custody_flows", since=since, until=until, province=province, chemistry=chemistry)
+    rows = stream_in(
+        tx,
+        "analytics.custody_flows",
+        since=since,
+        until=until,
+        province=province,
+        provinces=provinces,
+        chemistry=chemistry,
+    )
     return map(custody_flow_row, rows)
 
 
@@ -87,9 +96,18 @@ def swap_flows(
     until: datetime | None,
     province: str | None,
     chemistry: str | None,
+    provinces: list[str] | None = None,
 ) -> Iterator[SwapFlowRow]:
     """Station-to-station battery movements in the window, streamed."""
-    rows = stream_in(tx, "analytics.swap_flows", since=since, until=until, province=province, chemistry=chemistry)
+    rows = stream_in(
+        tx,
+        "analytics.swap_flows",
+        since=since,
+        until=until,
+        province=province,
+        provinces=provinces,
+        chemistry=chemistry,
+    )
     return map(swap_flow_row, rows)
 
 
@@ -98,9 +116,12 @@ def stations(tx: ManagedTransaction, ids: Sequence[str]) -> Iterator[StationRow]
     return map(station_row, stream_in(tx, "analytics.stations", ids=list(ids)))
 
 
-def installations(tx: ManagedTransaction, vins: Sequence[str], codes: Sequence[str]) -> Iterator[InstallationRow]:
-    """Every installation touching the chosen vehicles or batteries, per pair."""
-    return map(installation_row, stream_in(tx, "analytics.installations", vins=list(vins), codes=list(codes)))
+def installations(
+    tx: ManagedTransaction, vins: Sequence[str], codes: Sequence[str], provinces: list[str] | None = None
+) -> Iterator[InstallationRow]:
+    """Every installation touching the chosen vehicles or batteries, per pair (batteries within ``provinces``)."""
+    rows = stream_in(tx, "analytics.installations", vins=list(vins), codes=list(codes), provinces=provinces)
+    return map(installation_row, rows)
 
 
 def custody_revisits(tx: ManagedTransaction, usccs: Sequence[str]) -> Iterator[CustodyChainRow]:

@@ -57,6 +57,12 @@ def battery_count(db: Database) -> tuple[int, int]:
     return int(row["packs"]), int(row["batteries"])
 
 
+def battery_count_in_provinces(db: Database, provinces: list[str]) -> tuple[int, int]:
+    """Packs and batteries of every level within the provinces."""
+    row = db.read("leakage.stats.battery_count_in_provinces", provinces=provinces)[0]
+    return int(row["packs"]), int(row["batteries"])
+
+
 def province_handled(db: Database) -> dict[str | None, int]:
     return {r["province"]: int(r["handled"]) for r in db.read("leakage.stats.province_handled")}
 

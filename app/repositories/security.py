@@ -20,6 +20,7 @@ class KeyRecord:
     name: str
     revoked_at: datetime | None
     expires_at: datetime | None = None
+    provinces: list[str] | None = None
 
 
 def create_key(
@@ -32,6 +33,7 @@ def create_key(
     name: str,
     created_at: datetime,
     expires_at: datetime | None = None,
+    provinces: list[str] | None = None,
 ) -> str:
     """Store a new key; an id already taken is refused by the ``api_key_id_unique`` constraint."""
     rows = db.write(
@@ -40,6 +42,7 @@ def create_key(
         hash=secret_hash,
         role=role,
         company=company,
+        provinces=provinces,
         name=name,
         created_at=created_at,
         expires_at=expires_at,
@@ -65,3 +68,21 @@ def company_knows_battery(db: Database, code: str, company: str | None) -> bool 
     """Whether the company held or reported on the battery; None when the battery is unknown."""
     rows = db.read("security.company_knows_battery", code=code, company=company)
     return bool(rows[0]["allowed"]) if rows else None
+
+
+def battery_in_provinces(db: Database, code: str, provinces: list[str]) -> bool | None:
+    """Whether the battery is within one of the provinces; None when the battery is unknown."""
+    rows = db.read("security.battery_in_provinces", code=code, provinces=provinces)
+    return bool(rows[0]["within"]) if rows else None
+
+
+def vehicle_in_provinces(db: Database, vin: str, provinces: list[str]) -> bool | None:
+    """Whether the vehicle is within one of the provinces; None when the vehicle is unknown."""
+    rows = db.read("security.vehicle_in_provinces", vin=vin, provinces=provinces)
+    return bool(rows[0]["within"]) if rows else None
+
+
+def station_in_provinces(db: Database, station_id: str, provinces: list[str]) -> bool | None:
+    """Whether the station is registered in one of the provinces; None when the station is unknown."""
+    rows = db.read("security.station_in_provinces", id=station_id, provinces=provinces)
+    return bool(rows[0]["within"]) if rows else None

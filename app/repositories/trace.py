@@ -54,9 +54,17 @@ def list_batteries(
     level: str | None,
     status: str | None,
     chemistry: str | None,
+    provinces: list[str] | None = None,
 ) -> list[BatterySummary]:
     rows = db.read(
-        "trace.list_batteries", after=after, limit=limit, maker=maker, level=level, status=status, chemistry=chemistry
+        "trace.list_batteries",
+        after=after,
+        limit=limit,
+        maker=maker,
+        level=level,
+        status=status,
+        chemistry=chemistry,
+        provinces=provinces,
     )
     return [BatterySummary(**r) for r in rows]
 

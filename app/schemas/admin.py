@@ -13,6 +13,7 @@ class ApiKey(BaseModel):
     id: str
     role: str
     company: str | None
+    provinces: list[str] | None = None
     name: str
     created_at: datetime | None
     revoked_at: datetime | None

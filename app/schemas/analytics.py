@@ -20,6 +20,9 @@ class Filters(BaseModel):
     province: str | None = Field(None, description="GB/T 2260 code of either party")
     chemistry: str | None = Field(None, description="battery chemistry, e.g. LFP")
     as_of: date | None = Field(None, description="day on which licences must be valid (default today)")
+    provinces: list[str] | None = Field(
+        None, description="a province-limited key's provinces: flows with either party in one of them"
+    )
 
 
 class NodeRef(BaseModel):
@@ -114,7 +117,7 @@ class Ring(BaseModel):
     bottleneck: float = Field(description="smallest hand-over count on the cycle's edges")
     batteries: int
     kg: float
-    codes: list[str]
+    codes: list[str] = Field(description="up to 100 of the batteries' codes; empty for analyst keys (aggregates only)")
 
 
 class Rings(BaseModel):
@@ -134,4 +137,4 @@ class CustodyPath(BaseModel):
     hops: int | None
     batteries: int = Field(description="batteries handed over along the whole path, step by step")
     kg: float
-    codes: list[str]
+    codes: list[str] = Field(description="up to 100 of the batteries' codes; empty for analyst keys (aggregates only)")

@@ -64,6 +64,18 @@ class FindingsPage(BaseModel):
     next_skip: int | None = None
 
 
+class CompanyFindingsPage(BaseModel):
+    """The findings naming one company as answerable (a reporter's own compliance view)."""
+
+    company: str
+    rule: str | None = Field(description="the rule asked for; null for every rule")
+    as_of: datetime
+    items: list[Finding]
+    skip: int
+    limit: int
+    next_skip: int | None = None
+
+
 class RuleCount(BaseModel):
     rule: str
     count: int

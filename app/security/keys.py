@@ -2,7 +2,8 @@
 
 A key looks like ``bt_<id>_<secret>``: the id is public (it names the key in the audit trail),
 the secret is random and stored only as SHA-256 (high-entropy tokens need no slow hash).
-A key may carry an expiry, after which it answers 401 like a revoked one.
+A key may carry an expiry, after which it answers 401 like a revoked one. A regulator key may
+carry provinces (GB/T 2260 codes): it then sees only what lies within them (``app.security.policy``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from app.db import Database
 from app.errors import FieldProblem, InvalidInput, NotFound
 from app.identifiers import IdentifierError, parse_uscc
+from app.identifiers.provinces import check_province
 from app.repositories import registry as registry_repo
 from app.repositories import security as repo
 from app.schemas.admin import ApiKey
@@ -33,6 +35,7 @@ class IssuedKey:
     company: str | None
     name: str
     expires_at: datetime | None = None
+    provinces: tuple[str, ...] | None = None
 
 
 def hash_secret(secret: str) -> str:
@@ -54,13 +57,37 @@ def registered_company(db: Database, company: str) -> str:
     return code
 
 
+def checked_provinces(role: Role, provinces: list[str] | None) -> tuple[str, ...] | None:
+    """The sorted, distinct province codes a key is limited to; 422 naming ``provinces`` for an
+    unknown code or a key of another role than regulator."""
+    if provinces is None:
+        return None
+    if role != "regulator":
+        raise _refused("provinces", f"only regulator keys are limited to provinces, not {role} keys")
+    codes = sorted({p.strip() for p in provinces if p.strip()})
+    if not codes:
+        raise _refused("provinces", "name at least one GB/T 2260 province code, e.g. 440000")
+    for code in codes:
+        try:
+            check_province(code)
+        except ValueError as err:
+            raise _refused("provinces", str(err)) from None
+    return tuple(codes)
+
+
 def issue_key(
-    db: Database, role: Role, name: str, company: str | None = None, expires_at: datetime | None = None
+    db: Database,
+    role: Role,
+    name: str,
+    company: str | None = None,
+    expires_at: datetime | None = None,
+    provinces: list[str] | None = None,
 ) -> IssuedKey:
     """Create a key; the full key is shown once and never stored.
 
     A reporter key must name a registered company with a valid USCC (422 for a malformed code,
-    404 for an unregistered one), and an expiry must lie in the future."""
+    404 for an unregistered one), an expiry must lie in the future, and provinces (regulator keys
+    only) must be GB/T 2260 province-level codes."""
     if role not in ROLES:
         raise _refused("role", f"must be one of {', '.join(ROLES)}")
     if role == "reporter" and not company:
@@ -70,6 +97,7 @@ def issue_key(
             raise _refused("expires", "give a time zone (or a date, read as midnight UTC)")
         if expires_at <= datetime.now(UTC):
             raise _refused("expires", f"{expires_at.isoformat()} is not in the future")
+    limited = checked_provinces(role, provinces)
     bound = registered_company(db, company) if role == "reporter" and company else None
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
@@ -82,8 +110,9 @@ def issue_key(
         name=name,
         created_at=datetime.now(UTC),
         expires_at=expires_at,
+        provinces=list(limited) if limited else None,
     )
-    return IssuedKey(key_id, f"{KEY_PREFIX}{key_id}_{secret}", role, bound, name, expires_at)
+    return IssuedKey(key_id, f"{KEY_PREFIX}{key_id}_{secret}", role, bound, name, expires_at, limited)
 
 
 def list_keys(db: Database) -> list[ApiKey]:

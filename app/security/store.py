@@ -66,7 +66,8 @@ def principal_of(record: KeyRecord | None, key_id: str, secret: str) -> Principa
         raise Unauthorized(f"API key {key_id} was revoked")
     if record.expires_at is not None and record.expires_at <= datetime.now(UTC):
         raise Unauthorized(f"API key {key_id} expired on {record.expires_at.isoformat()}")
-    return Principal(key_id, cast(Role, record.role), record.company, record.name)
+    provinces = frozenset(record.provinces) if record.provinces else None
+    return Principal(key_id, cast(Role, record.role), record.company, record.name, provinces)
 
 
 def authenticate(db: Database, presented: str | None) -> Principal:

@@ -81,12 +81,21 @@ def _flow_params(filters: Filters) -> dict[str, Any]:
         "since": filters.since,
         "until": filters.until,
         "province": filters.province,
+        "provinces": filters.provinces,
         "chemistry": filters.chemistry,
     }
 
 
 def _as_of(filters: Filters) -> date:
     return filters.as_of or datetime.now(CHINA).date()
+
+
+def _graph_attrs(filters: Filters) -> dict[str, Any]:
+    """The filters as graph attributes, so an export says what it shows (lists joined: GraphML keeps scalars)."""
+    values = {k: v for k, v in filters.model_dump().items() if v is not None}
+    if "provinces" in values:
+        values["provinces"] = ",".join(values["provinces"])
+    return values
 
 
 # --- projections --------------------------------------------------------------------------------
@@ -96,7 +105,7 @@ def project_custody(db: Database, filters: Filters) -> nx.DiGraph:
     """The custody flow graph for ``filters`` (see ``app.analytics.graphs``)."""
     params = _flow_params(filters)
     as_of = _as_of(filters)
-    attrs = {k: v for k, v in filters.model_dump().items() if v is not None} | {"as_of": as_of}
+    attrs = _graph_attrs(filters) | {"as_of": as_of}
 
     def work(tx: ManagedTransaction) -> nx.DiGraph:
         graph = graphs.custody_graph_from_rows(queries.custody_flows(tx, **params), **attrs)
@@ -109,7 +118,7 @@ def project_custody(db: Database, filters: Filters) -> nx.DiGraph:
 def project_swaps(db: Database, filters: Filters) -> nx.DiGraph:
     """The station-to-station swap network for ``filters``."""
     params = _flow_params(filters)
-    attrs = {k: v for k, v in filters.model_dump(exclude={"as_of"}).items() if v is not None}
+    attrs = {k: v for k, v in _graph_attrs(filters).items() if k != "as_of"}
 
     def work(tx: ManagedTransaction) -> nx.DiGraph:
         graph = graphs.swap_graph_from_rows(queries.swap_flows(tx, **params), **attrs)
@@ -150,12 +159,15 @@ def swap_graph(
     return project_swaps(db, Filters(since=since, until=until, province=province, chemistry=chemistry))
 
 
-def vehicle_battery_graph(db: Database, *, vins: Sequence[str] = (), codes: Sequence[str] = ()) -> nx.Graph:
-    """Bipartite graph of the chosen vehicles and batteries and everything installed between them."""
+def vehicle_battery_graph(
+    db: Database, *, vins: Sequence[str] = (), codes: Sequence[str] = (), provinces: list[str] | None = None
+) -> nx.Graph:
+    """Bipartite graph of the chosen vehicles and batteries and everything installed between them
+    (only batteries within ``provinces``, for a province-limited key)."""
     vin_list, code_list = sorted(set(vins)), sorted(set(codes))
 
     def work(tx: ManagedTransaction) -> nx.Graph:
-        rows = queries.installations(tx, vin_list, code_list)
+        rows = queries.installations(tx, vin_list, code_list, provinces)
         return graphs.vehicle_battery_graph_from_rows(
             rows, vin_list, code_list, chosen_vehicles=len(vin_list), chosen_batteries=len(code_list)
         )
@@ -163,9 +175,11 @@ def vehicle_battery_graph(db: Database, *, vins: Sequence[str] = (), codes: Sequ
     return db.read_unit("analytics.installations", work)
 
 
-def vehicle_battery_json(db: Database, vins: Sequence[str], codes: Sequence[str]) -> dict[str, Any]:
+def vehicle_battery_json(
+    db: Database, vins: Sequence[str], codes: Sequence[str], provinces: list[str] | None = None
+) -> dict[str, Any]:
     """The vehicle-battery graph of a selection as node-link JSON."""
-    return exports.to_node_link(vehicle_battery_graph(db, vins=vins, codes=codes))
+    return exports.to_node_link(vehicle_battery_graph(db, vins=vins, codes=codes, provinces=provinces))
 
 
 # --- analyses as answers ------------------------------------------------------------------------

@@ -142,10 +142,19 @@ def list_batteries(
     level: str | None = None,
     status: str | None = None,
     chemistry: str | None = None,
+    provinces: list[str] | None = None,
 ) -> Page[BatterySummary]:
-    """Keyset pages by code: stable and cheap however deep the client pages."""
+    """Keyset pages by code: stable and cheap however deep the client pages; ``provinces``
+    keeps the batteries within them (a province-limited key)."""
     items = repo.list_batteries(
-        db, after=after, limit=limit, maker=maker, level=level, status=status, chemistry=chemistry
+        db,
+        after=after,
+        limit=limit,
+        maker=maker,
+        level=level,
+        status=status,
+        chemistry=chemistry,
+        provinces=provinces,
     )
     return Page[BatterySummary](items=items, next_after=items[-1].code if len(items) == limit else None)
 

@@ -2,9 +2,9 @@
 // An interval of holder h followed by the next interval n is a hand-over h -> n when h's custody ended (not at an installation
 // or recycling), n is another company and no installation started in between; shipped but never received, it goes to the
 // shipment's `to` company (unconfirmed). Dated by the end of h's custody; 'kept' intervals (still held, or held at the end of
-// the window) are dated by their start. Province: of either party.
+// the window) are dated by their start. Province (and a province-limited key's provinces): of either party.
 // mode: read
-// params: since: datetime or null, until: datetime or null, province: str or null, chemistry: str or null
+// params: since: datetime or null, until: datetime or null, province: str or null, provinces: list[str] or null, chemistry: str or null
 // returns: source (USCC), target (USCC; null unless outcome = 'handover'), outcome ('handover' | 'kept' | 'installed' | 'recycled' | 'ended'), batteries (int: intervals), distinct_batteries (int), unconfirmed (int: hand-overs shipped but never received), kg (float: sum of the batteries' mass_kg)
 MATCH (b:Battery)
 WHERE ($chemistry IS NULL OR b.chemistry = $chemistry)
@@ -56,6 +56,7 @@ WHERE CASE outcome
         ELSE ($since IS NULL OR h.until >= $since) AND ($until IS NULL OR h.until < $until)
       END
   AND ($province IS NULL OR h.province = $province OR next.province = $province)
+  AND ($provinces IS NULL OR h.province IN $provinces OR next.province IN $provinces)
 RETURN h.uscc AS source,
        next.uscc AS target,
        outcome,

@@ -1,6 +1,6 @@
-// Installations touching a chosen set: every battery the chosen vehicles carried and every vehicle the chosen batteries were in.
+// Installations touching a chosen set: every battery the chosen vehicles carried and every vehicle the chosen batteries were in; for a province-limited key only batteries within its provinces (one of their standing events carries one, else its reporter is registered there).
 // mode: read
-// params: vins: list[str], codes: list[str]
+// params: vins: list[str], codes: list[str], provinces: list[str] or null
 // returns: vin, code, installations (int: intervals), first_since (datetime), last_until (datetime or null: installed now), model, category, level, chemistry, status
 CALL () {
   UNWIND $vins AS vin
@@ -10,6 +10,13 @@ CALL () {
   UNWIND $codes AS code
   MATCH (b:Battery {code: code})-[i:INSTALLED_IN]->(v:Vehicle)
   RETURN b, i, v
+}
+WITH b, i, v
+WHERE $provinces IS NULL OR EXISTS {
+  MATCH (b)<-[a:ABOUT]-(e:Event)-[:REPORTED_BY]->(r:Company)
+  WHERE a.role <> 'correction'
+    AND coalesce(e.province, r.province) IN $provinces
+    AND NOT EXISTS { (e)<-[:CORRECTS]-(:Event) }
 }
 WITH b, v,
      count(i) AS installations,

@@ -1,8 +1,8 @@
 // Station-to-station movements of batteries: each pair of consecutive swaps of one battery at two different stations.
 // In at A then out at B = carried there in a vehicle; out at A then in at B = moved between the operator's pools. Dated by the
-// second swap; province: of either station.
+// second swap; province (and a province-limited key's provinces): of either station.
 // mode: read
-// params: since: datetime or null, until: datetime or null, province: str or null, chemistry: str or null
+// params: since: datetime or null, until: datetime or null, province: str or null, provinces: list[str] or null, chemistry: str or null
 // returns: source (station id), target (station id), batteries (int: moves), carried (int), transferred (int), distinct_batteries (int), kg (float: sum of mass_kg over moves)
 MATCH (b:Battery)
 WHERE ($chemistry IS NULL OR b.chemistry = $chemistry)
@@ -19,6 +19,7 @@ WHERE a.station <> z.station
   AND ($since IS NULL OR z.at >= $since)
   AND ($until IS NULL OR z.at < $until)
   AND ($province IS NULL OR a.province = $province OR z.province = $province)
+  AND ($provinces IS NULL OR a.province IN $provinces OR z.province IN $provinces)
 RETURN a.station AS source,
        z.station AS target,
        count(*) AS batteries,

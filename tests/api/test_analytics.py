@@ -238,6 +238,29 @@ def test_custody_analyses_over_http(client: TestClient, db: Database) -> None:
     assert sum(c["size"] for c in client.get("/v1/analytics/custody/metrics").json()["communities"]) == 7
 
 
+def test_analysts_get_aggregates_only(
+    client: TestClient, app_client: TestClient, db: Database, key_for: Callable[..., str]
+) -> None:
+    """Rings and paths count the batteries for an analyst but do not name them; the vehicle-battery
+    graph (VINs and codes) is refused, naming the role; reading it as an investigator is audited."""
+    codes = custody_world(client, db)
+    analyst = {"X-API-Key": key_for("analyst")}
+    (ring,) = app_client.get("/v1/analytics/custody/rings", headers=analyst).json()["rings"]
+    assert (ring["batteries"], ring["kg"], ring["codes"]) == (1, 250.0, [])
+    path = app_client.get(
+        "/v1/analytics/custody/path", params={"source": DISMANTLER, "target": WORKSHOP}, headers=analyst
+    ).json()
+    assert (path["batteries"], path["kg"], path["codes"]) == (1, 400.0, [])
+    refused = app_client.get("/v1/analytics/vehicle-batteries", params={"vin": vin(1)}, headers=analyst)
+    assert refused.status_code == 403 and "role analyst" in refused.json()["detail"]
+    investigator = {"X-API-Key": key_for("investigator")}
+    seen = app_client.get("/v1/analytics/vehicle-batteries", params={"vin": vin(1)}, headers=investigator)
+    assert seen.status_code == 200 and codes
+    app_client.app.state.audit.close()  # type: ignore[attr-defined]  # flush the queued read entries
+    trail = client.get("/v1/admin/audit", params={"limit": 1000}).json()
+    assert any(e["path"] == "/v1/analytics/vehicle-batteries" and e["role"] == "investigator" for e in trail)
+
+
 def test_graph_json_exports_and_plots_over_http(client: TestClient, db: Database) -> None:
     custody_world(client, db)
     data = client.get("/v1/analytics/custody/graph", params={"chemistry": "ternary"}).json()

@@ -22,7 +22,14 @@ def test_mixed_load_has_no_errors_and_flat_memory(db: Database, settings: Settin
     codes = [
         r["code"]
         for r in db.read(
-            "trace.list_batteries", after="", maker=None, level="pack", status=None, chemistry=None, limit=200
+            "trace.list_batteries",
+            after="",
+            maker=None,
+            level="pack",
+            status=None,
+            chemistry=None,
+            provinces=None,
+            limit=200,
         )
     ]
     reporter = db.read("registry.list_companies", after="", limit=1, role=None, province=None)[0]["uscc"]

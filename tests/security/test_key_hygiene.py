@@ -150,3 +150,21 @@ def test_a_revoked_key_stops_working_everywhere_within_a_second(db: Database, se
         for app in (one, two):
             res = app.get("/v1/batteries", headers=headers)
             assert res.status_code == 401 and "revoked" in res.json()["detail"]
+
+
+def test_regulator_keys_limited_to_provinces_from_the_command_line(
+    run_cli: Cli, app_client: TestClient, client: TestClient
+) -> None:
+    status, out, _ = run_cli(
+        "keys", "create", "--role", "regulator", "--provinces", "440000,320000", "--name", "two provinces"
+    )
+    issued = json.loads(out)
+    assert status == 0 and issued["provinces"] == ["320000", "440000"]
+    listed = {k["name"]: k["provinces"] for k in client.get("/v1/admin/keys").json()}
+    assert listed["two provinces"] == ["320000", "440000"] and listed["test admin"] is None
+    refused = app_client.get("/v1/leakage/summary", params={"province": "110000"}, headers={"X-API-Key": issued["key"]})
+    assert refused.status_code == 403 and "320000, 440000" in refused.json()["detail"]
+    status, _, err = run_cli("keys", "create", "--role", "regulator", "--provinces", "440000,123456", "--name", "x")
+    assert status == 1 and err.startswith("error: provinces: 123456 is not a GB/T 2260 province-level code")
+    status, _, err = run_cli("keys", "create", "--role", "analyst", "--provinces", "440000", "--name", "x")
+    assert status == 1 and "only regulator keys" in err

@@ -20,12 +20,13 @@ world), not a replay of an earlier state.
 
 Rooms, each importing only those listed before it: ``workdays`` (the calendar), ``param_types``
 and ``params`` (parameter models), ``catalogue`` (the rules), ``running`` (pages, streams, every
-rule at once), ``exports`` (CSV and JSON) and ``summaries`` (counts and rates). Callers import
-from the package.
+rule at once), ``exports`` (CSV and JSON), ``summaries`` (counts and rates) and ``compliance``
+(one company's findings). Callers import from the package.
 """
 
 from app.errors import UnknownRule
 from app.services.leakage.catalogue import RULES, Rule, get_rule, list_rules, resolve_params
+from app.services.leakage.compliance import company_findings
 from app.services.leakage.exports import CSV_COLUMNS, Export, export
 from app.services.leakage.params import DEFAULT_CEILINGS, Param, RuleParams, parse_params
 from app.services.leakage.running import ALL, FindingStream, find, iter_findings, query_params, run_all, to_finding
@@ -45,6 +46,7 @@ __all__ = [
     "UnknownRule",
     "WorkdayCalendar",
     "calendar_for",
+    "company_findings",
     "cst_date",
     "deadline",
     "export",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -78,9 +78,11 @@ def export(
     raw_params: Iterable[tuple[str, Any]] | Mapping[str, Any],
     calendar: WorkdayCalendar,
     fmt: Literal["csv", "json"],
+    provinces: Collection[str] | None = None,
 ) -> Export:
-    """All findings of a rule as CSV or a JSON array, streamed; parameters are checked before the first byte."""
-    findings = iter_findings(db, rule_id, raw_params, calendar)
+    """All findings of a rule (within ``provinces``, when given) as CSV or a JSON array, streamed;
+    parameters are checked before the first byte."""
+    findings = iter_findings(db, rule_id, raw_params, calendar, provinces)
     stamp = cst_date(findings.params.as_of).strftime("%Y%m%d")
     if fmt == "csv":
         return Export(

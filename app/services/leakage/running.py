@@ -4,15 +4,22 @@ Each query gets exactly the parameters its header declares. A row becomes a ``Fi
 moment it leaves the database (``to_finding``), with what only Python knows added: deadlines in
 the official Chinese calendar and the calendar that decided them. Queries run only through
 ``Database.read`` and ``Database.stream``.
+
+A province-limited key (``provinces``) without a ``province=`` of its own gets each of its
+provinces' findings, asked one province at a time (each rule filters by province in Cypher) and
+merged in the rules' order (since, battery, company): a finding has one province, so nothing
+comes twice.
 """
 
 from __future__ import annotations
 
+import heapq
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from itertools import islice
+from typing import Any, Protocol
 
 from app.db import Database
 from app.queries import get_query
@@ -85,6 +92,18 @@ def _check_store(db: Database, rule: Rule) -> None:
         require_current(db, f"the {rule.id} rule")
 
 
+def _order(f: Finding) -> tuple[Any, ...]:
+    """The rules' ORDER BY (since, battery, company; Cypher puts nulls last) as a merge key."""
+    return (f.since, f.battery is None, f.battery or "", f.company is None, f.company or "")
+
+
+def _split(params: RuleParams, provinces: Collection[str] | None) -> list[RuleParams] | None:
+    """One parameter set per province of a limited key that named no province; None otherwise."""
+    if provinces is None or params.province is not None:
+        return None
+    return [params.model_copy(update={"province": p}) for p in sorted(provinces)]
+
+
 def find(
     db: Database,
     rule_id: str,
@@ -93,12 +112,22 @@ def find(
     *,
     skip: int = 0,
     limit: int = 50,
+    provinces: Collection[str] | None = None,
 ) -> FindingsPage:
-    """One page of a rule's findings, ordered by since, battery, company."""
+    """One page of a rule's findings, ordered by since, battery, company (within ``provinces``, when given)."""
     rule = get_rule(rule_id)
     params = rule.parse(raw_params)
     _check_store(db, rule)
-    if rule.grouped is not None and params.grouped:
+    split = _split(params, provinces)
+    if split is not None:
+        merged = MergedStream(db, rule, params, split, calendar, upto=skip + limit + 1)
+        try:
+            found = list(islice(merged, skip, skip + limit + 1))
+        finally:
+            merged.close()
+        items = found[:limit]
+        more = len(found) > limit
+    elif rule.grouped is not None and params.grouped:
         everything = list(FindingStream(db, rule, params, calendar))
         items = everything[skip : skip + limit]
         more = len(everything) > skip + limit
@@ -119,16 +148,31 @@ def find(
     )
 
 
+class Findings(Protocol):
+    """What exports and sweeps read: the effective parameters, the findings, and an early stop."""
+
+    params: RuleParams
+
+    def __iter__(self) -> Iterator[Finding]: ...
+
+    def close(self) -> None: ...
+
+
 class FindingStream:
     """A rule's findings as they come from the database; ``close`` releases the session early."""
 
-    def __init__(self, db: Database, rule: Rule, params: RuleParams, calendar: WorkdayCalendar) -> None:
+    def __init__(
+        self, db: Database, rule: Rule, params: RuleParams, calendar: WorkdayCalendar, upto: int = ALL
+    ) -> None:
         self.rule = rule
         self.params = params
-        self._rows = repo.RuleRowStream(db, rule.query, query_params(rule, params, calendar, 0, ALL))
+        grouping = rule.grouped is not None and params.grouped
+        # Python groups what the query returns: it must return everything, whatever the page.
+        limit = ALL if grouping else upto
+        self._rows = repo.RuleRowStream(db, rule.query, query_params(rule, params, calendar, 0, limit))
         self._findings: Iterator[Finding] = (to_finding(rule, row, calendar) for row in self._rows)
         self._grouped: list[Finding] | None = None
-        if rule.grouped is not None and params.grouped:
+        if grouping and rule.grouped is not None:
             self._grouped = rule.grouped(params, list(self._findings))
 
     def __iter__(self) -> Iterator[Finding]:
@@ -141,16 +185,44 @@ class FindingStream:
         self._rows.close()
 
 
+class MergedStream:
+    """One stream per province, merged in the rules' order; ``close`` releases every session."""
+
+    def __init__(
+        self,
+        db: Database,
+        rule: Rule,
+        params: RuleParams,
+        split: list[RuleParams],
+        calendar: WorkdayCalendar,
+        upto: int = ALL,
+    ) -> None:
+        self.params = params
+        self._streams = [FindingStream(db, rule, p, calendar, upto) for p in split]
+
+    def __iter__(self) -> Iterator[Finding]:
+        yield from heapq.merge(*self._streams, key=_order)
+
+    def close(self) -> None:
+        for stream in self._streams:
+            stream.close()
+
+
 def iter_findings(
     db: Database,
     rule_id: str,
     raw_params: Iterable[tuple[str, Any]] | Mapping[str, Any],
     calendar: WorkdayCalendar,
-) -> FindingStream:
-    """Every finding of a rule, streamed (grouped rules are collected first): for exports and evaluators."""
+    provinces: Collection[str] | None = None,
+) -> Findings:
+    """Every finding of a rule (within ``provinces``, when given), streamed (grouped rules are
+    collected first): for exports and evaluators."""
     rule = get_rule(rule_id)
     params = rule.parse(raw_params)
     _check_store(db, rule)
+    split = _split(params, provinces)
+    if split is not None:
+        return MergedStream(db, rule, params, split, calendar)
     return FindingStream(db, rule, params, calendar)
 
 

@@ -2,13 +2,14 @@
 
 Rates are per thousand of a denominator the graph holds (packs nationally, custodies of the
 province's or the company's registered companies), so that a large recycler and a small
-workshop can be compared.
+workshop can be compared. For a province-limited key only the findings in its provinces are
+counted, and the packs within them (``app.security.access``) are the national denominator.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from app.db import Database
@@ -30,19 +31,26 @@ def summary(
     calendar: WorkdayCalendar,
     *,
     workers: int = 1,
+    provinces: Collection[str] | None = None,
 ) -> Summary:
-    """Every rule with its defaults: counts and rates per thousand by rule, province and company."""
+    """Every rule with its defaults: counts and rates per thousand by rule, province and company
+    (only over ``provinces``, when given)."""
     params = parse_params(RuleParams, "summary", raw_params)
     by_rule: list[RuleCount] = []
     by_province: dict[tuple[str | None, str], int] = defaultdict(int)
     by_company: dict[tuple[str | None, str], int] = defaultdict(int)
     names: dict[str, tuple[str | None, str | None]] = {}
-    packs, batteries = repo.battery_count(db)
+    if provinces is None:
+        packs, batteries = repo.battery_count(db)
+    else:
+        packs, batteries = repo.battery_count_in_provinces(db, sorted(provinces))
     seconds: dict[str, float] = {}
     every = run_all(db, calendar, dict(params), workers=workers, seconds=seconds)
     for rule_id, findings in every.items():
         count = 0
         for f in findings:
+            if provinces is not None and f.province not in provinces:
+                continue
             count += 1
             by_province[(f.province, rule_id)] += 1
             by_company[(f.company, rule_id)] += 1
@@ -58,7 +66,7 @@ def summary(
         )
     province_handled = repo.province_handled(db)
     companies = repo.company_handled(db, sorted(c for c, _ in by_company if c))
-    provinces = [
+    province_rows = [
         ProvinceCount(
             province=p,
             rule=r,
@@ -89,7 +97,7 @@ def summary(
         packs=packs,
         batteries=batteries,
         by_rule=by_rule,
-        by_province=provinces,
+        by_province=province_rows,
         by_company=company_rows,
         calendar=list_rules(calendar).calendar,
     )

@@ -1,0 +1,121 @@
+"""Who may call which route: the one declared table, read by the routes' admission check.
+
+Every route of the API has an entry here under its method and path template. The admission
+dependency (``app.api.auth.admitted``) looks the request's route up and refuses a role the entry
+does not name (403 naming the role); a route without an entry refuses everyone, and
+``tests/security/test_route_table.py`` walks the app's routes, fails on a route without an entry
+and calls every route as every role to hold the answers to this table.
+
+Beyond the roles, an entry says how a route treats the narrower keys:
+
+- ``provinces``: what a regulator key limited to provinces sees. ``all``: the same as any
+  regulator (registry records, the rule catalogue). ``filter``: lists, findings, summaries and
+  networks are narrowed to its provinces, and a ``province=`` outside them is 403. ``hide``: one
+  battery, vehicle or station outside its provinces answers 404, as if unknown (so the key does
+  not learn it exists).
+- ``analyst``: ``refused`` (not in ``roles``), ``aggregates`` (admitted, answered without a single
+  battery's code or vehicle's VIN), or ``same``.
+- ``reporter``: ``own`` when a reporter sees only what concerns its own company.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from app.errors import Forbidden
+from app.security.access import Principal, Role, check_role
+
+ProvinceScope = Literal["all", "filter", "hide"]
+AnalystView = Literal["same", "aggregates"]
+
+ANY: tuple[Role, ...] = ("reporter", "investigator", "regulator", "analyst", "admin")
+READERS: tuple[Role, ...] = ("investigator", "regulator", "admin")
+NETWORKS: tuple[Role, ...] = ("analyst", "regulator", "investigator", "admin")
+WRITERS: tuple[Role, ...] = ("reporter", "admin")
+ADMIN: tuple[Role, ...] = ("admin",)
+
+
+@dataclass(frozen=True)
+class Access:
+    """The roles a route admits and how it narrows what the narrower keys see."""
+
+    roles: tuple[Role, ...]
+    provinces: ProvinceScope = "all"
+    analyst: AnalystView = "same"
+    reporter_own: bool = False
+    public: bool = False  # no key at all (health checks, the UI redirect)
+
+
+PUBLIC = Access((), public=True)
+
+ROUTES: dict[tuple[str, str], Access] = {
+    ("GET", "/"): PUBLIC,
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    # capture
+    ("POST", "/v1/events"): Access(WRITERS, reporter_own=True),
+    ("POST", "/v1/epcis/capture"): Access(WRITERS, reporter_own=True),
+    # registries: companies and stations are public records for every key; vehicles are not
+    ("PUT", "/v1/registry/companies"): Access(ADMIN),
+    ("PUT", "/v1/registry/stations"): Access(ADMIN),
+    ("PUT", "/v1/registry/vehicles"): Access(ADMIN),
+    ("GET", "/v1/companies"): Access(ANY),
+    ("GET", "/v1/companies/{uscc}"): Access(ANY),
+    # a reporter's own compliance view (an admin names the company)
+    ("GET", "/v1/companies/me/findings"): Access(WRITERS, reporter_own=True),
+    ("GET", "/v1/stations"): Access(ANY),
+    ("GET", "/v1/stations/{station_id}"): Access(ANY),
+    ("GET", "/v1/vehicles/{vin}"): Access(READERS, provinces="hide"),
+    # single batteries, vehicles, stations' swaps
+    ("GET", "/v1/batteries"): Access(READERS, provinces="filter"),
+    ("GET", "/v1/batteries/{code}"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+    ("GET", "/v1/batteries/{code}/trace"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+    ("GET", "/v1/batteries/{code}/verify"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+    ("GET", "/v1/batteries/{code}/components"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+    ("GET", "/v1/vehicles/{vin}/batteries"): Access(READERS, provinces="hide"),
+    ("GET", "/v1/stations/{station_id}/swaps"): Access(READERS, provinces="hide"),
+    # administration
+    ("POST", "/v1/admin/checkpoints"): Access(ADMIN),
+    ("GET", "/v1/admin/checkpoints"): Access(ADMIN),
+    ("GET", "/v1/admin/audit"): Access(ADMIN),
+    ("GET", "/v1/admin/keys"): Access(ADMIN),
+    # networks: company and station nodes are aggregates; battery codes and VINs are not
+    ("GET", "/v1/analytics/vehicle-batteries"): Access(READERS, provinces="filter"),
+    ("GET", "/v1/analytics/custody/sinks"): Access(NETWORKS, provinces="filter"),
+    ("GET", "/v1/analytics/custody/rings"): Access(NETWORKS, provinces="filter", analyst="aggregates"),
+    ("GET", "/v1/analytics/custody/path"): Access(NETWORKS, provinces="filter", analyst="aggregates"),
+    ("GET", "/v1/analytics/{network}/graph"): Access(NETWORKS, provinces="filter"),
+    ("GET", "/v1/analytics/{network}/metrics"): Access(NETWORKS, provinces="filter"),
+    ("GET", "/v1/analytics/{network}/brokers"): Access(NETWORKS, provinces="filter"),
+    ("GET", "/v1/analytics/{network}/export"): Access(NETWORKS, provinces="filter"),
+    ("GET", "/v1/analytics/{network}/plot"): Access(NETWORKS, provinces="filter"),
+    # leakage: findings name single batteries; the summary is aggregate figures
+    ("GET", "/v1/leakage/rules"): Access(("investigator", "regulator", "analyst", "admin")),
+    ("GET", "/v1/leakage/summary"): Access(("regulator", "analyst", "admin"), provinces="filter"),
+    ("GET", "/v1/leakage/{rule}"): Access(READERS, provinces="filter"),
+    ("GET", "/v1/leakage/{rule}/export"): Access(READERS, provinces="filter"),
+    ("GET", "/v1/vocabularies"): Access(ANY),
+    # the verifiable log: heads and consistency for every key, the public key for anyone; an event's
+    # inclusion and a battery's bundle as its reads (a reporter's own only)
+    ("GET", "/v1/log/head"): Access(ANY),
+    ("GET", "/v1/log/public-key"): PUBLIC,
+    ("GET", "/v1/log/proof/inclusion"): Access((*READERS, "reporter"), reporter_own=True),
+    ("GET", "/v1/log/proof/consistency"): Access(ANY),
+    ("GET", "/v1/batteries/{code}/proof"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+}
+
+
+def access_for(method: str, template: str) -> Access | None:
+    """The entry of a route by its method and path template (``/v1/batteries/{code}``); None when undeclared."""
+    return ROUTES.get((method.upper(), template))
+
+
+def check_route(who: Principal, method: str, template: str, path: str) -> Access:
+    """The route's entry once the key's role is admitted; 403 naming the role otherwise, and for
+    a route nobody declared (it fails closed)."""
+    access = access_for(method, template)
+    if access is None or access.public:
+        raise Forbidden(f"{method} {template} has no entry in the route table; no key may call it")
+    check_role(who, access.roles, method, path)
+    return access
