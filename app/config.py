@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr | None = None
     # The local launcher writes a generated password here; used when NEO4J_PASSWORD is unset.
     neo4j_password_file: Path = PROJECT_ROOT / "var" / "neo4j" / "password"
+    # The platform's Ed25519 log key (created on first use, never stored in the database): it signs
+    # the audit trail's chain heads and the event log's tree heads.
+    log_key_file: Path = PROJECT_ROOT / "var" / "neo4j" / "log-signing.key"
     neo4j_database: str = "neo4j"
     neo4j_max_pool: int = 50
     neo4j_connect_timeout_s: float = 5.0
@@ -34,6 +37,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(32 * 1024 * 1024, ge=1024)
     # A revoked or expired key stops working on every API process within this many seconds.
     key_cache_s: float = 1.0
+    # The audit trail's write-ahead files (one per API process), fsync'ed before an audited answer
+    # leaves; shipped to Neo4j every ``audit_ship_s``, other processes' leftovers every ``audit_recover_s``.
+    audit_dir: Path = PROJECT_ROOT / "var" / "audit"
+    audit_ship_s: float = Field(0.2, gt=0)
+    audit_recover_s: float = Field(30.0, gt=0)
+    audit_segment_bytes: int = Field(16 * 1024 * 1024, ge=4096)
     rate_limit_per_minute: int = Field(12_000, ge=1)
     rate_limit_burst: int = Field(2_000, ge=1)
     # Working days for the leakage rules beyond the years chinese-calendar knows (it raises for them):

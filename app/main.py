@@ -13,6 +13,7 @@ from app.api import router as api_router
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import document_problems, install_error_handlers
+from app.ledger.signing import load_signer
 from app.middleware import BodyLimit, audit_requests
 from app.queries import registry
 from app.security import AuditLog, KeyStore, RateLimiter
@@ -32,7 +33,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = db
         app.state.keys = KeyStore(db, settings.key_cache_s)
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-        app.state.audit = AuditLog(db)
+        app.state.signer = load_signer(settings.log_key_file)
+        app.state.audit = AuditLog(db, settings, app.state.signer)
         try:
             apply_schema(db)
         except (DriverError, AuthError, TransientError, OSError) as exc:

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from app.config import Settings
 from app.db import Database
 from app.errors import UnsupportedMediaType
+from app.ledger.signing import Signer
 
 
 def get_db(request: Request) -> Database:
@@ -22,8 +23,14 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_signer(request: Request) -> Signer:
+    signer: Signer = request.app.state.signer
+    return signer
+
+
 DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+SignerDep = Annotated[Signer, Depends(get_signer)]
 
 
 def _media_check(*accepted: str) -> Callable[[Request], Awaitable[None]]:
