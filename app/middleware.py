@@ -83,7 +83,7 @@ async def audit_requests(request: Request, call_next: Any) -> Response:
             "events": None,
             "note": getattr(request.state, "audit_note", None),
         }
-        sealed = await run_in_threadpool(audit.record, entry)
+        sealed = await run_in_threadpool(lambda: audit.record(entry, store=write))
     except AuditUnavailable as exc:
         retry_after = request.app.state.settings.retry_after_s
         return JSONResponse(exc.body(), status_code=503, headers={"Retry-After": str(retry_after)})

@@ -48,6 +48,7 @@ class AuditLog:
         self._shipped_path: Path | None = None
         self._shipped = 0
         self._reader: int | None = None
+        self._ship_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="audit-shipper", daemon=True)
         self._thread.start()
 
@@ -55,9 +56,21 @@ class AuditLog:
     def writer(self) -> str:
         return self.wal.writer
 
-    def record(self, entry: dict[str, Any]) -> dict[str, Any]:
-        """Seal an entry and return it once it is on disk; ``AuditUnavailable`` if it cannot be."""
-        return self.wal.append({"id": uuid.uuid4().hex, "at": timestamp(datetime.now(UTC)), **entry})
+    def record(self, entry: dict[str, Any], *, store: bool = False) -> dict[str, Any]:
+        """Seal an entry and return it once it is on disk; ``AuditUnavailable`` if it cannot be.
+
+        With ``store`` (writes) everything on disk so far, this entry included, is shipped before
+        returning, so the trail lists a write as soon as it is answered and what is stored stays
+        each chain's prefix up to its signed head."""
+        sealed = self.wal.append({"id": uuid.uuid4().hex, "at": timestamp(datetime.now(UTC)), **entry})
+        if store:
+            try:
+                self._ship_own()
+            except Exception as exc:
+                # Neo4j is away (the write itself most likely got a 503): the entry is on disk,
+                # and the shipper stores it once Neo4j is back.
+                log.warning("audit entry %s left to the shipper: %s", sealed["id"], exc)
+        return sealed
 
     def ready(self) -> None:
         """``AuditUnavailable`` now if an entry could not be written (before a write is carried out)."""
@@ -88,6 +101,10 @@ class AuditLog:
             repo.append_signed(self.db, batch, heads)
 
     def _ship_own(self) -> None:
+        with self._ship_lock:  # the thread, and writes storing their entry before they answer
+            self._ship_own_locked()
+
+    def _ship_own_locked(self) -> None:
         path, durable = self.wal.position()
         if path != self._shipped_path:
             # A new segment: the last one was rotated (all shipped) or ended by a failure
