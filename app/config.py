@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(32 * 1024 * 1024, ge=1024)
     # A revoked or expired key stops working on every API process within this many seconds.
     key_cache_s: float = 1.0
+    # The audit trail's write-ahead files (one per API process), fsync'ed before an audited answer
+    # leaves; shipped to Neo4j every ``audit_ship_s``, other processes' leftovers every ``audit_recover_s``.
+    audit_dir: Path = PROJECT_ROOT / "var" / "audit"
+    audit_ship_s: float = Field(0.2, gt=0)
+    audit_recover_s: float = Field(30.0, gt=0)
+    audit_segment_bytes: int = Field(16 * 1024 * 1024, ge=4096)
     rate_limit_per_minute: int = Field(12_000, ge=1)
     rate_limit_burst: int = Field(2_000, ge=1)
     # Working days for the leakage rules beyond the years chinese-calendar knows (it raises for them):

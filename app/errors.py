@@ -120,6 +120,12 @@ class RateLimited(DomainError):
         self.retry_after_s = retry_after_s
 
 
+class AuditUnavailable(DomainError):
+    """The audit trail cannot be written: the request fails rather than answer unaudited."""
+
+    status_code = 503
+
+
 class StoreOutdated(DomainError):
     """The store's derived state predates what a query needs: answering would silently miss findings."""
 

@@ -34,8 +34,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = db
         app.state.keys = KeyStore(db, settings.key_cache_s)
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-        app.state.audit = AuditLog(db)
-        app.state.signing = Signing(load_signer(settings.log_key_path()), settings.receipt_proofs_max)
+        signer = load_signer(settings.log_key_path())
+        app.state.signer = signer
+        app.state.signing = Signing(signer, settings.receipt_proofs_max)
+        app.state.audit = AuditLog(db, settings, signer)
         try:
             apply_schema(db)
         except (DriverError, AuthError, TransientError, OSError) as exc:

@@ -1,4 +1,4 @@
-"""Request-level guards: body size, and the audit trail of writes and single-battery reads."""
+"""Request-level guards: body size, and the audit trail of writes and single-battery or vehicle reads."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.errors import AuditUnavailable
 from app.security import AuditLog
 
 # Reads of single batteries or vehicles: their own routes, and the lists of one vehicle's or
@@ -60,26 +61,35 @@ class _TooLarge(Exception):
 
 
 async def audit_requests(request: Request, call_next: Any) -> Response:
-    """Record who wrote, and who looked at which battery or vehicle, once the answer is known."""
-    response: Response = await call_next(request)
-    who = getattr(request.state, "principal", None)
-    if who is None:
-        return response
+    """Record who wrote, and who looked at which battery or vehicle, before the answer leaves.
+
+    The entry is on disk (the audit trail's write-ahead file) when the answer is sent, and its id is
+    the answer's ``X-Audit-Id``; when it cannot be written the answer is 503, never an unaudited one.
+    A write is refused up front when the trail is already failing, so it is not carried out unaudited."""
     audit: AuditLog = request.app.state.audit
-    match = _AUDITED_READ.match(request.url.path)
-    entry = {
-        "key_id": who.key_id,
-        "role": who.role,
-        "company": who.company,
-        "method": request.method,
-        "path": request.url.path,
-        "status": response.status_code,
-        "battery": match.group(2) if match and match.group(1) == "batteries" else None,
-        "events": None,
-        "note": getattr(request.state, "audit_note", None),
-    }
-    if request.method in _WRITES:
-        await run_in_threadpool(audit.record, entry, wait=True)
-    elif match:
-        audit.record(entry, wait=False)
+    write = request.method in _WRITES
+    try:
+        if write:
+            await run_in_threadpool(audit.ready)
+        response: Response = await call_next(request)
+        who = getattr(request.state, "principal", None)
+        match = _AUDITED_READ.match(request.url.path)
+        if who is None or not (write or match):
+            return response
+        entry = {
+            "key_id": who.key_id,
+            "role": who.role,
+            "company": who.company,
+            "method": request.method,
+            "path": request.url.path,
+            "status": response.status_code,
+            "battery": match.group(2) if match and match.group(1) == "batteries" else None,
+            "events": None,
+            "note": getattr(request.state, "audit_note", None),
+        }
+        sealed = await run_in_threadpool(lambda: audit.record(entry, store=write))
+    except AuditUnavailable as exc:
+        retry_after = request.app.state.settings.retry_after_s
+        return JSONResponse(exc.body(), status_code=503, headers={"Retry-After": str(retry_after)})
+    response.headers["X-Audit-Id"] = sealed["id"]
     return response

@@ -85,12 +85,15 @@ def neo4j_server() -> Iterator[ServerInfo]:
 
 
 @pytest.fixture(scope="session")
-def settings(neo4j_server: ServerInfo) -> Settings:
+def settings(neo4j_server: ServerInfo, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    state = tmp_path_factory.mktemp("state")  # the audit trail's files and the log key, not the project's var/
     return Settings(
         neo4j_uri=neo4j_server.uri,
         neo4j_user=neo4j_server.user,
         neo4j_password=SecretStr(neo4j_server.password),
         neo4j_database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+        audit_dir=state / "audit",
+        log_key_file=state / "log-signing.key",
     )
 
 

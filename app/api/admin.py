@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.auth import ADMITTED
-from app.api.deps import DbDep
-from app.schemas.admin import ApiKey, AuditEntry
+from app.api.deps import DbDep, SignerDep
+from app.schemas.admin import ApiKey, AuditEntry, AuditVerification
 from app.schemas.integrity import Checkpoint
 from app.security import list_audit, list_keys
-from app.services import integrity
+from app.services import audit, integrity
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=ADMITTED)
 
@@ -42,6 +42,13 @@ def audit_trail(
     since = since or datetime(2000, 1, 1, tzinfo=UTC)
     until = until or datetime.now(UTC)
     return list_audit(db, since, until, key_id, battery, limit)
+
+
+@router.get("/audit/verify")
+def verify_audit_trail(db: DbDep, signer: SignerDep) -> AuditVerification:
+    """Every writer's audit chain re-derived from the stored entries and checked against its signed
+    head: names each entry missing, altered or out of order."""
+    return audit.verify_audit(db, signer.private.public_key(), signer.key_id)
 
 
 @router.get("/keys")

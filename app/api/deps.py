@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from app.config import Settings
 from app.db import Database
 from app.errors import UnsupportedMediaType
+from app.ledger.signing import Signer
 from app.services.ledger import Signing
 
 
@@ -23,6 +24,11 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_signer(request: Request) -> Signer:
+    signer: Signer = request.app.state.signer
+    return signer
+
+
 def get_signing(request: Request) -> Signing:
     signing: Signing = request.app.state.signing
     return signing
@@ -31,6 +37,7 @@ def get_signing(request: Request) -> Signing:
 DbDep = Annotated[Database, Depends(get_db)]
 SigningDep = Annotated[Signing, Depends(get_signing)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+SignerDep = Annotated[Signer, Depends(get_signer)]
 
 
 def _media_check(*accepted: str) -> Callable[[Request], Awaitable[None]]:

@@ -38,3 +38,35 @@ class AuditEntry(BaseModel):
     seq: int
     prev: str
     hash: str
+
+
+class AuditHead(BaseModel):
+    """A writer's chain head as last shipped, signed with the platform's log key."""
+
+    writer: str
+    seq: int
+    hash: str
+    at: datetime
+    signature: str
+    key_id: str
+
+
+class AuditProblem(BaseModel):
+    """One thing wrong with a writer's chain: which entry (by position, and id when it is stored) and what."""
+
+    writer: str
+    seq: int | None
+    entry_id: str | None
+    problem: str  # missing, altered, out_of_order, duplicate, unsigned, bad_signature, beyond_head, head_mismatch
+    detail: str
+
+
+class AuditVerification(BaseModel):
+    """The audit trail re-derived from the stored entries and held against every signed head."""
+
+    ok: bool
+    writers: int
+    entries: int
+    key_id: str
+    problems: list[AuditProblem]  # the first 1,000
+    problems_total: int

@@ -79,6 +79,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/v1/admin/checkpoints"): Access(ADMIN),
     ("GET", "/v1/admin/checkpoints"): Access(ADMIN),
     ("GET", "/v1/admin/audit"): Access(ADMIN),
+    ("GET", "/v1/admin/audit/verify"): Access(ADMIN),
     ("GET", "/v1/admin/keys"): Access(ADMIN),
     # networks: company and station nodes are aggregates; battery codes and VINs are not
     ("GET", "/v1/analytics/vehicle-batteries"): Access(READERS, provinces="filter"),

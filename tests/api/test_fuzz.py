@@ -68,7 +68,7 @@ def _graph_state(db: Database) -> tuple[int, int, int]:
     """Nodes and relationships outside the audit trail (which every request may append to)."""
     with db.driver.session(database=db.name) as s:
         rec = s.run(
-            "MATCH (n) WHERE NOT n:AuditEntry WITH count(n) AS nodes "
+            "MATCH (n) WHERE NOT n:AuditEntry AND NOT n:AuditHead WITH count(n) AS nodes "
             "MATCH ()-[r]->() WITH nodes, count(r) AS rels "
             "OPTIONAL MATCH (p) WHERE p.pwned IS NOT NULL RETURN nodes, rels, count(p) AS pwned"
         ).single()

@@ -110,6 +110,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/v1/admin/checkpoints"): Sample("/v1/admin/checkpoints"),
     ("GET", "/v1/admin/checkpoints"): Sample("/v1/admin/checkpoints"),
     ("GET", "/v1/admin/audit"): Sample("/v1/admin/audit"),
+    ("GET", "/v1/admin/audit/verify"): Sample("/v1/admin/audit/verify"),
     ("GET", "/v1/admin/keys"): Sample("/v1/admin/keys"),
     ("GET", "/v1/analytics/vehicle-batteries"): Sample("/v1/analytics/vehicle-batteries", {"vin": VIN}),
     ("GET", "/v1/analytics/custody/sinks"): Sample("/v1/analytics/custody/sinks"),
