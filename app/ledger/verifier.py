@@ -244,7 +244,7 @@ def _check_entry(entry: Mapping[str, Any], head: Mapping[str, Any], payload: Map
     if payload is not None:
         if str(payload.get("event_id")) != eid:
             raise ProofError(f"event {eid}: the payload is of event {payload.get('event_id')}")
-        if "content_hash" in entry and content_hash(payload) != entry["content_hash"]:
+        if content_hash(payload) != entry["content_hash"]:
             raise ProofError(f"event {eid}: the payload differs from the one that was accepted")
         if record_hash(payload, entry["recorded_at"], entry["imported"]) != entry["record_hash"]:
             raise ProofError(f"event {eid}: payload, recorded_at and imported do not give its record hash")

@@ -65,6 +65,19 @@ def _record(payload: dict[str, Any], stored: dict[str, Any] | None) -> tuple[str
     return verifier.record_hash(payload, recorded, imported), None
 
 
+def stored_record(row: ChainLinkRow) -> str | None:
+    """The record hash of a chained event from what is stored, or None when it cannot be formed
+    (``verify_rows`` names why)."""
+    try:
+        payload = json.loads(row.payload or "")
+    except ValueError:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    record, why = _record(payload, row.stored)
+    return None if why else record
+
+
 def verify_rows(rows: Sequence[ChainLinkRow], head: str | None, length: int) -> list[ChainProblem]:
     """Recompute a chain from its stored events (rows ordered by seq) and name every break.
 

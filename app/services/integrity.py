@@ -10,12 +10,11 @@ from typing import Any
 
 from app.db import Database
 from app.errors import NotFound
-from app.ledger.verifier import ProofError, record_hash
 from app.repositories import integrity as queries
 from app.repositories.integrity import ChainHeadRow, ChainLinkRow
 from app.schemas.integrity import Checkpoint, Verification
 from app.services import ledger
-from app.services.chain import ChainProblem, leaf, merkle_root, verify_rows
+from app.services.chain import ChainProblem, leaf, merkle_root, stored_record, verify_rows
 
 PAGE = 10_000
 
@@ -45,12 +44,10 @@ def _log_problems(db: Database, rows: list[ChainLinkRow]) -> list[ChainProblem]:
     """Each chained event against the log's leaf at its index: a rewrite must also fool the signed log."""
     placed: list[tuple[str, int | None, str]] = []
     for r in rows:
-        stored = r.stored or {}
-        try:
-            record = record_hash(json.loads(r.payload or ""), stored["recorded_at"], bool(stored.get("imported")))
-        except (KeyError, TypeError, ValueError, ProofError):
+        record = stored_record(r)
+        if record is None:
             continue  # the chain check already names an event whose record cannot be formed
-        index = stored.get("log_index")
+        index = (r.stored or {}).get("log_index")
         placed.append((str(r.event_id), int(index) if isinstance(index, int) else None, record))
     seq = {r.event_id: r.seq for r in rows}
     return [ChainProblem(seq[eid], eid, why) for eid, why in ledger.leaf_problems(db, placed).items()]

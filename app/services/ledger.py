@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +21,7 @@ from neo4j import ManagedTransaction
 from app.db import Database
 from app.errors import FieldProblem, InvalidInput, LogDamaged, NotFound, StoreOutdated
 from app.ledger.signing import Signer
-from app.ledger.tiles import TornLog, TreeView, append, edge_tiles, plan_reads
+from app.ledger.tiles import WIDTH, TornLog, TreeView, append, edge_tiles, plan_reads
 from app.ledger.verifier import (
     EMPTY_ROOT,
     head_message,
@@ -228,6 +228,18 @@ def receipt(
     )
 
 
+def held_leaves(db: Database, indexes: Iterable[int]) -> dict[int, str]:
+    """The leaf the log's stored tiles hold at each index; an index whose tile lacks it is absent."""
+    wanted = set(indexes)
+    tiles = repo.read_tiles(db, {(0, i // WIDTH) for i in wanted})
+    held: dict[int, str] = {}
+    for i in wanted:
+        tile = tiles.get((0, i // WIDTH), [])
+        if 0 <= i % WIDTH < len(tile):
+            held[i] = tile[i % WIDTH]
+    return held
+
+
 def leaf_problems(db: Database, placed: Sequence[tuple[str, int | None, str]]) -> dict[str, str]:
     """For (event_id, log index, record hash) triples: which events the log does not hold as stored."""
     state = repo.log_state(db)
@@ -240,14 +252,11 @@ def leaf_problems(db: Database, placed: Sequence[tuple[str, int | None, str]]) -
             problems[eid] = "event is not in the verifiable log"
         elif not 0 <= i < state.size:
             problems[eid] = f"log index {i} lies outside the log of size {state.size}"
-    view = _view(db, state.size, lambda v: [v.leaf(i) for _, i, _ in indexed])
+    held = held_leaves(db, (i for _, i, _ in indexed))
     for eid, i, rec in indexed:
-        try:
-            held = view.leaf(i)
-        except TornLog as exc:
-            problems[eid] = f"the log cannot be read at leaf {i}: {exc}"
-            continue
-        if held != leaf_hash(rec):
+        if i not in held:
+            problems[eid] = f"the log cannot be read at leaf {i}: its tile does not hold it"
+        elif held[i] != leaf_hash(rec):
             problems[eid] = f"the log's leaf {i} is not this event's record (the event or the log was altered)"
     return problems
 

@@ -27,7 +27,7 @@ from app.repositories import ingest as ingest_repo
 from app.repositories import ledger as repo
 from app.repositories.store import battery_codes_after
 from app.services.chain import extend_chains
-from app.services.ledger import LEDGER_REVISION, UPGRADE_HINT, append_records, record_of
+from app.services.ledger import LEDGER_REVISION, UPGRADE_HINT, append_records, held_leaves, record_of
 
 CHAIN_BATCH = 500
 LOG_BATCH = 5_000
@@ -131,7 +131,7 @@ def audit_log(db: Database, page: int = LOG_BATCH, kept: tuple[int, str] | None 
     problems: list[str] = []
     tree = _Rebuilt()
     while rows := repo.entries_page(db, tree.size, page):
-        stored = repo.read_tiles(db, {(0, r.index // WIDTH) for r in rows if r.index is not None})
+        held = held_leaves(db, (r.index for r in rows if r.index is not None))
         leaves: list[str] = []
         gap = False
         for r in rows:
@@ -145,7 +145,7 @@ def audit_log(db: Database, page: int = LOG_BATCH, kept: tuple[int, str] | None 
             except (StoreOutdated, ValueError) as exc:
                 problems.append(f"log index {at}: event {r.event_id}'s record cannot be formed: {exc}")
                 leaf = "00" * 32
-            if stored.get((0, at // WIDTH), [])[at % WIDTH : at % WIDTH + 1] != [leaf]:
+            if held.get(at) != leaf:
                 problems.append(f"log index {at}: event {r.event_id}'s record is not the log's leaf")
             leaves.append(leaf)
         if kept is not None and tree.size < kept[0] <= tree.size + len(leaves):
