@@ -14,6 +14,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Final, Literal
 
@@ -123,6 +124,13 @@ class BatteryCode:
 
 def parse_battery_code(code: str) -> BatteryCode:
     """Decode a GB/T 34014 code, or say which field is wrong via IdentifierError."""
+    return _parse_battery_code_cached(code)
+
+
+# Ingest names the same identifiers several times per event and batch; the answers are frozen, so
+# a bounded cache saves re-decoding them (errors are not cached: a bad value is decoded again).
+@lru_cache(maxsize=1 << 15)
+def _parse_battery_code_cached(code: str) -> BatteryCode:
     text = normalise(
         code,
         _ALPHABET,

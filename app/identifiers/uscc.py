@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Final
 
@@ -45,6 +46,13 @@ class Uscc:
 
 def parse_uscc(code: str) -> Uscc:
     """Decode a USCC, refusing it when the check character does not match."""
+    return _parse_uscc_cached(code)
+
+
+# Ingest names the same identifiers several times per event and batch; the answers are frozen, so
+# a bounded cache saves re-decoding them (errors are not cached: a bad value is decoded again).
+@lru_cache(maxsize=1 << 15)
+def _parse_uscc_cached(code: str) -> Uscc:
     text = normalise(code, _VALUES, what="unified social credit code", hint=_HINT)
     if len(text) != USCC_LENGTH:
         raise IdentifierError("length", f"expected {USCC_LENGTH} characters (GB 32100), got {len(text)}")

@@ -10,6 +10,7 @@ import dataclasses
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Final
 
@@ -53,6 +54,13 @@ class Vin:
 
 def parse_vin(vin: str) -> Vin:
     """Decode a VIN, refusing it when the check digit disagrees with the other 16 characters."""
+    return _parse_vin_cached(vin)
+
+
+# Ingest names the same identifiers several times per event and batch; the answers are frozen, so
+# a bounded cache saves re-decoding them (errors are not cached: a bad value is decoded again).
+@lru_cache(maxsize=1 << 15)
+def _parse_vin_cached(vin: str) -> Vin:
     text = normalise(vin, _ALPHABET, what="VIN", hint=_HINT)
     _check_length(text)
     expected = _compute(text)
