@@ -26,6 +26,11 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
+def percentile(ordered: list[float], q: float) -> float:
+    """The nearest-rank percentile of an ascending list."""
+    return ordered[max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))]
+
+
 @dataclass
 class LoadResult:
     seconds: float
@@ -35,11 +40,16 @@ class LoadResult:
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
+    read_ms: list[float] = field(default_factory=list)
+    write_ms: list[float] = field(default_factory=list)
+    batch: int = 10
+    events_stored: int = 0  # events in writes answered 200
     rss_before_mb: float = 0.0
     rss_after_mb: float = 0.0
 
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies_ms) or [0.0]
+        reads, writes = sorted(self.read_ms) or [0.0], sorted(self.write_ms) or [0.0]
         return {
             "load.seconds": round(self.seconds, 1),
             "load.clients": self.clients,
@@ -48,7 +58,11 @@ class LoadResult:
             "load.writes": self.writes,
             "load.throughput_rps": (self.reads + self.writes) / self.seconds if self.seconds else 0.0,
             "load.p50_ms": statistics.median(ordered),
-            "load.p99_ms": ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))],
+            "load.p99_ms": percentile(ordered, 0.99),
+            "load.read_p50_ms": statistics.median(reads),
+            "load.read_p99_ms": percentile(reads, 0.99),
+            "load.write_p99_ms": percentile(writes, 0.99),
+            "load.events_per_s": self.events_stored / self.seconds if self.seconds else 0.0,
             "load.errors": self.errors,
             "load.statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "load.api_rss_before_mb": round(self.rss_before_mb, 1),
@@ -68,9 +82,10 @@ def run_load(
     write_share: float = 0.2,
     batch: int = 10,
     seed: int = 1,
+    measure_rss: bool = True,
 ) -> LoadResult:
     """Each client: mostly GET /trace of a random battery, sometimes POST a batch of repairs."""
-    result = LoadResult(seconds=0.0, clients=clients)
+    result = LoadResult(seconds=0.0, clients=clients, batch=batch)
     lock = threading.Lock()
     headers = {"X-API-Key": key, "content-type": "application/json"}
     run_id = f"load{int(time.time() * 1000)}"
@@ -117,11 +132,14 @@ def run_load(
                     result.errors += 1
                 if write:
                     result.writes += 1
+                    result.write_ms.append(elapsed)
+                    result.events_stored += batch if status == 200 else 0
                 else:
                     result.reads += 1
+                    result.read_ms.append(elapsed)
         conn.close()
 
-    result.rss_before_mb = rss_mb(api_pid)
+    result.rss_before_mb = rss_mb(api_pid) if measure_rss else 0.0
     began = time.perf_counter()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for t in threads:
@@ -129,5 +147,5 @@ def run_load(
     for t in threads:
         t.join()
     result.seconds = time.perf_counter() - began
-    result.rss_after_mb = rss_mb(api_pid)
+    result.rss_after_mb = rss_mb(api_pid) if measure_rss else 0.0
     return result

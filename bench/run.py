@@ -37,6 +37,7 @@ from app.db import Database  # noqa: E402
 from app.security import issue_key  # noqa: E402
 from app.services.ingest import ingest_events, validate_raw  # noqa: E402
 from app.services.store import apply_schema, clear_store  # noqa: E402
+from bench.concurrency import concurrency  # noqa: E402
 from bench.ledger_cost import ledger_cost  # noqa: E402
 from bench.load import run_load  # noqa: E402
 from bench.server import api_process  # noqa: E402
@@ -201,6 +202,27 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, lo
     }
 
 
+def concurrency_figures(db: Database, env: dict[str, str], seed: int, seconds: float, workers: int) -> dict[str, Any]:
+    """Reads, the mixed load and small batches at 8-16 clients against an API with ``workers``."""
+    rows = db.read(
+        "trace.list_batteries",
+        after="",
+        maker=None,
+        level="pack",
+        status=None,
+        chemistry=None,
+        provinces=None,
+        limit=200_000,
+    )
+    rng = random.Random(seed)
+    codes = [rng.choice(rows)["code"] for _ in range(5_000)]
+    reporter = db.read("registry.list_companies", after="", limit=1, role=None, province=None)[0]["uscc"]
+    reader = issue_key(db, "investigator", "bench concurrency").key
+    writer = issue_key(db, "admin", "bench concurrency").key
+    with api_process(env, workers=workers) as api:
+        return concurrency(db, api.port, reader, writer, codes, reporter, seconds, workers)
+
+
 def _timed(out: dict[str, float], key: str, fn: Callable[[], Any]) -> Any:
     began = time.perf_counter()
     value = fn()
@@ -328,6 +350,34 @@ def queries_only(args: argparse.Namespace) -> int:
     return 0
 
 
+def concurrency_only(args: argparse.Namespace) -> int:
+    """The concurrency figures again on the store the last full run left (writes add to it)."""
+    if not args.out.exists() or not (BENCH_HOME / "data").exists():
+        raise SystemExit(f"bench: --concurrency-only needs {args.out} and the store of a full run in {BENCH_HOME}")
+    instance = launcher.start(BENCH_HOME, BENCH_PORT, args.heap, args.pagecache)
+    env = _api_env(instance)
+    from pydantic import SecretStr
+
+    db = Database(Settings(neo4j_uri=instance.uri, neo4j_password=SecretStr(instance.password)))
+    try:
+        figures = concurrency_figures(db, env, args.seed, args.load_seconds, args.api_workers)
+    finally:
+        db.close()
+        launcher.stop(BENCH_HOME)
+    _update(args.out, {**figures, "concurrency_measured_at": datetime.now(UTC).isoformat(timespec="seconds")})
+    return 0
+
+
+def _api_env(instance: launcher.Instance) -> dict[str, str]:
+    return dict(
+        os.environ,
+        NEO4J_URI=instance.uri,
+        NEO4J_USER=instance.user,
+        NEO4J_PASSWORD=instance.password,
+        NEO4J_PASSWORD_FILE=str(instance.home / "password"),
+    )
+
+
 def _print_table(results: dict[str, Any], out: Path) -> None:
     width = max(len(k) for k in results)
     for key, value in results.items():
@@ -351,6 +401,7 @@ def main() -> int:
     parser.add_argument("--naive-sample", type=int, default=2_000)
     parser.add_argument("--trace-samples", type=int, default=1_000)
     parser.add_argument("--load-seconds", type=float, default=30.0, help="the mixed read/write load run")
+    parser.add_argument("--api-workers", type=int, default=os.cpu_count() or 1, help="API processes")
     parser.add_argument("--heap", default="6g")
     parser.add_argument("--pagecache", default="8g")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
@@ -375,7 +426,14 @@ def main() -> int:
         action="store_true",
         help="measure only what the verifiable log costs at capture (fresh store), updating --out",
     )
+    parser.add_argument(
+        "--concurrency-only",
+        action="store_true",
+        help="re-measure reads, the mixed load and small batches on the store of the last full run",
+    )
     args = parser.parse_args()
+    if args.concurrency_only:
+        return concurrency_only(args)
     if args.queries_only:
         return queries_only(args)
     if args.admin_import_only:
@@ -387,13 +445,7 @@ def main() -> int:
     launcher.stop(BENCH_HOME)
     shutil.rmtree(BENCH_HOME, ignore_errors=True)
     instance = launcher.start(BENCH_HOME, BENCH_PORT, args.heap, args.pagecache)
-    env = dict(
-        os.environ,
-        NEO4J_URI=instance.uri,
-        NEO4J_USER=instance.user,
-        NEO4J_PASSWORD=instance.password,
-        NEO4J_PASSWORD_FILE=str(instance.home / "password"),
-    )
+    env = _api_env(instance)
     from pydantic import SecretStr
 
     db = Database(Settings(neo4j_uri=instance.uri, neo4j_password=SecretStr(instance.password)))
@@ -406,6 +458,7 @@ def main() -> int:
             return 0
         bulk = bulk_load(world, env)
         trace = trace_latency(db, env, args.trace_samples, args.seed, args.load_seconds)
+        parallel = concurrency_figures(db, env, args.seed, args.load_seconds, args.api_workers)
         extra = optional_sections(db)
         version = db.read("health.ping")  # warm
         with db.driver.session(database=db.name) as s:
@@ -443,6 +496,7 @@ def main() -> int:
         "memory.api_rss_mb": trace["api_rss_mb"],
         "memory.api_rss_mb_before_trace": trace["api_rss_mb_before"],
         **{k: v for k, v in trace.items() if k.startswith("load.")},
+        **parallel,
         "world.generated_events": manifest.get("counts", {}).get("events.jsonl"),
         **extra,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -33,8 +33,10 @@ class ApiProcess:
 
 
 @contextmanager
-def api_process(env: dict[str, str], log_level: str = "warning", ready_s: float = 60.0) -> Iterator[ApiProcess]:
-    """uvicorn with the app factory; yields once /readyz answers 200, stops it on exit."""
+def api_process(
+    env: dict[str, str], log_level: str = "warning", ready_s: float = 60.0, workers: int = 1
+) -> Iterator[ApiProcess]:
+    """uvicorn with the app factory (and ``workers`` processes); yields once /readyz answers 200."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -47,6 +49,8 @@ def api_process(env: dict[str, str], log_level: str = "warning", ready_s: float 
             str(port),
             "--log-level",
             log_level,
+            "--workers",
+            str(workers),
         ],
         cwd=ROOT,
         env={**os.environ, **env},
