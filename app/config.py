@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     neo4j_connect_timeout_s: float = 5.0
     # How long managed transactions retry transient failures before the API answers 503.
     neo4j_retry_time_s: float = 5.0
+    # The first pause before such a retry (doubling, with jitter). A deadlock between two writers is
+    # resolved the moment Neo4j detects it, so the retry need not wait the driver's default second.
+    neo4j_retry_delay_s: float = Field(0.05, gt=0)
 
     ingest_concurrency: int = Field(1, ge=1, description="ingest transactions at once per process")
     max_batch_events: int = Field(10_000, ge=1)

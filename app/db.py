@@ -72,12 +72,15 @@ class Database:
             connection_timeout=settings.neo4j_connect_timeout_s,
             connection_acquisition_timeout=settings.neo4j_connect_timeout_s * 2,
             max_transaction_retry_time=settings.neo4j_retry_time_s,
+            initial_retry_delay=settings.neo4j_retry_delay_s,
             notifications_min_severity="OFF",
         )
         self.schema_applied = False
-        # Ingest transactions lock batteries, then the companies their custody touches, in data
-        # order; run side by side they deadlock and back off for seconds. One process gains
-        # nothing from writing in parallel on a 2-core server, so it queues them instead.
+        self.write_retries = 0  # write transactions re-run after transient errors (deadlocks), this process
+        self._count_lock = threading.Lock()
+        # Ingest transactions take their locks in one order (app.services.ingest), so batches on
+        # the same batteries queue in Neo4j instead of deadlocking; this only bounds how many one
+        # process has open at once (INGEST_CONCURRENCY).
         self.write_slots = threading.BoundedSemaphore(settings.ingest_concurrency)
 
     def close(self) -> None:
@@ -118,8 +121,23 @@ class Database:
 
     def write_unit(self, tag: str, work: Callable[[ManagedTransaction], T]) -> T:
         """Run ``work`` (which calls ``run``) in one managed write transaction tagged ``tag``."""
-        with self._session() as session:
-            return session.execute_write(unit_of_work(metadata={"query": tag})(work))
+        attempts = 0
+
+        def attempt(tx: ManagedTransaction) -> T:
+            nonlocal attempts
+            attempts += 1
+            return work(tx)
+
+        try:
+            with self._session() as session:
+                return session.execute_write(unit_of_work(metadata={"query": tag})(attempt))
+        finally:
+            if attempts > 1:
+                # A deadlock or another transient conflict, retried by the driver: counted, so a
+                # load run can say how often writers collided.
+                with self._count_lock:
+                    self.write_retries += attempts - 1
+                log.info("%s: retried %d time(s) after transient errors", tag, attempts - 1)
 
     def ping(self) -> None:
         self.driver.verify_connectivity()
