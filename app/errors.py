@@ -126,6 +126,16 @@ class AuditUnavailable(DomainError):
     status_code = 503
 
 
+class Contended(DomainError):
+    """Concurrent batches kept creating what this batch names, pass after pass; nothing was stored."""
+
+    status_code = 503
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class StoreOutdated(DomainError):
     """The store's derived state predates what a query needs: answering would silently miss findings."""
 

@@ -20,7 +20,7 @@ from neo4j.exceptions import ConstraintError
 from pydantic import BaseModel, ValidationError
 
 from app.db import Database
-from app.errors import Conflict, FieldProblem, InvalidInput, validation_problems
+from app.errors import Conflict, Contended, FieldProblem, InvalidInput, validation_problems
 from app.identifiers import parse_battery_code
 from app.ledger.verifier import record_hash
 from app.lifecycle import EventRow, epoch_ms, event_row, roles_in
@@ -350,7 +350,10 @@ def _write_until_settled(db: Database, work: Callable[[ManagedTransaction], _Wri
             return db.write_unit("ingest.create_events", work)
         except (ConstraintError, _Raced):
             continue
-    return db.write_unit("ingest.create_events", work)
+    try:
+        return db.write_unit("ingest.create_events", work)
+    except _Raced as exc:
+        raise Contended(f"{exc}, pass after pass; nothing was stored", db.settings.retry_after_s) from None
 
 
 def ingest_events(
