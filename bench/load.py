@@ -35,6 +35,7 @@ class LoadResult:
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
+    read_latencies_ms: list[float] = field(default_factory=list)  # the traces alone, for reads-vs-writes
     rss_before_mb: float = 0.0
     rss_after_mb: float = 0.0
 
@@ -119,6 +120,7 @@ def run_load(
                     result.writes += 1
                 else:
                     result.reads += 1
+                    result.read_latencies_ms.append(elapsed)
         conn.close()
 
     result.rss_before_mb = rss_mb(api_pid)
