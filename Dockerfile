@@ -18,4 +18,6 @@ COPY evaluation ./evaluation
 COPY neo4j_runtime ./neo4j_runtime
 RUN pip install --no-cache-dir .
 EXPOSE 8000
+# uvicorn's worker processes (one per core the container gets; each keeps its own driver).
+ENV WEB_CONCURRENCY=2
 CMD ["uvicorn", "app.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]

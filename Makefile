@@ -5,6 +5,8 @@ BT := .venv/bin/batterytrace
 STAMP := .venv/.installed-stamp
 API_HOST ?= 127.0.0.1
 API_PORT ?= 8000
+# One API worker process per core (each with its own driver); set API_WORKERS=1 to debug in one process.
+API_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_BATTERIES ?= 2000
 DEMO_SEED ?= 7
 DEMO_DIR := var/demo-world
@@ -47,8 +49,8 @@ reproject: neo4j-start ## rebuild the local store's derived state after an upgra
 demo-keys: neo4j-start ## issue one demo API key per role, print them, save them to var/demo-keys.json
 	$(BT) keys demo --out var/demo-keys.json
 
-api: $(STAMP) ## serve the API on http://$(API_HOST):$(API_PORT) (docs at /docs)
-	$(PY) -m uvicorn app.main:create_app --factory --host $(API_HOST) --port $(API_PORT)
+api: $(STAMP) ## serve the API on http://$(API_HOST):$(API_PORT) with API_WORKERS processes (docs at /docs)
+	$(PY) -m uvicorn app.main:create_app --factory --host $(API_HOST) --port $(API_PORT) --workers $(API_WORKERS)
 
 run: neo4j-start demo demo-keys ui api ## local Neo4j, schema, demo world, then the API on :8000
 

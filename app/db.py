@@ -12,10 +12,22 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, Query, Session, unit_of_work
+from neo4j import (
+    READ_ACCESS,
+    Bookmarks,
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    Query,
+    Session,
+    unit_of_work,
+)
 from neo4j.time import Date, DateTime
 
 from app.config import Settings
@@ -30,6 +42,39 @@ Row = dict[str, Any]
 
 #: Records fetched per round trip by ``stream``.
 STREAM_FETCH_SIZE = 2000
+
+
+@dataclass
+class Causality:
+    """Read-your-writes across processes and cluster members: the bookmarks a unit of work (an HTTP
+    request) must read after (a client's earlier write), and those its own writes left behind.
+
+    Every session opened in the scope starts after both, so a read that follows a write in the same
+    request (a capture's receipt) sees it too, on whichever cluster member serves it."""
+
+    after: list[str]
+    written: list[str] = field(default_factory=list)
+
+    def bookmarks(self) -> Bookmarks | None:
+        raw = [*self.after, *self.written]
+        return Bookmarks.from_raw_values(raw) if raw else None
+
+
+_causality: ContextVar[Causality | None] = ContextVar("neo4j_causality", default=None)
+
+
+@contextmanager
+def causal_scope(after: Sequence[str] = ()) -> Iterator[Causality]:
+    """Sessions opened inside start after ``after``; the scope collects the bookmarks writes leave.
+
+    The scope is one mutable object in a context variable, so work handed to a thread pool (sync
+    routes) still reports its writes to the scope that started it."""
+    scope = Causality(list(after))
+    token = _causality.set(scope)
+    try:
+        yield scope
+    finally:
+        _causality.reset(token)
 
 
 def to_python(value: Any) -> Any:
@@ -72,18 +117,24 @@ class Database:
             connection_timeout=settings.neo4j_connect_timeout_s,
             connection_acquisition_timeout=settings.neo4j_connect_timeout_s * 2,
             max_transaction_retry_time=settings.neo4j_retry_time_s,
+            initial_retry_delay=settings.neo4j_retry_delay_s,
             notifications_min_severity="OFF",
         )
         self.schema_applied = False
-        # Ingest transactions lock batteries, then the companies their custody touches, in data
-        # order; run side by side they deadlock and back off for seconds. One process gains
-        # nothing from writing in parallel on a 2-core server, so it queues them instead.
+        self.write_retries = 0  # write transactions re-run after transient errors (deadlocks), this process
+        self._count_lock = threading.Lock()
+        # Ingest transactions take their locks in one order (app.services.ingest), so batches on
+        # the same batteries queue in Neo4j instead of deadlocking; this only bounds how many one
+        # process has open at once (INGEST_CONCURRENCY).
         self.write_slots = threading.BoundedSemaphore(settings.ingest_concurrency)
 
     def close(self) -> None:
         self.driver.close()
 
     def _session(self, **config: Any) -> Session:
+        scope = _causality.get()
+        if scope is not None and (bookmarks := scope.bookmarks()) is not None:
+            config["bookmarks"] = bookmarks
         return self.driver.session(database=self.name, **config)
 
     # --- one named query, its own transaction ---------------------------------------------
@@ -108,6 +159,9 @@ class Database:
         query = get_query(name)
         with self._session() as session:
             session.run(Query(query.text, metadata={"query": name}), params).consume()
+            scope = _causality.get()
+            if scope is not None:
+                scope.written = list(session.last_bookmarks().raw_values)
 
     # --- units of work: several queries in one transaction -------------------------------
 
@@ -118,8 +172,29 @@ class Database:
 
     def write_unit(self, tag: str, work: Callable[[ManagedTransaction], T]) -> T:
         """Run ``work`` (which calls ``run``) in one managed write transaction tagged ``tag``."""
-        with self._session() as session:
-            return session.execute_write(unit_of_work(metadata={"query": tag})(work))
+        attempts = 0
+
+        def attempt(tx: ManagedTransaction) -> T:
+            nonlocal attempts
+            attempts += 1
+            return work(tx)
+
+        try:
+            with self._session() as session:
+                done = session.execute_write(unit_of_work(metadata={"query": tag})(attempt))
+                scope = _causality.get()
+                if scope is not None:
+                    # This session started after every earlier bookmark of the scope, so its own
+                    # bookmarks stand for all of them.
+                    scope.written = list(session.last_bookmarks().raw_values)
+                return done
+        finally:
+            if attempts > 1:
+                # A deadlock or another transient conflict, retried by the driver: counted, so a
+                # load run can say how often writers collided.
+                with self._count_lock:
+                    self.write_retries += attempts - 1
+                log.info("%s: retried %d time(s) after transient errors", tag, attempts - 1)
 
     def ping(self) -> None:
         self.driver.verify_connectivity()

@@ -126,6 +126,16 @@ class AuditUnavailable(DomainError):
     status_code = 503
 
 
+class Contended(DomainError):
+    """Concurrent batches kept creating what this batch names, pass after pass; nothing was stored."""
+
+    status_code = 503
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class StoreOutdated(DomainError):
     """The store's derived state predates what a query needs: answering would silently miss findings."""
 
@@ -258,6 +268,10 @@ def validation_problems(errors: list[Any], body: object = None) -> list[FieldPro
     return out
 
 
+#: The request and response header carrying Neo4j bookmarks (read-your-writes; app.middleware).
+BOOKMARK_HEADER = "X-Neo4j-Bookmark"
+
+
 def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
     """Map every domain exception, and Neo4j's, to its HTTP answer (a subclass's handler wins)."""
     from fastapi.exceptions import RequestValidationError
@@ -289,6 +303,9 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
     async def refused_value(_: Request, exc: Exception) -> JSONResponse:
         # Queries are static files, EXPLAINed by the test suite; what the database still refuses
         # at run time is a parameter value outside its range (a UTC offset beyond 18 hours, say).
+        if getattr(exc, "code", None) == "Neo.ClientError.Transaction.InvalidBookmark":
+            problem = {"field": BOOKMARK_HEADER, "reason": "not a bookmark this database gave out"}
+            return JSONResponse({"detail": "invalid bookmark", "errors": [problem]}, status_code=422)
         log.error("database refused a parameter value: %s", exc)
         message = getattr(exc, "message", None) or str(exc)
         body = {"detail": "a value was refused by the database", "errors": [{"field": "query", "reason": message}]}

@@ -14,7 +14,7 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import document_problems, install_error_handlers
 from app.ledger.signing import load_signer
-from app.middleware import BodyLimit, audit_requests
+from app.middleware import BodyLimit, CausalReads, audit_requests
 from app.queries import registry
 from app.security import AuditLog, KeyStore, RateLimiter
 from app.services.ledger import Signing
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_problems(app)
     app.middleware("http")(audit_requests)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CausalReads)
     app.include_router(api_router)
     mount_ui(app)
     return app

@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import AuditUnavailable
+from app.db import causal_scope
+from app.errors import BOOKMARK_HEADER, AuditUnavailable
 from app.security import AuditLog
 
 # Reads of single batteries or vehicles: their own routes, and the lists of one vehicle's or
@@ -58,6 +59,44 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+_BOOKMARK = re.compile(r"^[A-Za-z0-9:+/=_.-]{1,512}$")
+_BOOKMARKS_MAX = 16
+
+
+class CausalReads:
+    """Read-your-writes on any API process and any cluster member.
+
+    A response to a request that wrote carries the write's bookmarks in ``X-Neo4j-Bookmark``; a
+    request that sends them back in that header is served only once the database it reads from
+    has those writes (Neo4j waits for them: 503 after its own timeout)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = b",".join(v for k, v in scope.get("headers", []) if k == BOOKMARK_HEADER.lower().encode())
+        after = [b.strip() for b in raw.decode("latin-1").split(",") if b.strip()]
+        bad = len(after) > _BOOKMARKS_MAX or not all(_BOOKMARK.match(b) for b in after)
+        if bad:
+            reason = f"at most {_BOOKMARKS_MAX} bookmarks, as given in an earlier response's {BOOKMARK_HEADER}"
+            body = {"detail": "invalid bookmark", "errors": [{"field": BOOKMARK_HEADER, "reason": reason}]}
+            await JSONResponse(body, status_code=422)(scope, receive, send)
+            return
+        with causal_scope(after) as causality:
+
+            async def with_bookmarks(message: Message) -> None:
+                if message["type"] == "http.response.start" and causality.written:
+                    headers = list(message.get("headers", []))
+                    headers.append((BOOKMARK_HEADER.lower().encode(), ",".join(causality.written).encode()))
+                    message = {**message, "headers": headers}
+                await send(message)
+
+            await self.app(scope, receive, with_bookmarks)
 
 
 async def audit_requests(request: Request, call_next: Any) -> Response:

@@ -36,7 +36,8 @@ class ApiProcess:
 def api_process(
     env: dict[str, str], log_level: str = "warning", ready_s: float = 60.0, workers: int = 1
 ) -> Iterator[ApiProcess]:
-    """uvicorn with the app factory (and ``workers`` processes); yields once /readyz answers 200."""
+    """uvicorn with the app factory (``workers`` processes on one port, as ``make api`` serves it);
+    yields once /readyz answers 200, stops it on exit. ``pid`` is uvicorn's (the manager, given workers)."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -49,8 +50,7 @@ def api_process(
             str(port),
             "--log-level",
             log_level,
-            "--workers",
-            str(workers),
+            *(["--workers", str(workers)] if workers > 1 else []),
         ],
         cwd=ROOT,
         env={**os.environ, **env},

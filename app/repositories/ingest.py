@@ -60,6 +60,14 @@ class CorrectionLink:
     vin: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSubjects:
+    """Element ids of the stored batteries by code and vehicles by VIN, each in key order."""
+
+    batteries: dict[str, str]
+    vehicles: dict[str, str]
+
+
 def stored_hashes(tx: ManagedTransaction, ids: Sequence[str]) -> dict[str, str]:
     """The content hash of each of these event ids already stored."""
     return {r["event_id"]: r["content_hash"] for r in run(tx, "ingest.existing_events", ids=list(ids))}
@@ -89,13 +97,30 @@ def stored_productions(tx: ManagedTransaction, codes: Sequence[str]) -> list[Sto
     return [StoredProduction(**row) for row in run(tx, "ingest.productions", codes=list(codes))]
 
 
+def stored_subjects(tx: ManagedTransaction, codes: Sequence[str], vins: Sequence[str]) -> StoredSubjects:
+    """Which of these batteries and vehicles are stored, by element id, each kind in key order."""
+    found: dict[str, dict[str, str]] = {"battery": {}, "vehicle": {}}
+    for r in run(tx, "ingest.stored_subjects", codes=list(codes), vins=list(vins)):
+        found[r["kind"]][r["key"]] = r["id"]
+    return StoredSubjects(
+        batteries=dict(sorted(found["battery"].items())), vehicles=dict(sorted(found["vehicle"].items()))
+    )
+
+
+def lock_nodes(tx: ManagedTransaction, ids: Sequence[str]) -> None:
+    """Take the write locks of these nodes in this order (``ingest.lock_nodes``); nothing changes."""
+    if ids:
+        run(tx, "ingest.lock_nodes", ids=list(ids))
+
+
 def merge_batteries(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> set[str]:
     """Merge the batteries; returns the codes this transaction created."""
     return {r["code"] for r in run(tx, "ingest.merge_batteries", rows=rows) if r["created"]}
 
 
-def merge_vehicles(tx: ManagedTransaction, vins: Sequence[str]) -> None:
-    run(tx, "ingest.merge_vehicles", vins=list(vins))
+def merge_vehicles(tx: ManagedTransaction, vins: Sequence[str]) -> set[str]:
+    """Merge the vehicles; returns the VINs this transaction created."""
+    return {r["vin"] for r in run(tx, "ingest.merge_vehicles", vins=list(vins)) if r["created"]}
 
 
 def create_events(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> None:

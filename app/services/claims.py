@@ -125,9 +125,12 @@ def _refuse_second_production(tx: ManagedTransaction, events: Sequence[tuple[int
     if not produced:
         return
     voided = {p["corrects"] for _, p in events if p["type"] == "correction"}
+    batch_ids = {p["event_id"] for _, p in events}
     first: dict[str, str] = {}
     for row in repo.stored_productions(tx, sorted({p["battery"] for _, p in produced})):
-        if not row.voided and row.event_id not in voided:
+        # An id of this batch already stored was committed by a racing writer after our duplicate
+        # check: not a second production; the constraint refuses our copy and the retry answers duplicate.
+        if not row.voided and row.event_id not in voided and row.event_id not in batch_ids:
             first.setdefault(row.code, f"event {row.event_id} reported by {row.reporter} at {row.occurred_at}")
     clashes: list[str] = []
     ids: list[str] = []

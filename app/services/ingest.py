@@ -10,7 +10,7 @@ transaction (``app.services.projection``), so a reader never sees an event witho
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from neo4j.exceptions import ConstraintError
 from pydantic import BaseModel, ValidationError
 
 from app.db import Database
-from app.errors import Conflict, FieldProblem, InvalidInput, validation_problems
+from app.errors import Conflict, Contended, FieldProblem, InvalidInput, validation_problems
 from app.identifiers import parse_battery_code
 from app.ledger.verifier import record_hash
 from app.lifecycle import EventRow, epoch_ms, event_row, roles_in
@@ -32,6 +32,9 @@ from app.services.claims import OPERATOR, Actor, capture_warnings, check_claims
 from app.services.flat import flat_properties
 from app.services.ledger import Appended, Signing, append_records, receipt
 from app.services.projection import refresh_projection
+
+# Transactions a batch may run when concurrent writers keep committing its ids first.
+CONSTRAINT_PASSES = 5
 
 # Clock skew we tolerate between reporters and us before calling an event "in the future".
 FUTURE_TOLERANCE = timedelta(hours=24)
@@ -230,6 +233,14 @@ class _Written:
 
 
 def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], actor: Actor, log: bool = True) -> _Written:
+    # Locks in one order for every writer, so concurrent batches queue rather than deadlock:
+    # stored batteries, new batteries (the constraint's lock), stored vehicles, new vehicles, each
+    # in key order; then events in id order; the log's lock last of all (see append_records).
+    # What a batch checks against the store it reads after taking its batteries' locks, so a batch
+    # racing another on one battery sees the other's committed events (duplicates, a production).
+    codes, vins = _subjects(prepared)
+    subjects = repo.stored_subjects(tx, codes, vins)
+    repo.lock_nodes(tx, list(subjects.batteries.values()))
     ids = [ev.event_id for ev in prepared]
     stored = repo.stored_hashes(tx, ids)
     conflicts = [ev.event_id for ev in prepared if ev.event_id in stored and stored[ev.event_id] != ev.content_hash]
@@ -242,12 +253,15 @@ def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], actor: A
     if not fresh:
         return _Written(0, len(prepared))
     known = _check_references(tx, fresh)
-    indexed = [(ev.index, ev.payload) for ev in fresh]
-    outcome = check_claims(tx, indexed, known, actor)
     plan = _plan(fresh)
     new_codes = repo.merge_batteries(tx, [plan.batteries[c] for c in sorted(plan.batteries)])
-    repo.merge_vehicles(tx, sorted(plan.vins))
-    repo.create_events(tx, plan.events)
+    _unless_raced(set(plan.batteries) - new_codes - set(subjects.batteries), "batteries")
+    indexed = [(ev.index, ev.payload) for ev in fresh]
+    outcome = check_claims(tx, indexed, known, actor)  # after the MERGE: a racing creator has committed
+    repo.lock_nodes(tx, list(subjects.vehicles.values()))
+    new_vins = repo.merge_vehicles(tx, sorted(plan.vins))
+    _unless_raced(plan.vins - new_vins - set(subjects.vehicles), "vehicles")
+    repo.create_events(tx, sorted(plan.events, key=lambda row: str(row["event_id"])))
     repo.link_events(
         tx,
         batteries=plan.battery_links,
@@ -276,6 +290,24 @@ def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], actor: A
     # Last, so the log's lock is held only for the append: the log's order is the commit order.
     appended = append_records(tx, [(ev.event_id, ev.record) for ev in fresh]) if log else None
     return _Written(len(fresh), len(prepared) - len(fresh), warnings, outcome.foreign_voids, fresh, appended)
+
+
+class _Raced(Exception):
+    """Another batch created batteries or vehicles of ours after we looked them up, so we hold no
+    lock on them yet; taking it now would break the order. The transaction starts again: they are
+    stored now, and locked in order with the rest."""
+
+
+def _unless_raced(keys: set[str], kind: str) -> None:
+    if keys:
+        raise _Raced(f"{kind} created by a concurrent batch: {', '.join(sorted(keys)[:3])}")
+
+
+def _subjects(prepared: list[PreparedEvent]) -> tuple[list[str], list[str]]:
+    """Every battery code and VIN the batch names (duplicates too), each sorted: what it locks."""
+    codes = {code for ev in prepared for code, _ in roles_in(ev.payload)}
+    vins = {str(ev.payload["vehicle"]) for ev in prepared if "vehicle" in ev.payload}
+    return sorted(codes), sorted(vins)
 
 
 def _extend_chains(tx: ManagedTransaction, fresh: list[PreparedEvent], chained: list[tuple[str, str]]) -> None:
@@ -307,6 +339,23 @@ def _rows_of_new_batteries(fresh: list[PreparedEvent], new_codes: set[str]) -> d
     return rows
 
 
+def _write_until_settled(db: Database, work: Callable[[ManagedTransaction], _Written]) -> _Written:
+    """Run the batch's transaction; when another writer committed some of its ids between our check
+    and our insert (the constraint refuses ours), or created batteries or vehicles we name after we
+    looked them up (``_Raced``), run it again: the next pass sees them, locks them in order, and
+    answers duplicate or conflict like any other resend. Each such pass means another batch
+    committed meanwhile, so a few suffice even with many writers sending one batch."""
+    for _ in range(CONSTRAINT_PASSES - 1):
+        try:
+            return db.write_unit("ingest.create_events", work)
+        except (ConstraintError, _Raced):
+            continue
+    try:
+        return db.write_unit("ingest.create_events", work)
+    except _Raced as exc:
+        raise Contended(f"{exc}, pass after pass; nothing was stored", db.settings.retry_after_s) from None
+
+
 def ingest_events(
     db: Database,
     events: Sequence[Event] | Sequence[BaseModel],
@@ -331,13 +380,8 @@ def ingest_events(
     def work(tx: ManagedTransaction) -> _Written:
         return _write_batch(tx, prepared, actor, log)
 
-    try:
-        with db.write_slots:
-            written = db.write_unit("ingest.create_events", work)
-    except ConstraintError:
-        # Another request stored some of these ids between our check and our commit; a second
-        # pass sees them and answers duplicate or conflict like any other resend.
-        written = db.write_unit("ingest.create_events", work)
+    with db.write_slots:
+        written = _write_until_settled(db, work)
     signed = None
     if signing is not None and written.appended is not None and written.logged:
         logged = [(ev.payload, ev.content_hash, ev.record, ev.recorded_at, ev.imported) for ev in written.logged]

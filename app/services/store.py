@@ -7,8 +7,9 @@ replay derives refuse to run on it until ``batterytrace reproject`` rebuilt it.
 from __future__ import annotations
 
 import logging
+import time
 
-from neo4j.exceptions import ClientError
+from neo4j.exceptions import ClientError, TransientError
 
 from app.db import Database
 from app.errors import StoreOutdated
@@ -18,13 +19,17 @@ from app.services import ledger
 
 log = logging.getLogger(__name__)
 
+#: Tries of one schema statement that deadlocks with the same statement from another API worker
+#: starting at the same moment (schema statements run outside managed transactions: not retried).
+SCHEMA_TRIES = 5
+
 
 def apply_schema(db: Database) -> list[str]:
     """Constraints and indexes, each ``IF NOT EXISTS``: safe to run at every start."""
     applied = []
     for name in repo.schema_statements():
         try:
-            repo.apply_statement(db, name)
+            _apply_one(db, name)
         except ClientError as err:
             # The same index under an older name: it serves, so it is not an error.
             if err.code != "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists":
@@ -37,6 +42,17 @@ def apply_schema(db: Database) -> list[str]:
     db.schema_applied = True
     log.info("schema applied: %d statements", len(applied))
     return applied
+
+
+def _apply_one(db: Database, name: str) -> None:
+    for attempt in range(1, SCHEMA_TRIES + 1):
+        try:
+            repo.apply_statement(db, name)
+            return
+        except TransientError:
+            if attempt == SCHEMA_TRIES:
+                raise
+            time.sleep(0.05 * attempt)
 
 
 def store_revision(db: Database) -> int | None:

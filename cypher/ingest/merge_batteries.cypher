@@ -1,8 +1,8 @@
 // Make sure a Battery node exists for every code an event names; identity comes from the code.
 // A MERGE racing another transaction's creation waits for it, then sees its projection
 // (event_count set), so 'created' is true only for batteries no committed event names.
-// The SET locks every battery first, in the caller's (code) order, before anything else in the
-// transaction is locked: concurrent batches then queue instead of deadlocking.
+// Stored batteries are already locked (ingest.lock_batteries); a new one is created under the
+// constraint's lock, in the caller's (code) order, so a second batch naming it waits for the first.
 // mode: write
 // params: rows: list[{code, level, maker_code, chemistry_letter, spec_code, production_date, second_life}]
 // returns: code (str), created (bool: no projection yet, so every event of it is in this batch)
@@ -15,6 +15,6 @@ MERGE (b:Battery {code: row.code})
     b.spec_code = row.spec_code,
     b.production_date = date(row.production_date),
     b.second_life_code = row.second_life,
-    b.status = 'unknown'
-SET b.chain_length = coalesce(b.chain_length, 0)
+    b.status = 'unknown',
+    b.chain_length = 0
 RETURN b.code AS code, b.event_count IS NULL AS created
