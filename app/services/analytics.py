@@ -41,6 +41,7 @@ from app.schemas.analytics import (
     SinkShares,
 )
 from app.schemas.time import check_aware
+from app.services.store import require_current
 
 T = TypeVar("T")
 Weight = Literal["batteries", "kg"]
@@ -104,6 +105,7 @@ def _graph_attrs(filters: Filters) -> dict[str, Any]:
 def project_custody(db: Database, filters: Filters) -> nx.DiGraph:
     """The custody flow graph for ``filters`` (see ``app.analytics.graphs``)."""
     params = _flow_params(filters)
+    require_current(db, "the custody network")  # it reads how each stay ended, stored since revision 4
     as_of = _as_of(filters)
     attrs = _graph_attrs(filters) | {"as_of": as_of}
 

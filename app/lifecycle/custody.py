@@ -1,0 +1,49 @@
+"""How each custody stay ended, decided with the replay so the custody network reads it instead
+of re-deriving it per battery at query time.
+
+A stay of holder h that the next stay n follows is a hand-over h -> n when h's custody ended
+(not at an installation or recycling), n is another company and no installation started in
+between. A stay ended by a shipment that nothing explains afterwards (never received, or the pack
+went into a vehicle first) is a hand-over to the shipment's addressee, unconfirmed; any other
+stay that ended with nothing after it simply ended. An open stay has no outcome: whether it is
+"kept" depends on the window an analyst asks about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from app.lifecycle.replay import Interval
+
+Outcome = Literal["installed", "recycled", "handover", "same", "ended"]
+OUTCOMES: tuple[Outcome, ...] = ("installed", "recycled", "handover", "same", "ended")
+
+
+def decide_outcomes(held: Sequence[Interval], installed: Sequence[Interval], recycled_event: str | None) -> None:
+    """Set ``outcome``, ``next`` and ``unconfirmed`` on every closed stay of ``held`` (in walk order).
+
+    ``next`` arrives holding a shipment's addressee (set when the shipment closed the stay) and
+    leaves holding the company the pack went to, or None."""
+    install_events = {i.since_event for i in installed}
+    install_times = [i.since_t for i in installed]
+    for k, h in enumerate(held):
+        addressee, h.next, h.unconfirmed = h.next, None, False
+        if h.until_t is None:
+            h.outcome = None
+            continue
+        if h.until_event in install_events:
+            h.outcome = "installed"
+            continue
+        if recycled_event is not None and h.until_event == recycled_event:
+            h.outcome = "recycled"
+            continue
+        n = held[k + 1] if k + 1 < len(held) else None
+        if n is not None and not any(h.until_t <= t <= n.since_t for t in install_times):
+            h.outcome = "same" if n.target == h.target else "handover"
+            h.next = n.target if h.outcome == "handover" else None
+        elif addressee is not None:
+            h.outcome, h.next, h.unconfirmed = "handover", addressee, True
+        else:
+            h.outcome = "ended"
