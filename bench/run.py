@@ -451,11 +451,11 @@ def main() -> int:
     db = Database(Settings(neo4j_uri=instance.uri, neo4j_password=SecretStr(instance.password)))
     try:
         apply_schema(db)
-        naive = naive_rate(db, world, args.naive_sample)
         ledger = ledger_cost(db, world)
         if args.ledger_only:
-            _update(args.out, ledger)
+            _update(args.out, {**ledger, "ledger_measured_at": datetime.now(UTC).isoformat(timespec="seconds")})
             return 0
+        naive = naive_rate(db, world, args.naive_sample)
         bulk = bulk_load(world, env)
         trace = trace_latency(db, env, args.trace_samples, args.seed, args.load_seconds)
         parallel = concurrency_figures(db, env, args.seed, args.load_seconds, args.api_workers)
