@@ -21,7 +21,8 @@ from app.lifecycle.vehicles import VehicleLifecycle, replay_vehicle, replay_vehi
 #: older revision is rebuilt with ``batterytrace reproject`` (rules that need the new state
 #: refuse to run on it until then). 2: leakage candidates (suspect receipts and closings);
 #: 3: the longest transit (shipment to receipt) in days, and codes produced more than once;
-#: 4: how each custody stay ended (outcome, next holder, unconfirmed), which the custody network reads.
+#: 4: how each custody stay ended (outcome, next holder, unconfirmed) and each swap's previous station,
+#: which the custody and swap networks read.
 PROJECTION_REVISION = 4
 
 __all__ = [

@@ -1,5 +1,5 @@
-"""How each custody stay ended, decided with the replay so the custody network reads it instead
-of re-deriving it per battery at query time.
+"""How each custody stay ended and where each swap came from, decided with the replay so the
+custody and swap networks read them instead of re-deriving each battery's history per query.
 
 A stay of holder h that the next stay n follows is a hand-over h -> n when h's custody ended
 (not at an installation or recycling), n is another company and no installation started in
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from app.lifecycle.replay import Interval
+    from app.lifecycle.replay import Interval, Swap
 
 Outcome = Literal["installed", "recycled", "handover", "same", "ended"]
 OUTCOMES: tuple[Outcome, ...] = ("installed", "recycled", "handover", "same", "ended")
@@ -47,3 +47,16 @@ def decide_outcomes(held: Sequence[Interval], installed: Sequence[Interval], rec
             h.outcome, h.next, h.unconfirmed = "handover", addressee, True
         else:
             h.outcome = "ended"
+
+
+def link_swaps(swaps: Sequence[Swap]) -> None:
+    """Give each swap at a station its predecessor's station and direction when they differ."""
+    previous: Swap | None = None
+    for s in swaps:
+        if s.station is None:  # not at a registered station: no place in the network
+            continue
+        if previous is not None and previous.station != s.station:
+            s.came_from, s.came_as = previous.station, previous.direction
+        else:
+            s.came_from = s.came_as = None
+        previous = s

@@ -102,6 +102,11 @@ class Swap:
     event_id: str
     direction: str
     vin: str | None
+    # The battery's previous swap, when it was at another station: a move between stations
+    # (``came_as`` 'in' and this one 'out': carried there in a vehicle; 'out' then 'in': moved
+    # between the operator's pools). Decided with the replay, read by the swap network.
+    came_from: str | None = None
+    came_as: str | None = None
 
 
 @dataclass(slots=True)
@@ -301,6 +306,7 @@ def replay_battery(code: str, events: Sequence[EventRow], *, segments: bool = Tr
     out.produced_repeatedly = candidates.produced_repeatedly(events)
     out.contradictions.extend(_contradictions(ordered, out))
     custody.decide_outcomes(out.held, out.installed, out.recycled.event_id if out.recycled else None)
+    custody.link_swaps(out.swaps)
     return out
 
 

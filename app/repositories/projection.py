@@ -74,6 +74,8 @@ def _swap(s: Swap) -> dict[str, Any]:
         "event_id": s.event_id,
         "direction": s.direction,
         "vin": s.vin,
+        "came_from": s.came_from,
+        "came_as": s.came_as,
     }
 
 

@@ -120,6 +120,7 @@ def project_custody(db: Database, filters: Filters) -> nx.DiGraph:
 def project_swaps(db: Database, filters: Filters) -> nx.DiGraph:
     """The station-to-station swap network for ``filters``."""
     params = _flow_params(filters)
+    require_current(db, "the swap network")  # it reads each swap's previous station, stored since revision 4
     attrs = {k: v for k, v in _graph_attrs(filters).items() if k != "as_of"}
 
     def work(tx: ManagedTransaction) -> nx.DiGraph:

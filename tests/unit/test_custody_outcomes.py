@@ -55,3 +55,25 @@ def test_a_shipment_that_comes_back_is_no_flow() -> None:
 
 def test_outcomes_do_not_depend_on_arrival_order() -> None:
     assert outcomes(list(reversed(HISTORY))) == outcomes(HISTORY)
+
+
+def test_each_swap_names_the_previous_station_when_it_was_another() -> None:
+    def swap(eid: str, days: int, station: str, role: str) -> EventRow:
+        return row(eid, "swapped", days, "OP", role=role, vehicle="V1", station=station)
+
+    events = [
+        row("1", "produced", 0, "MAKER"),
+        swap("2", 10, "S1", "in"),
+        swap("3", 20, "S2", "out"),  # carried from S1 to S2 in a vehicle
+        swap("4", 21, "S2", "in"),  # same station: no move
+        swap("5", 30, "S3", "out"),
+        swap("6", 31, "S1", "in"),  # moved out of S3's pool into S1
+    ]
+    life = replay_battery("B", list(reversed(events)))
+    assert [(s.station, s.came_from, s.came_as) for s in life.swaps] == [
+        ("S1", None, None),
+        ("S2", "S1", "in"),
+        ("S2", None, None),
+        ("S3", "S2", "in"),
+        ("S1", "S3", "out"),
+    ]
