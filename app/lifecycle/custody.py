@@ -12,13 +12,29 @@ stay that ended with nothing after it simply ended. An open stay has no outcome:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from app.lifecycle.replay import Interval, Swap
 
-Outcome = Literal["installed", "recycled", "handover", "same", "ended"]
-OUTCOMES: tuple[Outcome, ...] = ("installed", "recycled", "handover", "same", "ended")
+class Interval(Protocol):
+    """What this module reads and sets of ``app.lifecycle.replay.Interval`` (which imports this)."""
+
+    target: str
+    since_event: str
+    since_t: int
+    until_t: int | None
+    until_event: str | None
+    outcome: str | None
+    next: str | None
+    unconfirmed: bool
+
+
+class Swap(Protocol):
+    """What this module reads and sets of ``app.lifecycle.replay.Swap``."""
+
+    station: str | None
+    direction: str
+    came_from: str | None
+    came_as: str | None
 
 
 def decide_outcomes(held: Sequence[Interval], installed: Sequence[Interval], recycled_event: str | None) -> None:
