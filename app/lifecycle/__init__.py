@@ -20,8 +20,10 @@ from app.lifecycle.vehicles import VehicleLifecycle, replay_vehicle, replay_vehi
 #: Bumped whenever the replay derives something new that queries rely on; a store built by an
 #: older revision is rebuilt with ``batterytrace reproject`` (rules that need the new state
 #: refuse to run on it until then). 2: leakage candidates (suspect receipts and closings);
-#: 3: the longest transit (shipment to receipt) in days, and codes produced more than once.
-PROJECTION_REVISION = 3
+#: 3: the longest transit (shipment to receipt) in days, and codes produced more than once;
+#: 4: how each custody stay ended (outcome, next holder, unconfirmed) and each swap's previous station,
+#: which the custody and swap networks read.
+PROJECTION_REVISION = 4
 
 __all__ = [
     "EVENT_ROW_COLUMNS",

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from app.lifecycle import candidates
+from app.lifecycle import candidates, custody
 from app.lifecycle.rows import EventRow
 
 # Within one instant, apply events in lifecycle order (a pack is produced before it is shipped).
@@ -49,6 +49,11 @@ class Interval:
     until_event: str | None = None
     since_t: int = 0
     until_t: int | None = None
+    # Custody only, decided once the history is walked (``app.lifecycle.custody``): how the stay
+    # ended, the company it went to, and whether that company never confirmed the receipt.
+    outcome: str | None = None
+    next: str | None = None
+    unconfirmed: bool = False
 
 
 @dataclass(slots=True)
@@ -97,6 +102,11 @@ class Swap:
     event_id: str
     direction: str
     vin: str | None
+    # The battery's previous swap, when it was at another station: a move between stations
+    # (``came_as`` 'in' and this one 'out': carried there in a vehicle; 'out' then 'in': moved
+    # between the operator's pools). Decided with the replay, read by the swap network.
+    came_from: str | None = None
+    came_as: str | None = None
 
 
 @dataclass(slots=True)
@@ -179,7 +189,9 @@ class _Replay:
 
     def close_holder(self, ev: EventRow) -> None:
         if self.holder is not None:
-            self.holder.until, self.holder.until_event = ev.occurred_at, ev.event_id
+            self.holder.until, self.holder.until_event, self.holder.until_t = ev.occurred_at, ev.event_id, ev.t
+            if ev.type == "shipped":
+                self.holder.next = ev.to_company  # the addressee, until a receipt says otherwise
             self.holder = None
 
     def hold(self, ev: EventRow) -> None:
@@ -188,7 +200,7 @@ class _Replay:
         if self.holder is not None and self.holder.target == ev.reporter:
             return
         self.close_holder(ev)
-        self.holder = Interval(self.out.code, ev.reporter, ev.occurred_at, ev.event_id)
+        self.holder = Interval(self.out.code, ev.reporter, ev.occurred_at, ev.event_id, since_t=ev.t)
         self.out.held.append(self.holder)
 
     def install(self, ev: EventRow) -> None:
@@ -293,6 +305,8 @@ def replay_battery(code: str, events: Sequence[EventRow], *, segments: bool = Tr
     out.longest_transit_days = candidates.longest_transit_days(events)
     out.produced_repeatedly = candidates.produced_repeatedly(events)
     out.contradictions.extend(_contradictions(ordered, out))
+    custody.decide_outcomes(out.held, out.installed, out.recycled.event_id if out.recycled else None)
+    custody.link_swaps(out.swaps)
     return out
 
 

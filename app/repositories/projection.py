@@ -61,6 +61,11 @@ def _interval(i: Interval, key: str) -> dict[str, Any]:
     }
 
 
+def _held(i: Interval) -> dict[str, Any]:
+    """A custody stay with how it ended (``app.lifecycle.custody``); ``unconfirmed`` only when true."""
+    return _interval(i, "uscc") | {"outcome": i.outcome, "next": i.next, "unconfirmed": i.unconfirmed or None}
+
+
 def _swap(s: Swap) -> dict[str, Any]:
     return {
         "code": s.code,
@@ -69,6 +74,8 @@ def _swap(s: Swap) -> dict[str, Any]:
         "event_id": s.event_id,
         "direction": s.direction,
         "vin": s.vin,
+        "came_from": s.came_from,
+        "came_as": s.came_as,
     }
 
 
@@ -80,7 +87,7 @@ def write_batteries(tx: ManagedTransaction, lifecycles: Sequence[BatteryLifecycl
     """Battery state and its relationships (``projection.set_batteries`` and ``create_*``)."""
     run(tx, "projection.set_batteries", rows=[battery_row(b) for b in lifecycles])
     run(tx, "projection.create_installed", rows=[_interval(i, "vin") for b in lifecycles for i in b.installed])
-    run(tx, "projection.create_held", rows=[_interval(i, "uscc") for b in lifecycles for i in b.held])
+    run(tx, "projection.create_held", rows=[_held(i) for b in lifecycles for i in b.held])
     run(tx, "projection.create_swaps", rows=[_swap(s) for b in lifecycles for s in b.swaps])
     run(tx, "projection.create_recycled", rows=[_mark(b.recycled, "uscc") for b in lifecycles if b.recycled])
     run(tx, "projection.create_part_of", rows=[_mark(b.part_of, "parent") for b in lifecycles if b.part_of])

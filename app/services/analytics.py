@@ -41,6 +41,7 @@ from app.schemas.analytics import (
     SinkShares,
 )
 from app.schemas.time import check_aware
+from app.services.store import require_current
 
 T = TypeVar("T")
 Weight = Literal["batteries", "kg"]
@@ -104,6 +105,7 @@ def _graph_attrs(filters: Filters) -> dict[str, Any]:
 def project_custody(db: Database, filters: Filters) -> nx.DiGraph:
     """The custody flow graph for ``filters`` (see ``app.analytics.graphs``)."""
     params = _flow_params(filters)
+    require_current(db, "the custody network")  # it reads how each stay ended, stored since revision 4
     as_of = _as_of(filters)
     attrs = _graph_attrs(filters) | {"as_of": as_of}
 
@@ -118,6 +120,7 @@ def project_custody(db: Database, filters: Filters) -> nx.DiGraph:
 def project_swaps(db: Database, filters: Filters) -> nx.DiGraph:
     """The station-to-station swap network for ``filters``."""
     params = _flow_params(filters)
+    require_current(db, "the swap network")  # it reads each swap's previous station, stored since revision 4
     attrs = {k: v for k, v in _graph_attrs(filters).items() if k != "as_of"}
 
     def work(tx: ManagedTransaction) -> nx.DiGraph:
