@@ -12,7 +12,9 @@ import csv
 import json
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,6 +25,7 @@ from tqdm import tqdm
 
 from app.db import Database
 from app.errors import InvalidInput, validation_problems
+from app.schemas.events import IngestResult
 from app.schemas.registry import Company, Station, UpsertResult, Vehicle
 from loaders.targets import Target, as_target
 
@@ -173,8 +176,14 @@ def load_events(
     resume: bool = True,
     allow_recorded_at: bool = False,
     progress: bool = True,
+    workers: int = 1,
 ) -> LoadReport:
-    """Stream an events JSONL file through the ingest service, checkpointing each batch."""
+    """Stream an events JSONL file through the ingest service, checkpointing each batch.
+
+    With ``workers`` > 1 that many batches are in flight at once, each its own ingest transaction
+    (concurrent ingest is safe: locks in one order, exactly once): one batch is validated and
+    prepared in Python while another runs in Neo4j. The checkpoint only ever moves past a batch
+    when it and every batch before it have committed, so a resumed run never skips one."""
     target = as_target(where)
     report = LoadReport()
     checkpoint = _checkpoint_path(path)
@@ -197,25 +206,40 @@ def load_events(
     )
     lines_done = report.resumed_from_line
     began = time.perf_counter()
-    try:
-        for first, end_offset, rows in read_batches(path, batch_size, offset):
-            try:
-                result = target.ingest(rows, allow_recorded_at)
-            except InvalidInput as err:
-                details = "; ".join(
-                    f"line {lines_done + first + (p.index or 0)}: {p.field}: {p.reason}" for p in err.problems[:20]
-                )
-                raise LoadError(f"{path.name}: {err.message}: {details}") from None
-            report.accepted += result.accepted
-            report.duplicates += result.duplicates
-            report.batches += 1
-            lines_done += len(rows)
-            checkpoint.write_text(json.dumps({"offset": end_offset, "size": size, "lines": lines_done}))
-            bar.update(end_offset - offset)
-            bar.set_postfix(events=lines_done, refresh=False)
-            offset = end_offset
-    finally:
-        bar.close()
+    in_flight: deque[tuple[int, int, int, Future[IngestResult]]] = deque()
+
+    def settle() -> None:
+        """Wait for the oldest batch in flight, count it and move the checkpoint past it."""
+        nonlocal lines_done, offset
+        first, end_offset, n_rows, future = in_flight.popleft()
+        try:
+            result = future.result()
+        except InvalidInput as err:
+            details = "; ".join(
+                f"line {lines_done + first + (p.index or 0)}: {p.field}: {p.reason}" for p in err.problems[:20]
+            )
+            raise LoadError(f"{path.name}: {err.message}: {details}") from None
+        report.accepted += result.accepted
+        report.duplicates += result.duplicates
+        report.batches += 1
+        lines_done += n_rows
+        checkpoint.write_text(json.dumps({"offset": end_offset, "size": size, "lines": lines_done}))
+        bar.update(end_offset - offset)
+        bar.set_postfix(events=lines_done, refresh=False)
+        offset = end_offset
+
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="load") as pool:
+        try:
+            for first, end_offset, rows in read_batches(path, batch_size, offset):
+                in_flight.append((first, end_offset, len(rows), pool.submit(target.ingest, rows, allow_recorded_at)))
+                if len(in_flight) >= max(1, workers):
+                    settle()
+            while in_flight:
+                settle()
+        finally:
+            for *_, future in in_flight:  # a failed batch: let the others finish or stop, count none
+                future.cancel()
+            bar.close()
     report.seconds = time.perf_counter() - began
     checkpoint.unlink(missing_ok=True)
     return report
@@ -236,6 +260,7 @@ def load_directory(
     *,
     progress: bool = True,
     allow_recorded_at: bool | None = None,
+    workers: int = 1,
 ) -> LoadReport:
     """A world as the synthetic generator writes it (JSONL or CSV): registries, then events.
 
@@ -248,7 +273,9 @@ def load_directory(
     report = load_registry(where, directory)
     events = _find(directory, "events")
     if events is not None:
-        ev = load_events(where, events, batch_size, progress=progress, allow_recorded_at=allow_recorded_at)
+        ev = load_events(
+            where, events, batch_size, progress=progress, allow_recorded_at=allow_recorded_at, workers=workers
+        )
         report.accepted, report.duplicates, report.batches = ev.accepted, ev.duplicates, ev.batches
         report.seconds, report.resumed_from_line = ev.seconds, ev.resumed_from_line
     return report
