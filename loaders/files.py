@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -27,7 +28,8 @@ from app.db import Database
 from app.errors import InvalidInput, validation_problems
 from app.schemas.events import IngestResult
 from app.schemas.registry import Company, Station, UpsertResult, Vehicle
-from loaders.targets import Target, as_target
+from loaders import workers as workers_
+from loaders.targets import LocalTarget, Target, as_target
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -180,10 +182,11 @@ def load_events(
 ) -> LoadReport:
     """Stream an events JSONL file through the ingest service, checkpointing each batch.
 
-    With ``workers`` > 1 that many batches are in flight at once, each its own ingest transaction
-    (concurrent ingest is safe: locks in one order, exactly once): one batch is validated and
-    prepared in Python while another runs in Neo4j. The checkpoint only ever moves past a batch
-    when it and every batch before it have committed, so a resumed run never skips one."""
+    With ``workers`` > 1 (a local target) that many worker processes ingest batches at once, each
+    its own transaction (concurrent ingest is safe: locks in one order, exactly once), so the
+    Python half of a load runs on every core (``loaders.workers``). The checkpoint only ever moves
+    past a batch when it and every batch before it have committed, so a resumed run never skips
+    one."""
     target = as_target(where)
     report = LoadReport()
     checkpoint = _checkpoint_path(path)
@@ -206,7 +209,7 @@ def load_events(
     )
     lines_done = report.resumed_from_line
     began = time.perf_counter()
-    in_flight: deque[tuple[int, int, int, Future[IngestResult]]] = deque()
+    in_flight: deque[tuple[int, int, int, Future[IngestResult | workers_.Refused]]] = deque()
 
     def settle() -> None:
         """Wait for the oldest batch in flight, count it and move the checkpoint past it."""
@@ -214,6 +217,9 @@ def load_events(
         first, end_offset, n_rows, future = in_flight.popleft()
         try:
             result = future.result()
+            if isinstance(result, workers_.Refused):
+                result.raise_again()
+            assert isinstance(result, IngestResult)
         except InvalidInput as err:
             details = "; ".join(
                 f"line {lines_done + first + (p.index or 0)}: {p.field}: {p.reason}" for p in err.problems[:20]
@@ -228,10 +234,15 @@ def load_events(
         bar.set_postfix(events=lines_done, refresh=False)
         offset = end_offset
 
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="load") as pool:
+    pool = _pool(target, workers)
+    with pool:
         try:
             for first, end_offset, rows in read_batches(path, batch_size, offset):
-                in_flight.append((first, end_offset, len(rows), pool.submit(target.ingest, rows, allow_recorded_at)))
+                if isinstance(pool, ProcessPoolExecutor):
+                    future = pool.submit(workers_.ingest, rows, allow_recorded_at)
+                else:
+                    future = pool.submit(target.ingest, rows, allow_recorded_at)
+                in_flight.append((first, end_offset, len(rows), future))
                 if len(in_flight) >= max(1, workers):
                     settle()
             while in_flight:
@@ -243,6 +254,18 @@ def load_events(
     report.seconds = time.perf_counter() - began
     checkpoint.unlink(missing_ok=True)
     return report
+
+
+def _pool(target: Target, workers: int) -> Executor:
+    """Worker processes for a local target; else one thread (an HTTP target keeps one connection)."""
+    if workers > 1 and isinstance(target, LocalTarget):
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),  # a fresh interpreter: no driver state forked
+            initializer=workers_.start,
+            initargs=(target.db.settings,),
+        )
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="load")
 
 
 def carries_history(directory: Path) -> bool:

@@ -79,12 +79,15 @@ def test_resume_after_a_stop_half_way(db: Database, tmp_path: Path) -> None:
     assert not (tmp_path / "events.jsonl.progress").exists()
 
 
-def test_bad_line_is_reported_with_its_number_and_nothing_of_the_batch_is_stored(db: Database, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bad_line_is_reported_with_its_number_and_nothing_of_the_batch_is_stored(
+    db: Database, tmp_path: Path, workers: int
+) -> None:
     events = _world(tmp_path, 2)
     events[8]["vehicle"] = "NOT-A-VIN"
     _write(tmp_path / "events.jsonl", events)
     with pytest.raises(LoadError, match=r"line 9: vehicle: .*VIN"):
-        load_directory(db, tmp_path, batch_size=100, progress=False)
+        load_directory(db, tmp_path, batch_size=100, progress=False, workers=workers)
     assert _count(db, "Event") == 0
 
 
@@ -159,9 +162,9 @@ def test_loading_through_the_http_api_with_a_key(db: Database, settings: Setting
 
 
 def test_batches_in_flight_at_once_store_what_one_at_a_time_stores(db: Database, tmp_path: Path) -> None:
-    """Three workers with small batches, so neighbouring batches share batteries and wait on each
-    other's locks: every event stored and logged once, every chain valid, and each battery's
-    projection what a fresh replay of its events gives."""
+    """Three worker processes with small batches, so neighbouring batches share batteries and wait
+    on each other's locks: every event stored and logged once, every chain valid, and each
+    battery's projection what a fresh replay of its events gives."""
     generate_world(tmp_path, 150, 11)
     report = load_directory(db, tmp_path, batch_size=25, progress=False, workers=3)
     lines = (tmp_path / "events.jsonl").read_text().splitlines()
