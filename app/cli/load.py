@@ -23,8 +23,8 @@ from app.services.reproject import reproject_all
 from loaders.files import LoadError, LoadReport, load_directory, load_events, load_registry
 from loaders.targets import HttpError, HttpTarget, LocalTarget
 
-#: Batches a local load keeps in flight (see ``loaders.files.load_events``); measured in docs/scaling.md.
-LOAD_WORKERS = 1
+#: Worker processes of a local load, one per core (``loaders.files.load_events``; docs/scaling.md).
+LOAD_WORKERS = os.cpu_count() or 1
 
 
 def register(sub: Subparsers) -> None:
@@ -53,7 +53,7 @@ def register(sub: Subparsers) -> None:
             "--workers",
             type=int,
             default=LOAD_WORKERS,
-            help="batches in flight at once, each its own transaction (local loads only: --api sends one at a time)",
+            help="worker processes, each ingesting its own batches (local loads; --api sends one at a time)",
         )
     for p in (world, reg, events):
         p.set_defaults(handler=_files)
