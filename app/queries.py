@@ -15,6 +15,9 @@ from typing import Literal
 CYPHER_ROOT = Path(__file__).resolve().parent.parent / "cypher"
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _HEADER_KEY = re.compile(r"^//\s*(mode|params|returns):\s*(.*)$")
+_LEADING_UNWIND = re.compile(r"^UNWIND\s+\$([A-Za-z_][A-Za-z0-9_]*)\s+AS\s")
+# An aggregation turns no rows into one (``WITH count(*) AS n`` and on): such a query still acts.
+_AGGREGATION = re.compile(r"\b(count|collect|sum|min|max|avg|percentile\w*|stdev\w*)\s*\(", re.IGNORECASE)
 
 
 class QueryFileError(ValueError):
@@ -29,6 +32,10 @@ class NamedQuery:
     params: tuple[str, ...]
     description: str
     returns: str
+    #: The parameter a query that returns nothing begins by unwinding (``UNWIND $rows AS row``),
+    #: with no aggregation or UNION after it: with that list empty the query does nothing, so it
+    #: need not be sent at all.
+    unwinds: str | None = None
 
 
 def _strip_comments(text: str) -> str:
@@ -83,7 +90,10 @@ def parse_query_file(name: str, source: str) -> NamedQuery:
         raise QueryFileError(f"{name}: parameters used but not declared: {sorted(undeclared)}")
     if unused:
         raise QueryFileError(f"{name}: parameters declared but not used: {sorted(unused)}")
-    return NamedQuery(name, body, mode, tuple(declared), description, fields["returns"])  # type: ignore[arg-type]
+    leading = _LEADING_UNWIND.match(body)
+    inert_when_empty = fields["returns"] == "nothing" and "UNION" not in body and not _AGGREGATION.search(body)
+    unwinds = leading.group(1) if leading and inert_when_empty else None
+    return NamedQuery(name, body, mode, tuple(declared), description, fields["returns"], unwinds)  # type: ignore[arg-type]
 
 
 def load_queries(root: Path = CYPHER_ROOT) -> dict[str, NamedQuery]:

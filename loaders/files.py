@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,8 +26,10 @@ from tqdm import tqdm
 
 from app.db import Database
 from app.errors import InvalidInput, validation_problems
+from app.schemas.events import IngestResult
 from app.schemas.registry import Company, Station, UpsertResult, Vehicle
-from loaders.targets import Target, as_target
+from loaders import workers as workers_
+from loaders.targets import LocalTarget, Target, as_target
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -173,8 +178,15 @@ def load_events(
     resume: bool = True,
     allow_recorded_at: bool = False,
     progress: bool = True,
+    workers: int = 1,
 ) -> LoadReport:
-    """Stream an events JSONL file through the ingest service, checkpointing each batch."""
+    """Stream an events JSONL file through the ingest service, checkpointing each batch.
+
+    With ``workers`` > 1 (a local target) that many worker processes ingest batches at once, each
+    its own transaction (concurrent ingest is safe: locks in one order, exactly once), so the
+    Python half of a load runs on every core (``loaders.workers``). The checkpoint only ever moves
+    past a batch when it and every batch before it have committed, so a resumed run never skips
+    one."""
     target = as_target(where)
     report = LoadReport()
     checkpoint = _checkpoint_path(path)
@@ -197,28 +209,63 @@ def load_events(
     )
     lines_done = report.resumed_from_line
     began = time.perf_counter()
-    try:
-        for first, end_offset, rows in read_batches(path, batch_size, offset):
-            try:
-                result = target.ingest(rows, allow_recorded_at)
-            except InvalidInput as err:
-                details = "; ".join(
-                    f"line {lines_done + first + (p.index or 0)}: {p.field}: {p.reason}" for p in err.problems[:20]
-                )
-                raise LoadError(f"{path.name}: {err.message}: {details}") from None
-            report.accepted += result.accepted
-            report.duplicates += result.duplicates
-            report.batches += 1
-            lines_done += len(rows)
-            checkpoint.write_text(json.dumps({"offset": end_offset, "size": size, "lines": lines_done}))
-            bar.update(end_offset - offset)
-            bar.set_postfix(events=lines_done, refresh=False)
-            offset = end_offset
-    finally:
-        bar.close()
+    in_flight: deque[tuple[int, int, int, Future[IngestResult | workers_.Refused]]] = deque()
+
+    def settle() -> None:
+        """Wait for the oldest batch in flight, count it and move the checkpoint past it."""
+        nonlocal lines_done, offset
+        first, end_offset, n_rows, future = in_flight.popleft()
+        try:
+            result = future.result()
+            if isinstance(result, workers_.Refused):
+                result.raise_again()
+            assert isinstance(result, IngestResult)
+        except InvalidInput as err:
+            details = "; ".join(
+                f"line {lines_done + first + (p.index or 0)}: {p.field}: {p.reason}" for p in err.problems[:20]
+            )
+            raise LoadError(f"{path.name}: {err.message}: {details}") from None
+        report.accepted += result.accepted
+        report.duplicates += result.duplicates
+        report.batches += 1
+        lines_done += n_rows
+        checkpoint.write_text(json.dumps({"offset": end_offset, "size": size, "lines": lines_done}))
+        bar.update(end_offset - offset)
+        bar.set_postfix(events=lines_done, refresh=False)
+        offset = end_offset
+
+    pool = _pool(target, workers)
+    with pool:
+        try:
+            for first, end_offset, rows in read_batches(path, batch_size, offset):
+                if isinstance(pool, ProcessPoolExecutor):
+                    future = pool.submit(workers_.ingest, rows, allow_recorded_at)
+                else:
+                    future = pool.submit(target.ingest, rows, allow_recorded_at)
+                in_flight.append((first, end_offset, len(rows), future))
+                if len(in_flight) >= max(1, workers):
+                    settle()
+            while in_flight:
+                settle()
+        finally:
+            for *_, future in in_flight:  # a failed batch: let the others finish or stop, count none
+                future.cancel()
+            bar.close()
     report.seconds = time.perf_counter() - began
     checkpoint.unlink(missing_ok=True)
     return report
+
+
+def _pool(target: Target, workers: int) -> Executor:
+    """Worker processes for a local target; else one thread (an HTTP target keeps one connection)."""
+    if workers > 1 and isinstance(target, LocalTarget):
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),  # a fresh interpreter: no driver state forked
+            initializer=workers_.start,
+            initargs=(target.db.settings,),
+        )
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="load")
 
 
 def carries_history(directory: Path) -> bool:
@@ -236,6 +283,7 @@ def load_directory(
     *,
     progress: bool = True,
     allow_recorded_at: bool | None = None,
+    workers: int = 1,
 ) -> LoadReport:
     """A world as the synthetic generator writes it (JSONL or CSV): registries, then events.
 
@@ -248,7 +296,9 @@ def load_directory(
     report = load_registry(where, directory)
     events = _find(directory, "events")
     if events is not None:
-        ev = load_events(where, events, batch_size, progress=progress, allow_recorded_at=allow_recorded_at)
+        ev = load_events(
+            where, events, batch_size, progress=progress, allow_recorded_at=allow_recorded_at, workers=workers
+        )
         report.accepted, report.duplicates, report.batches = ev.accepted, ev.duplicates, ev.batches
         report.seconds, report.resumed_from_line = ev.seconds, ev.resumed_from_line
     return report

@@ -23,6 +23,9 @@ from app.services.reproject import reproject_all
 from loaders.files import LoadError, LoadReport, load_directory, load_events, load_registry
 from loaders.targets import HttpError, HttpTarget, LocalTarget
 
+#: Worker processes of a local load, one per core (``loaders.files.load_events``; docs/scaling.md).
+LOAD_WORKERS = os.cpu_count() or 1
+
 
 def register(sub: Subparsers) -> None:
     """The loader's commands, each at the top level: ``batterytrace load DIR`` and so on."""
@@ -46,6 +49,12 @@ def register(sub: Subparsers) -> None:
             "--receipts", type=Path, help="with --api: append each batch's signed receipt to this file (JSON lines)"
         )
         p.add_argument("--quiet", action="store_true", help="no progress bar")
+        p.add_argument(
+            "--workers",
+            type=int,
+            default=LOAD_WORKERS,
+            help="worker processes, each ingesting its own batches (local loads; --api sends one at a time)",
+        )
     for p in (world, reg, events):
         p.set_defaults(handler=_files)
     epcis = sub.add_parser("epcis", help="EPCIS 2.0 JSON-LD documents, each stored atomically")
@@ -85,8 +94,9 @@ def _send(db: Database, args: argparse.Namespace) -> LoadReport | None:
             print("load failed: --api needs --key (or BATTERYTRACE_API_KEY)", file=sys.stderr)
             return None
         where = HttpTarget(args.api, args.key, receipts=args.receipts)
+    workers = 1 if args.api else max(1, args.workers)  # one HTTP connection, one batch at a time
     if args.group == "load":
-        return load_directory(where, args.directory, args.batch_size, progress=not args.quiet)
+        return load_directory(where, args.directory, args.batch_size, progress=not args.quiet, workers=workers)
     return load_events(
         where,
         args.file,
@@ -94,6 +104,7 @@ def _send(db: Database, args: argparse.Namespace) -> LoadReport | None:
         resume=not args.restart,
         allow_recorded_at=args.import_history,
         progress=not args.quiet,
+        workers=workers,
     )
 
 

@@ -10,10 +10,16 @@ import pytest
 
 from app.config import Settings
 from app.db import Database
+from app.repositories.store import battery_codes_after
 from app.security import issue_key
 from app.services.ingest import ingest_raw
+from app.services.integrity import verify_battery
+from app.services.ledger_upgrade import audit_log
+from app.services.reproject import reproject_all
+from app.services.trace import get_battery
 from bench.server import api_process
 from loaders.files import LoadError, load_directory, load_events, load_registry, read_batches
+from loaders.synth import generate_world
 from loaders.targets import HttpError, HttpTarget
 from tests.factories import AUTOMAKER, MAKER, Events, first_life, pack, uscc, vin
 
@@ -73,12 +79,15 @@ def test_resume_after_a_stop_half_way(db: Database, tmp_path: Path) -> None:
     assert not (tmp_path / "events.jsonl.progress").exists()
 
 
-def test_bad_line_is_reported_with_its_number_and_nothing_of_the_batch_is_stored(db: Database, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bad_line_is_reported_with_its_number_and_nothing_of_the_batch_is_stored(
+    db: Database, tmp_path: Path, workers: int
+) -> None:
     events = _world(tmp_path, 2)
     events[8]["vehicle"] = "NOT-A-VIN"
     _write(tmp_path / "events.jsonl", events)
     with pytest.raises(LoadError, match=r"line 9: vehicle: .*VIN"):
-        load_directory(db, tmp_path, batch_size=100, progress=False)
+        load_directory(db, tmp_path, batch_size=100, progress=False, workers=workers)
     assert _count(db, "Event") == 0
 
 
@@ -150,3 +159,26 @@ def test_loading_through_the_http_api_with_a_key(db: Database, settings: Setting
     kept = [json.loads(line) for line in receipts.read_text().splitlines()]
     assert len(kept) == -(-len(events) // 7)
     assert [e["index"] for r in kept for e in r["entries"]] == list(range(len(events)))
+
+
+def test_batches_in_flight_at_once_store_what_one_at_a_time_stores(db: Database, tmp_path: Path) -> None:
+    """Three worker processes with small batches, so neighbouring batches share batteries and wait
+    on each other's locks: every event stored and logged once, every chain valid, and each
+    battery's projection what a fresh replay of its events gives."""
+    generate_world(tmp_path, 150, 11)
+    report = load_directory(db, tmp_path, batch_size=25, progress=False, workers=3)
+    lines = (tmp_path / "events.jsonl").read_text().splitlines()
+    assert (report.accepted, report.duplicates) == (len(lines), 0)
+    assert report.batches == -(-len(lines) // 25)
+    assert _count(db, "Event") == len(lines)
+    audit = audit_log(db)
+    assert audit.valid and audit.size == len(lines), audit.problems
+    codes = battery_codes_after(db, "", 10_000)
+    assert len(codes) >= 150
+    for code in codes:
+        assert verify_battery(db, code).valid, code
+    loaded = {code: get_battery(db, code).model_dump() for code in codes}
+    assert reproject_all(db, batch_size=40) == len(codes)
+    assert {code: get_battery(db, code).model_dump() for code in codes} == loaded
+    again = load_directory(db, tmp_path, batch_size=25, progress=False, workers=3)
+    assert (again.accepted, again.duplicates) == (0, len(lines))

@@ -1,0 +1,48 @@
+"""Loader worker processes: each its own driver, ingesting the batches the reading process sends.
+
+A bulk load is mostly Python (validation, hashing, the replay, the driver's encoding), so threads
+in one process queue on one core; processes use every core. Each worker is a writer like any API
+process (ingest is safe with many writers: locks in one order, exactly once). Refusals come back
+as plain data, since an exception with arguments of its own does not always survive pickling.
+"""
+
+from __future__ import annotations
+
+import atexit
+from dataclasses import dataclass
+from typing import Any
+
+from app.config import Settings
+from app.db import Database
+from app.errors import FieldProblem, InvalidInput
+from app.schemas.events import IngestResult
+from app.services.ingest import ingest_raw
+
+_db: Database | None = None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An InvalidInput raised in a worker, as data."""
+
+    message: str
+    problems: list[FieldProblem]
+
+    def raise_again(self) -> None:
+        raise InvalidInput(self.problems, self.message)
+
+
+def start(settings: Settings) -> None:
+    """Process initialiser: one driver for this worker's life."""
+    global _db
+    _db = Database(settings)
+    atexit.register(_db.close)
+
+
+def ingest(rows: list[Any], allow_recorded_at: bool) -> IngestResult | Refused:
+    """One batch in one transaction, as ``LocalTarget.ingest`` does it."""
+    assert _db is not None, "worker not started"
+    try:
+        return ingest_raw(_db, rows, allow_recorded_at=allow_recorded_at)
+    except InvalidInput as err:
+        return Refused(err.message, list(err.problems))
