@@ -4,6 +4,7 @@ and ``reproject`` rebuilds it to exactly what ingestion would have written."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from app.db import Database
 from app.errors import StoreOutdated
 from app.lifecycle import PROJECTION_REVISION
 from app.schemas.leakage import Finding
-from app.services import leakage
+from app.services import analytics, leakage
 from app.services.reproject import reproject_all
 from app.services.store import store_revision
 from loaders.files import load_directory
@@ -60,3 +61,28 @@ def test_an_older_store_is_refused_until_reprojected(db: Database, tmp_path: Pat
 
 def test_an_emptied_store_stays_current(db: Database) -> None:
     assert store_revision(db) == PROJECTION_REVISION
+
+
+def test_a_revision_3_store_has_no_networks_until_reprojected(db: Database, tmp_path: Path) -> None:
+    """Revision 4 stores how each custody stay ended and where each swap came from; a store built
+    before has neither, so the networks refuse it rather than draw a graph without hand-overs."""
+    generate_world(tmp_path, 400, 9, swap_vehicle_share=0.3, batteries_per_station=100)
+    load_directory(db, tmp_path, progress=False)
+
+    def networks() -> tuple[list[Any], list[Any]]:
+        return (
+            sorted(analytics.custody_graph(db).edges(data=True)),
+            sorted(analytics.swap_graph(db).edges(data=True)),
+        )
+
+    before = networks()
+    assert before[0] and before[1], "the world has hand-overs and moves between stations"
+    with db.driver.session(database=db.name) as session:
+        session.run("MATCH ()-[h:HELD_BY]->() REMOVE h.outcome, h.next, h.unconfirmed").consume()
+        session.run("MATCH ()-[s:SWAPPED_AT]->() REMOVE s.came_from, s.came_as").consume()
+    db.write("admin.stamp_store_revision", revision=3)
+    for project in (analytics.custody_graph, analytics.swap_graph):
+        with pytest.raises(StoreOutdated, match=r"revision 4.*revision 3"):
+            project(db)
+    reproject_all(db, batch_size=150)
+    assert networks() == before
