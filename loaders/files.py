@@ -29,7 +29,7 @@ from app.errors import InvalidInput, validation_problems
 from app.schemas.events import IngestResult
 from app.schemas.registry import Company, Station, UpsertResult, Vehicle
 from loaders import workers as workers_
-from loaders.targets import LocalTarget, Target, as_target
+from loaders.targets import HttpTarget, LocalTarget, Target, as_target
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -209,55 +209,85 @@ def load_events(
     )
     lines_done = report.resumed_from_line
     began = time.perf_counter()
-    in_flight: deque[tuple[int, int, int, Future[IngestResult | workers_.Refused]]] = deque()
+    in_flight: deque[_Batch] = deque()
+    pool = _pool(target, workers)
+
+    def send(rows: list[Any]) -> Future[IngestResult | workers_.Refused]:
+        if isinstance(pool, ProcessPoolExecutor):
+            return pool.submit(workers_.ingest, rows, allow_recorded_at)
+        return pool.submit(_refusal_as_data, target, rows, allow_recorded_at)
 
     def settle() -> None:
         """Wait for the oldest batch in flight, count it and move the checkpoint past it."""
         nonlocal lines_done, offset
-        first, end_offset, n_rows, future = in_flight.popleft()
-        try:
-            result = future.result()
-            if isinstance(result, workers_.Refused):
-                result.raise_again()
-            assert isinstance(result, IngestResult)
-        except InvalidInput as err:
+        batch = in_flight.popleft()
+        result = batch.future.result()
+        if isinstance(result, workers_.Refused) and batch.waited_on_earlier(result):
+            # A correction whose event was in a batch still in flight when this one went: every
+            # earlier batch has committed now, so the same batch, sent again, finds it.
+            result = send(batch.rows).result()
+        if isinstance(result, workers_.Refused):
             details = "; ".join(
-                f"line {lines_done + first + (p.index or 0)}: {p.field}: {p.reason}" for p in err.problems[:20]
+                f"line {report.resumed_from_line + batch.first + (p.index or 0)}: {p.field}: {p.reason}"
+                for p in result.problems[:20]
             )
-            raise LoadError(f"{path.name}: {err.message}: {details}") from None
+            raise LoadError(f"{path.name}: {result.message}: {details}")
         report.accepted += result.accepted
         report.duplicates += result.duplicates
         report.batches += 1
-        lines_done += n_rows
-        checkpoint.write_text(json.dumps({"offset": end_offset, "size": size, "lines": lines_done}))
-        bar.update(end_offset - offset)
+        lines_done += len(batch.rows)
+        checkpoint.write_text(json.dumps({"offset": batch.end_offset, "size": size, "lines": lines_done}))
+        bar.update(batch.end_offset - offset)
         bar.set_postfix(events=lines_done, refresh=False)
-        offset = end_offset
+        offset = batch.end_offset
 
-    pool = _pool(target, workers)
     with pool:
         try:
             for first, end_offset, rows in read_batches(path, batch_size, offset):
-                if isinstance(pool, ProcessPoolExecutor):
-                    future = pool.submit(workers_.ingest, rows, allow_recorded_at)
-                else:
-                    future = pool.submit(target.ingest, rows, allow_recorded_at)
-                in_flight.append((first, end_offset, len(rows), future))
+                earlier = frozenset(str(r.get("event_id")) for b in in_flight for r in b.rows if isinstance(r, dict))
+                in_flight.append(_Batch(first, end_offset, rows, send(rows), earlier))
                 if len(in_flight) >= max(1, workers):
                     settle()
             while in_flight:
                 settle()
         finally:
-            for *_, future in in_flight:  # a failed batch: let the others finish or stop, count none
-                future.cancel()
+            for batch in in_flight:  # a failed batch: let the others finish or stop, count none
+                batch.future.cancel()
             bar.close()
     report.seconds = time.perf_counter() - began
     checkpoint.unlink(missing_ok=True)
     return report
 
 
+@dataclass
+class _Batch:
+    """A batch sent and not yet counted, with the ids of the batches in flight when it was sent."""
+
+    first: int
+    end_offset: int
+    rows: list[Any]
+    future: Future[IngestResult | workers_.Refused]
+    earlier: frozenset[str]
+
+    def waited_on_earlier(self, refused: workers_.Refused) -> bool:
+        """Was it refused only for corrections of events that were then in flight, not yet stored?"""
+        targets = [self._corrects(p.index) for p in refused.problems if p.field == "corrects"]
+        return len(targets) == len(refused.problems) > 0 and all(t in self.earlier for t in targets)
+
+    def _corrects(self, index: int | None) -> str | None:
+        row = self.rows[index] if index is not None and index < len(self.rows) else None
+        return str(row.get("corrects")) if isinstance(row, dict) else None
+
+
+def _refusal_as_data(target: Target, rows: list[Any], allow_recorded_at: bool) -> IngestResult | workers_.Refused:
+    try:
+        return target.ingest(rows, allow_recorded_at)
+    except InvalidInput as err:
+        return workers_.Refused(err.message, list(err.problems))
+
+
 def _pool(target: Target, workers: int) -> Executor:
-    """Worker processes for a local target; else one thread (an HTTP target keeps one connection)."""
+    """Worker processes for a local target; threads for another (one for HTTP: one connection)."""
     if workers > 1 and isinstance(target, LocalTarget):
         return ProcessPoolExecutor(
             max_workers=workers,
@@ -265,7 +295,7 @@ def _pool(target: Target, workers: int) -> Executor:
             initializer=workers_.start,
             initargs=(target.db.settings,),
         )
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="load")
+    return ThreadPoolExecutor(max_workers=1 if isinstance(target, HttpTarget) else workers, thread_name_prefix="load")
 
 
 def carries_history(directory: Path) -> bool:

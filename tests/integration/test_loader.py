@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,8 @@ from app.services.trace import get_battery
 from bench.server import api_process
 from loaders.files import LoadError, load_directory, load_events, load_registry, read_batches
 from loaders.synth import generate_world
-from loaders.targets import HttpError, HttpTarget
-from tests.factories import AUTOMAKER, MAKER, Events, first_life, pack, uscc, vin
+from loaders.targets import HttpError, HttpTarget, LocalTarget
+from tests.factories import AUTOMAKER, MAKER, Events, day, first_life, pack, uscc, vin
 
 
 def _write(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -182,3 +183,53 @@ def test_batches_in_flight_at_once_store_what_one_at_a_time_stores(db: Database,
     assert {code: get_battery(db, code).model_dump() for code in codes} == loaded
     again = load_directory(db, tmp_path, batch_size=25, progress=False, workers=3)
     assert (again.accepted, again.duplicates) == (0, len(lines))
+
+
+class _HeldBack:
+    """The services, except that the batch holding ``first_id`` waits until the batch holding
+    ``correction_id`` has been tried once: the order two worker processes can take by chance."""
+
+    def __init__(self, db: Database, first_id: str, correction_id: str) -> None:
+        self.inner = LocalTarget(db)
+        self.first_id, self.correction_id = first_id, correction_id
+        self.tried = threading.Event()
+        self.attempts: list[str] = []
+
+    def merge(self, kind: str, records: Any) -> Any:
+        return self.inner.merge(kind, records)
+
+    def ingest(self, rows: list[Any], allow_recorded_at: bool) -> Any:
+        ids = {r["event_id"] for r in rows}
+        if self.first_id in ids:
+            assert self.tried.wait(60), "the correcting batch was never tried"
+        try:
+            return self.inner.ingest(rows, allow_recorded_at)
+        finally:
+            if self.correction_id in ids:
+                self.attempts.append("correction batch")
+                self.tried.set()
+
+
+def test_a_correction_of_an_event_still_in_flight_is_sent_again_once_it_is_stored(db: Database, tmp_path: Path) -> None:
+    events = _world(tmp_path, 4)  # 5 events a pack, batches of 10: packs 0-1, then 2-3
+    shipped = events[1]
+    ev = Events("fix")
+    fix = ev.correction(shipped["event_id"], day(30), shipped["reporter"])
+    events.insert(12, fix)  # in the second batch, voiding an event of the first
+    _write(tmp_path / "events.jsonl", events)
+    load_registry(db, tmp_path)
+    target = _HeldBack(db, shipped["event_id"], fix["event_id"])
+    report = load_events(target, tmp_path / "events.jsonl", 10, progress=False, workers=2)
+    assert target.attempts == ["correction batch", "correction batch"], "refused once, then sent again"
+    assert (report.accepted, report.duplicates, report.batches) == (len(events), 0, 3)
+    assert _count(db, "Event") == len(events)
+    voided = db.read("ingest.existing_events", ids=[shipped["event_id"], fix["event_id"]])
+    assert len(voided) == 2
+
+
+def test_a_correction_of_an_event_nowhere_is_still_refused_with_its_line(db: Database, tmp_path: Path) -> None:
+    events = _world(tmp_path, 4)
+    events.insert(12, Events("fix").correction("no-such-event", day(30), MAKER))
+    _write(tmp_path / "events.jsonl", events)
+    with pytest.raises(LoadError, match=r"line 13: corrects: no event no-such-event"):
+        load_directory(db, tmp_path, batch_size=10, progress=False, workers=2)
