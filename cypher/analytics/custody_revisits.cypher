@@ -10,20 +10,12 @@ CALL (b) {
   MATCH (b)-[h:HELD_BY]->(c:Company)
   WITH h, c
   ORDER BY h.since, h.since_event
-  RETURN collect({uscc: c.uscc, since: h.since, until: h.until, until_event: h.until_event}) AS hs
+  RETURN collect({uscc: c.uscc, handover: coalesce(h.outcome = 'handover', false) AND h.unconfirmed IS NULL}) AS hs
 }
 WITH b, hs
 WHERE any(i IN range(0, size(hs) - 3) WHERE hs[i].uscc IN $usccs AND any(j IN range(i + 2, size(hs) - 1) WHERE hs[j].uscc = hs[i].uscc))
-WITH b, hs,
-     COLLECT { MATCH (b)-[r:INSTALLED_IN]->(:Vehicle) RETURN r.since } AS installed,
-     COLLECT { MATCH (b)-[r:RECYCLED_BY]->(:Company) RETURN r.event_id } AS recycling
 RETURN b.code AS code,
        b.mass_kg AS mass_kg,
        [x IN hs | x.uscc] AS holders,
-       [i IN range(0, size(hs) - 2) |
-         hs[i].uscc <> hs[i + 1].uscc
-         AND hs[i].until IS NOT NULL
-         AND none(t IN installed WHERE t >= hs[i].until AND t <= hs[i + 1].since)
-         AND NOT hs[i].until_event IN recycling
-       ] AS handover
+       [i IN range(0, size(hs) - 2) | hs[i].handover] AS handover
 ORDER BY code
