@@ -215,7 +215,7 @@ def load_events(
     def send(rows: list[Any]) -> Future[IngestResult | workers_.Refused]:
         if isinstance(pool, ProcessPoolExecutor):
             return pool.submit(workers_.ingest, rows, allow_recorded_at)
-        return pool.submit(_refusal_as_data, target, rows, allow_recorded_at)
+        return pool.submit(workers_.through, target, rows, allow_recorded_at)
 
     def settle() -> None:
         """Wait for the oldest batch in flight, count it and move the checkpoint past it."""
@@ -277,13 +277,6 @@ class _Batch:
     def _corrects(self, index: int | None) -> str | None:
         row = self.rows[index] if index is not None and index < len(self.rows) else None
         return str(row.get("corrects")) if isinstance(row, dict) else None
-
-
-def _refusal_as_data(target: Target, rows: list[Any], allow_recorded_at: bool) -> IngestResult | workers_.Refused:
-    try:
-        return target.ingest(rows, allow_recorded_at)
-    except InvalidInput as err:
-        return workers_.Refused(err.message, list(err.problems))
 
 
 def _pool(target: Target, workers: int) -> Executor:

@@ -16,7 +16,7 @@ from app.config import Settings
 from app.db import Database
 from app.errors import FieldProblem, InvalidInput
 from app.schemas.events import IngestResult
-from app.services.ingest import ingest_raw
+from loaders.targets import LocalTarget, Target
 
 _db: Database | None = None
 
@@ -28,9 +28,6 @@ class Refused:
     message: str
     problems: list[FieldProblem]
 
-    def raise_again(self) -> None:
-        raise InvalidInput(self.problems, self.message)
-
 
 def start(settings: Settings) -> None:
     """Process initialiser: one driver for this worker's life."""
@@ -39,10 +36,15 @@ def start(settings: Settings) -> None:
     atexit.register(_db.close)
 
 
-def ingest(rows: list[Any], allow_recorded_at: bool) -> IngestResult | Refused:
-    """One batch in one transaction, as ``LocalTarget.ingest`` does it."""
-    assert _db is not None, "worker not started"
+def through(target: Target, rows: list[Any], allow_recorded_at: bool) -> IngestResult | Refused:
+    """One batch through ``target``, a refusal returned as data (threads and processes alike)."""
     try:
-        return ingest_raw(_db, rows, allow_recorded_at=allow_recorded_at)
+        return target.ingest(rows, allow_recorded_at)
     except InvalidInput as err:
         return Refused(err.message, list(err.problems))
+
+
+def ingest(rows: list[Any], allow_recorded_at: bool) -> IngestResult | Refused:
+    """One batch in one transaction on this worker's driver, as ``LocalTarget.ingest`` does it."""
+    assert _db is not None, "worker not started"
+    return through(LocalTarget(_db), rows, allow_recorded_at)
