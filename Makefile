@@ -42,6 +42,7 @@ demo: neo4j-start ## generate the demo world (once) and load it through the inge
 	  $(BT) synth --batteries $(DEMO_BATTERIES) --seed $(DEMO_SEED) --out $(DEMO_DIR); fi
 	$(BT) ledger upgrade
 	$(BT) load $(DEMO_DIR)
+	$(BT) findings sweep > /dev/null
 
 reproject: neo4j-start ## rebuild the local store's derived state after an upgrade that asks for it
 	$(BT) reproject

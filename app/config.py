@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     leakage_workers: int = Field(
         2, ge=1, le=16, description="rules the leakage summary runs at once (one server core each)"
     )
+    # The API's findings keeper checks every ``findings_sweep_s`` (0: no keeper) and sweeps when events
+    # arrived since the last sweep, or when it is ``findings_time_sweep_s`` old (deadlines pass by themselves).
+    findings_sweep_s: float = Field(60.0, ge=0)
+    findings_time_sweep_s: float = Field(3600.0, gt=0)
     leakage_holidays: list[date] = []
     leakage_workdays: list[date] = []
 

@@ -17,6 +17,7 @@ from app.ledger.signing import load_signer
 from app.middleware import BodyLimit, CausalReads, audit_requests
 from app.queries import registry
 from app.security import AuditLog, KeyStore, RateLimiter
+from app.services.findings import Keeper
 from app.services.ledger import Signing
 from app.services.store import apply_schema
 from app.ui import mount_ui
@@ -42,7 +43,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             apply_schema(db)
         except (DriverError, AuthError, TransientError, OSError) as exc:
             log.warning("Neo4j not ready at start-up (%s); will retry on /readyz", exc)
+        keeper = Keeper(db, settings) if settings.findings_sweep_s > 0 else None
         yield
+        if keeper is not None:
+            keeper.close()
         app.state.audit.close()
         db.close()
 

@@ -261,6 +261,33 @@ def analytics_timings(db: Database) -> dict[str, float]:
     return out
 
 
+def findings_figures(db: Database, calls: int = 21) -> dict[str, float]:
+    """The stored findings: the first sweep (every rule, every finding written; cold under
+    --queries-only, which starts the server first), a second (rules again, nothing to write), and
+    the summary read from the stored set."""
+    try:
+        from app.services import findings, leakage
+    except ImportError:
+        return {}
+    calendar = leakage.calendar_for(db.settings)
+    workers = db.settings.leakage_workers
+    first = findings.sweep(db, calendar, workers=workers)
+    second = findings.sweep(db, calendar, as_of=first.as_of, workers=workers)
+    times = []
+    for _ in range(calls):
+        began = time.perf_counter()
+        findings.stored_summary(db, calendar, None)
+        times.append((time.perf_counter() - began) * 1000)
+    return {
+        "findings.rebuild_cold_s": first.seconds,
+        "findings.stored": float(first.open),
+        "findings.resweep_s": second.seconds,
+        "findings.resweep_changes": float(second.opened + second.reopened + second.resolved),
+        "findings.summary_p50_ms": _percentile(times, 0.5),
+        "findings.summary_p99_ms": _percentile(times, 0.99),
+    }
+
+
 def optional_sections(db: Database) -> dict[str, float]:
     """Leakage rules and analytics projections, when their modules exist in this checkout."""
     out: dict[str, float] = {}
@@ -269,6 +296,7 @@ def optional_sections(db: Database) -> dict[str, float]:
     except ImportError:
         leakage = None  # type: ignore[assignment]
     if leakage is not None and hasattr(leakage, "run_all"):
+        out.update(findings_figures(db))
         calendar = leakage.calendar_for(db.settings)
         # The sweep a regulator runs: every rule, on as many threads as the summary uses.
         workers = db.settings.leakage_workers
@@ -341,7 +369,7 @@ def queries_only(args: argparse.Namespace) -> int:
     finally:
         db.close()
         launcher.stop(BENCH_HOME)
-    results = {k: v for k, v in results.items() if not k.startswith(("leakage.", "analytics."))}
+    results = {k: v for k, v in results.items() if not k.startswith(("leakage.", "analytics.", "findings."))}
     results.update(extra)
     results["queries_remeasured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     results["queries_neo4j.heap"], results["queries_neo4j.pagecache"] = args.heap, args.pagecache

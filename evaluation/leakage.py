@@ -5,9 +5,11 @@ it with its recorded_at values into a dedicated Neo4j on a fresh store, runs eve
 defaults at the world's as_of, and compares each rule's findings with the ground truth: by
 battery code, or by company for company-level rules. Prints planted, found, true positives,
 precision and recall per rule, with a few misses and false alarms to look at, and writes the
-whole comparison as JSON (``--report``).
+whole comparison as JSON (``--report``). Then it sweeps the stored findings and checks that they
+are the same set as the rules run from scratch and as a rebuild.
 
-Exit status 0 when every rule has precision and recall 1.0, 1 when not, 2 on a setup error::
+Exit status 0 when every rule has precision and recall 1.0 and the stored findings agree, 1 when
+not, 2 on a setup error::
 
     batterytrace eval leakage --batteries 100000 --seed 7 --neo4j-home var/neo4j-leval
 """
@@ -19,12 +21,13 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from app.config import Settings, get_settings
 from app.db import Database
-from app.services import leakage
+from app.services import findings, leakage
 from app.services.store import apply_schema
 from evaluation.common import ROOT, ServerOptions, dedicated_server, ensure_world
 from loaders.files import LoadError, load_directory
@@ -42,6 +45,7 @@ class RuleScore:
     seconds: float
     missed: list[str] = field(default_factory=list)  # planted, not found (a few)
     false_alarms: list[str] = field(default_factory=list)  # found, not planted (a few)
+    keys: set[str] = field(default_factory=set, repr=False)  # everything found (not in the report)
 
     @property
     def precision(self) -> float | None:
@@ -90,6 +94,7 @@ def score(db: Database, truth: dict[str, set[str]], as_of: str, *, examples: int
                 seconds=seconds,
                 missed=sorted(planted - found)[:examples],
                 false_alarms=sorted(found - planted)[:examples],
+                keys=found,
             )
         )
     return scores
@@ -112,6 +117,28 @@ def table(scores: list[RuleScore]) -> list[str]:
     return lines
 
 
+def check_stored(db: Database, scores: list[RuleScore], as_of: str) -> dict[str, Any]:
+    """Sweep the stored findings, then hold them against the rules run from scratch (``scores``) and
+    against a rebuild (every rule computed again, by stable id): both must be the same set."""
+    calendar = leakage.calendar_for(db.settings)
+    moment = datetime.fromisoformat(as_of)
+    report = findings.sweep(db, calendar, as_of=moment, workers=db.settings.leakage_workers)
+    stored = [c for c in findings.iter_cases(db, findings.CaseFilters(), provinces=None) if c.resolved_at is None]
+    by_rule: dict[str, set[str]] = defaultdict(set)
+    for c in stored:
+        by_rule[c.rule].add(str(c.company if leakage.RULES[c.rule].level == "company" else c.battery))
+    differ = sorted(s.rule for s in scores if by_rule.get(s.rule, set()) != s.keys)
+    rebuilt, _ = findings.compute(db, calendar, moment, db.settings.leakage_workers)
+    same_as_rebuild = set(rebuilt) == {c.id for c in stored}
+    return {
+        "sweep_seconds": report.seconds,
+        "stored": len(stored),
+        "rules_differing_from_scratch": differ,
+        "same_as_scratch": not differ,
+        "same_as_rebuild": same_as_rebuild,
+    }
+
+
 def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path) -> int:
     db = Database(settings)
     try:
@@ -121,6 +148,7 @@ def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path
         print(f"loaded {loaded.accepted:,} events in {time.perf_counter() - began:.0f} s", file=sys.stderr)
         as_of = f"{manifest['as_of']}T00:00:00+08:00"  # the world's cut-off: events before it exist
         scores = score(db, read_truth(world), as_of)
+        stored = check_stored(db, scores, as_of)
     finally:
         db.close()
     packs, seed = manifest["batteries"], manifest["seed"]
@@ -128,11 +156,22 @@ def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path
     for line in table(scores):
         print(line)
     exact = all(s.exact for s in scores)
+    kept = stored["same_as_scratch"] and stored["same_as_rebuild"]
     report.parent.mkdir(parents=True, exist_ok=True)
-    rows = [{**asdict(s), "precision": s.precision, "recall": s.recall} for s in scores]
-    report.write_text(json.dumps({"world": str(world), "as_of": as_of, "exact": exact, "rules": rows}, indent=2) + "\n")
+    rows = [
+        {**{k: v for k, v in asdict(s).items() if k != "keys"}, "precision": s.precision, "recall": s.recall}
+        for s in scores
+    ]
+    document = {"world": str(world), "as_of": as_of, "exact": exact, "stored_findings": stored, "rules": rows}
+    report.write_text(json.dumps(document, indent=2) + "\n")
     print("every rule exact (precision and recall 1.0)" if exact else "NOT exact: see the rules above")
-    return 0 if exact else 1
+    print(
+        f"stored findings after a sweep ({stored['sweep_seconds']:.1f} s): {stored['stored']:,}; "
+        f"same as the rules from scratch: {stored['same_as_scratch']}"
+        + (f" (differ: {', '.join(stored['rules_differing_from_scratch'])})" if not stored["same_as_scratch"] else "")
+        + f"; same as a rebuild: {stored['same_as_rebuild']}"
+    )
+    return 0 if exact and kept else 1
 
 
 def run(

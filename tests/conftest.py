@@ -94,6 +94,7 @@ def settings(neo4j_server: ServerInfo, tmp_path_factory: pytest.TempPathFactory)
         neo4j_database=os.environ.get("NEO4J_DATABASE", "neo4j"),
         audit_dir=state / "audit",
         log_key_file=state / "log-signing.key",
+        findings_sweep_s=0,  # tests sweep when they mean to (the keeper is tested on its own)
     )
 
 

@@ -9,6 +9,7 @@ from app.api import (
     compliance,
     epcis,
     events,
+    findings,
     health,
     leakage,
     log,
@@ -21,6 +22,7 @@ router.include_router(health.router)
 router.include_router(events.router)
 router.include_router(epcis.router)
 router.include_router(compliance.router)
+router.include_router(findings.router)
 router.include_router(registry.router)
 router.include_router(batteries.router)
 router.include_router(admin.router)

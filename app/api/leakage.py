@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from app.api.auth import ADMITTED, Admitted
 from app.api.deps import DbDep, SettingsDep
-from app.api.params import Paging, SkipPaging
-from app.schemas.leakage import FindingsPage, RuleList, Summary
+from app.api.params import AwareQuery, Paging, SkipPaging
+from app.schemas.leakage import FindingsPage, RecoveryReport, RuleList, Summary
 from app.security import Principal, check_province_param, province_scope
-from app.services import leakage
+from app.services import findings, leakage
 
 # Who reads what (findings name single batteries, the summary is aggregate figures): the route table.
 router = APIRouter(prefix="/v1/leakage", tags=["leakage"], dependencies=ADMITTED)
@@ -41,13 +42,43 @@ def list_rules(settings: SettingsDep) -> RuleList:
 @router.get("/summary", responses={422: RULE_NOT_FOUND[422]})
 def summary(request: Request, db: DbDep, who: Admitted, settings: SettingsDep) -> Summary:
     """Counts and rates per thousand by rule, province and company (every rule with its defaults;
-    query parameters as_of, province, company)."""
+    query parameters as_of, province, company). Without `as_of` it counts the stored findings as of
+    their last sweep (`source: stored`, `swept_at`); with it, every rule runs now (`source: computed`)."""
+    params = _rule_params(request, who)
+    calendar = leakage.calendar_for(settings)
+    given = dict(params)
+    if "as_of" not in given and set(given) <= {"province", "company"}:
+        stored = findings.stored_summary(
+            db, calendar, province_scope(who), province=given.get("province"), company=given.get("company")
+        )
+        if stored is not None:
+            return stored
     return leakage.summary(
         db,
-        _rule_params(request, who),
-        leakage.calendar_for(settings),
+        params,
+        calendar,
         workers=settings.leakage_workers,
         provinces=province_scope(who),
+    )
+
+
+@router.get("/recovery", response_model=None)
+def recovery(
+    db: DbDep,
+    who: Admitted,
+    as_of: Annotated[datetime | None, AwareQuery("as_of", "the end of the period; default now")] = None,
+    days: Annotated[int, Query(ge=1, le=3650, description="length of the period ending at as_of")] = 365,
+    format: Literal["json", "csv"] = "json",
+) -> RecoveryReport | Response:
+    """Per recycler: lithium, nickel, cobalt and manganese recovered in the period against the input's
+    estimated content and the minimum recovery rates (Li 90 %, Ni/Co/Mn 98 %); `below` flags a shortfall."""
+    report = leakage.recovery_report(db, as_of=as_of, days=days, provinces=province_scope(who))
+    if format == "json":
+        return report
+    return Response(
+        leakage.recovery_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="recovery.csv"'},
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 #: The groups (modules of this package) in the order ``batterytrace --help`` lists them.
-GROUPS: tuple[str, ...] = ("server", "synth", "load", "keys", "integrity", "analytics", "evaluate")
+GROUPS: tuple[str, ...] = ("server", "synth", "load", "keys", "integrity", "analytics", "findings", "evaluate")
 
 #: Which group registers each top-level command.
 COMMANDS: dict[str, str] = {
@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "ledger": "integrity",
     "verify-proof": "integrity",
     "analytics": "analytics",
+    "findings": "findings",
     "eval": "evaluate",
 }
 

@@ -70,3 +70,40 @@ def province_handled(db: Database) -> dict[str | None, int]:
 def company_handled(db: Database, usccs: Sequence[str]) -> dict[str, HandledBy]:
     rows = db.read("leakage.stats.company_handled", usccs=list(usccs))
     return {r["uscc"]: HandledBy(r["uscc"], int(r["handled"]), r["name"], r["province"]) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryRow:
+    """What one recycler recovered from inputs of one chemistry class over a period."""
+
+    company: str
+    company_name: str | None
+    province: str | None
+    chem_class: str
+    packs: int
+    input_kg: float
+    recovered: dict[str, float]
+
+
+def recovery_by_recycler(
+    db: Database, since: datetime, until: datetime, mass_tolerance: float, provinces: list[str] | None
+) -> list[RecoveryRow]:
+    rows = db.read(
+        "leakage.stats.recovery_by_recycler",
+        since=since,
+        until=until,
+        mass_tolerance=mass_tolerance,
+        provinces=provinces,
+    )
+    return [
+        RecoveryRow(
+            r["company"],
+            r["company_name"],
+            r["province"],
+            r["chem_class"],
+            int(r["packs"]),
+            float(r["input_kg"]),
+            {e: float(r[e] or 0.0) for e in ("li", "ni", "co", "mn")},
+        )
+        for r in rows
+    ]

@@ -109,3 +109,41 @@ class Summary(BaseModel):
     by_province: list[ProvinceCount]
     by_company: list[CompanyCount]
     calendar: str
+    source: Literal["computed", "stored"] = Field(
+        "computed", description="computed now by every rule, or read from the stored findings (see swept_at)"
+    )
+    swept_at: datetime | None = Field(None, description="stored: when the stored findings were last brought up to date")
+    events_since_sweep: int | None = Field(None, description="stored: events recorded since then, not yet judged")
+
+
+class ElementRecovery(BaseModel):
+    element: Literal["li", "ni", "co", "mn"]
+    content_kg: float = Field(description="estimated content of the input (mass x the class's share, see `content`)")
+    recovered_kg: float
+    rate: float | None = Field(description="recovered / content; null when the input holds none")
+    minimum: float = Field(description="the minimum recovery rate of the industry standard conditions")
+    below: bool = Field(description="rate under the minimum")
+    above_content: bool = Field(
+        description="more recovered than the input is estimated to hold (see implausible_recovery)"
+    )
+
+
+class RecyclerRecovery(BaseModel):
+    company: str
+    name: str | None
+    province: str | None
+    packs: int = Field(description="recycling events in the period, not corrected")
+    input_kg: float = Field(description="input of a known chemistry class (declared, capped at the known mass)")
+    unknown_packs: int = Field(description="inputs of unknown chemistry: not in the rates")
+    elements: list[ElementRecovery]
+    below: bool = Field(description="any element under its minimum rate")
+
+
+class RecoveryReport(BaseModel):
+    since: datetime
+    until: datetime
+    content: dict[str, dict[str, float]] = Field(
+        description="kg of each element per kg of pack, by chemistry class (estimate)"
+    )
+    minimum: dict[str, float]
+    recyclers: list[RecyclerRecovery]

@@ -94,8 +94,19 @@ ROUTES: dict[tuple[str, str], Access] = {
     # leakage: findings name single batteries; the summary is aggregate figures
     ("GET", "/v1/leakage/rules"): Access(("investigator", "regulator", "analyst", "admin")),
     ("GET", "/v1/leakage/summary"): Access(("regulator", "analyst", "admin"), provinces="filter"),
+    ("GET", "/v1/leakage/recovery"): Access(("regulator", "analyst", "admin"), provinces="filter"),
     ("GET", "/v1/leakage/{rule}"): Access(READERS, provinces="filter"),
     ("GET", "/v1/leakage/{rule}/export"): Access(READERS, provinces="filter"),
+    # stored findings as cases: regulators work them, the company named answers them
+    ("GET", "/v1/findings"): Access((*READERS, "reporter"), provinces="filter", reporter_own=True),
+    ("GET", "/v1/findings/export"): Access((*READERS, "reporter"), provinces="filter", reporter_own=True),
+    ("GET", "/v1/findings/changes"): Access((*READERS, "reporter"), provinces="filter", reporter_own=True),
+    ("GET", "/v1/findings/daily"): Access(("regulator", "analyst", "admin"), provinces="filter"),
+    ("POST", "/v1/findings/sweep"): Access(ADMIN),
+    ("GET", "/v1/findings/{finding_id}"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+    ("PATCH", "/v1/findings/{finding_id}"): Access(("regulator", "admin"), provinces="hide"),
+    ("POST", "/v1/findings/{finding_id}/answer"): Access(("reporter",), reporter_own=True),
+    ("GET", "/v1/companies/me/duties"): Access(WRITERS, reporter_own=True),
     ("GET", "/v1/vocabularies"): Access(ANY),
     # the verifiable log: heads and consistency for every key, the public key for anyone; an event's
     # inclusion and a battery's bundle as its reads (a reporter's own only)

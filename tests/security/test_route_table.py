@@ -42,6 +42,7 @@ from tests.factories import (
 CODE, VIN = pack(1), vin(1)
 OUTSIDE = ["650000"]  # Xinjiang: no company, station or event of the world is there
 COLUMNS = ("reporter", "investigator", "regulator", "regulator-limited", "analyst", "admin", None)
+FINDING = "<the maker's stored finding>"  # replaced by the id the world's first sweep stores
 REPAIR = Events("table").repaired(CODE, day(40), reporter=MAKER)
 EPCIS = {
     "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
@@ -123,8 +124,18 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/v1/analytics/{network}/plot"): Sample("/v1/analytics/custody/plot"),
     ("GET", "/v1/leakage/rules"): Sample("/v1/leakage/rules"),
     ("GET", "/v1/leakage/summary"): Sample("/v1/leakage/summary"),
+    ("GET", "/v1/leakage/recovery"): Sample("/v1/leakage/recovery", {"format": "csv"}),
     ("GET", "/v1/leakage/{rule}"): Sample("/v1/leakage/silent_battery"),
     ("GET", "/v1/leakage/{rule}/export"): Sample("/v1/leakage/silent_battery/export", {"format": "json"}),
+    ("GET", "/v1/findings"): Sample("/v1/findings"),
+    ("GET", "/v1/findings/export"): Sample("/v1/findings/export"),
+    ("GET", "/v1/findings/changes"): Sample("/v1/findings/changes"),
+    ("GET", "/v1/findings/daily"): Sample("/v1/findings/daily"),
+    ("POST", "/v1/findings/sweep"): Sample("/v1/findings/sweep"),
+    ("GET", "/v1/findings/{finding_id}"): Sample(f"/v1/findings/{FINDING}"),
+    ("PATCH", "/v1/findings/{finding_id}"): Sample(f"/v1/findings/{FINDING}", json={"note": "seen"}),
+    ("POST", "/v1/findings/{finding_id}/answer"): Sample(f"/v1/findings/{FINDING}/answer", json={"note": "on it"}),
+    ("GET", "/v1/companies/me/duties"): Sample("/v1/companies/me/duties", {"company": MAKER}),
     ("GET", "/v1/vocabularies"): Sample("/v1/vocabularies"),
     ("GET", "/v1/log/head"): Sample("/v1/log/head"),
     ("GET", "/v1/log/public-key"): Sample("/v1/log/public-key"),
@@ -186,8 +197,13 @@ def test_every_route_answers_every_role_as_the_table_says(
 ) -> None:
     seed_registry(db)
     ev = Events("world")
-    world = [*first_life(ev, CODE, VIN), ev.produced(pack(2), day(0))]
+    world = [*first_life(ev, CODE, VIN), ev.produced(pack(2), day(0)), ev.shipped(pack(2), AUTOMAKER, day(1), MAKER)]
     assert client.post("/v1/events", json={"events": world}).status_code == 200
+    # A stored finding naming the reporter: pack 2, shipped and never received (lost in transit).
+    assert client.post("/v1/findings/sweep").status_code == 200
+    makers = client.get("/v1/findings", params={"company": MAKER}).json()["items"]
+    assert makers, "the world's sweep stores a finding naming the maker"
+    finding = makers[0]["id"]
     keys: dict[str | None, str | None] = {
         "reporter": key_for("reporter", MAKER),
         "investigator": key_for("investigator"),
@@ -208,7 +224,7 @@ def test_every_route_answers_every_role_as_the_table_says(
             key = keys[column]
             res = app_client.request(
                 method,
-                sample.path,
+                sample.path.replace(FINDING, finding),
                 params=sample.params,
                 json=sample.json,
                 headers={"X-API-Key": key} if key else {},

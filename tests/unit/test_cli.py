@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import analytics, evaluate, integrity, keys, load, main, synth
+from app.cli import analytics, evaluate, findings, integrity, keys, load, main, synth
 from app.cli import build_parser as cli_parser
 from neo4j_runtime import launcher
 
@@ -56,6 +56,8 @@ WIRING = {
     ("analytics", "export"): (["analytics", "export", "custody", "--out", "g.graphml"], analytics._main),
     ("analytics", "plot"): (["analytics", "plot", "swaps", "--out", "p.png"], analytics._main),
     ("analytics", "vehicles"): (["analytics", "vehicles"], analytics._main),
+    ("findings", "sweep"): (["findings", "sweep", "--as-of", "2026-06-30T00:00:00+08:00"], findings._sweep),
+    ("findings", "rebuild"): (["findings", "rebuild", "--check"], findings._rebuild),
     ("eval", "leakage"): (["eval", "leakage"], evaluate._leakage),
     ("eval", "analytics"): (["eval", "analytics"], evaluate._analytics),
 }

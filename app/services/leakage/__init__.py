@@ -20,8 +20,9 @@ world), not a replay of an earlier state.
 
 Rooms, each importing only those listed before it: ``workdays`` (the calendar), ``param_types``
 and ``params`` (parameter models), ``catalogue`` (the rules), ``running`` (pages, streams, every
-rule at once), ``exports`` (CSV and JSON), ``summaries`` (counts and rates) and ``compliance``
-(one company's findings). Callers import from the package.
+rule at once), ``exports`` (CSV and JSON), ``summaries`` (counts and rates), ``compliance``
+(one company's findings) and ``recovery`` (recyclers against the minimum recovery rates).
+Callers import from the package.
 """
 
 from app.errors import UnknownRule
@@ -29,8 +30,9 @@ from app.services.leakage.catalogue import RULES, Rule, get_rule, list_rules, re
 from app.services.leakage.compliance import company_findings
 from app.services.leakage.exports import CSV_COLUMNS, Export, export
 from app.services.leakage.params import DEFAULT_CEILINGS, Param, RuleParams, parse_params
+from app.services.leakage.recovery import recovery_csv, recovery_report
 from app.services.leakage.running import ALL, FindingStream, find, iter_findings, query_params, run_all, to_finding
-from app.services.leakage.summaries import summary
+from app.services.leakage.summaries import Tally, assemble, summary
 from app.services.leakage.workdays import WorkdayCalendar, calendar_for, cst_date, deadline, make_calendar
 
 __all__ = [
@@ -43,8 +45,10 @@ __all__ = [
     "Param",
     "Rule",
     "RuleParams",
+    "Tally",
     "UnknownRule",
     "WorkdayCalendar",
+    "assemble",
     "calendar_for",
     "company_findings",
     "cst_date",
@@ -57,6 +61,8 @@ __all__ = [
     "make_calendar",
     "parse_params",
     "query_params",
+    "recovery_csv",
+    "recovery_report",
     "resolve_params",
     "run_all",
     "summary",

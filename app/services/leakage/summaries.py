@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from app.db import Database
 from app.repositories import leakage as repo
 from app.schemas.leakage import CompanyCount, ProvinceCount, RuleCount, Summary
-from app.services.leakage.catalogue import list_rules
+from app.services.leakage.catalogue import RULES, list_rules
 from app.services.leakage.params import RuleParams, parse_params
 from app.services.leakage.running import run_all
 from app.services.leakage.workdays import WorkdayCalendar
@@ -23,6 +24,10 @@ from app.services.leakage.workdays import WorkdayCalendar
 
 def _rate(count: int, denominator: int) -> float | None:
     return round(count * 1000.0 / denominator, 3) if denominator else None
+
+
+#: One count: rule, province, company, company name, how many.
+Tally = tuple[str, str | None, str | None, str | None, int]
 
 
 def summary(
@@ -36,34 +41,48 @@ def summary(
     """Every rule with its defaults: counts and rates per thousand by rule, province and company
     (only over ``provinces``, when given)."""
     params = parse_params(RuleParams, "summary", raw_params)
-    by_rule: list[RuleCount] = []
+    seconds: dict[str, float] = {}
+    every = run_all(db, calendar, dict(params), workers=workers, seconds=seconds)
+    tallies = [
+        (rule_id, f.province, f.company, f.company_name, 1)
+        for rule_id, findings in every.items()
+        for f in findings
+        if provinces is None or f.province in provinces
+    ]
+    return assemble(db, params.as_of, tallies, seconds, calendar, provinces=provinces)
+
+
+def assemble(
+    db: Database,
+    as_of: datetime,
+    tallies: Iterable[Tally],
+    seconds: Mapping[str, float],
+    calendar: WorkdayCalendar,
+    *,
+    provinces: Collection[str] | None = None,
+    packs_known: tuple[int, int] | None = None,
+    **extra: Any,
+) -> Summary:
+    """The summary of counted findings (computed now, or stored): rates against the graph's
+    denominators (``packs_known``: the national packs and batteries, when already counted)."""
+    by_rule: dict[str, int] = dict.fromkeys(RULES, 0)
     by_province: dict[tuple[str | None, str], int] = defaultdict(int)
     by_company: dict[tuple[str | None, str], int] = defaultdict(int)
     names: dict[str, tuple[str | None, str | None]] = {}
     if provinces is None:
-        packs, batteries = repo.battery_count(db)
+        packs, batteries = packs_known or repo.battery_count(db)
     else:
         packs, batteries = repo.battery_count_in_provinces(db, sorted(provinces))
-    seconds: dict[str, float] = {}
-    every = run_all(db, calendar, dict(params), workers=workers, seconds=seconds)
-    for rule_id, findings in every.items():
-        count = 0
-        for f in findings:
-            if provinces is not None and f.province not in provinces:
-                continue
-            count += 1
-            by_province[(f.province, rule_id)] += 1
-            by_company[(f.company, rule_id)] += 1
-            if f.company:
-                names.setdefault(f.company, (f.company_name, f.province))
-        by_rule.append(
-            RuleCount(
-                rule=rule_id,
-                count=count,
-                per_thousand=_rate(count, packs),
-                seconds=round(seconds[rule_id], 3),
-            )
-        )
+    for rule_id, province, company, company_name, n in tallies:
+        by_rule[rule_id] += n
+        by_province[(province, rule_id)] += n
+        by_company[(company, rule_id)] += n
+        if company:
+            names.setdefault(company, (company_name, province))
+    rule_rows = [
+        RuleCount(rule=r, count=n, per_thousand=_rate(n, packs), seconds=round(seconds.get(r, 0.0), 3))
+        for r, n in by_rule.items()
+    ]
     province_handled = repo.province_handled(db)
     companies = repo.company_handled(db, sorted(c for c, _ in by_company if c))
     province_rows = [
@@ -93,11 +112,12 @@ def summary(
             )
         )
     return Summary(
-        as_of=params.as_of,
+        as_of=as_of,
         packs=packs,
         batteries=batteries,
-        by_rule=by_rule,
+        by_rule=rule_rows,
         by_province=province_rows,
         by_company=company_rows,
         calendar=list_rules(calendar).calendar,
+        **extra,
     )

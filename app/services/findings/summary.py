@@ -1,0 +1,42 @@
+"""The leakage summary from the stored findings: one aggregation instead of every rule run again."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from app.db import Database
+from app.repositories import findings as repo
+from app.schemas.leakage import Summary
+from app.services import leakage
+
+
+def stored_summary(
+    db: Database,
+    calendar: leakage.WorkdayCalendar,
+    provinces: Collection[str] | None,
+    *,
+    province: str | None = None,
+    company: str | None = None,
+) -> Summary | None:
+    """Counts of the unresolved stored findings as of the last sweep; None before the first sweep."""
+    state = repo.feed_state(db)
+    if state.swept_at is None or state.as_of is None:
+        return None
+    scope = sorted(provinces) if provinces is not None else None
+    tallies = [
+        (c.rule, c.province, c.company, c.company_name, c.count)
+        for c in repo.counts(db, scope)
+        if (company is None or c.company == company) and (province is None or c.province == province)
+    ]
+    return leakage.assemble(
+        db,
+        state.as_of,
+        tallies,
+        state.rule_seconds,
+        calendar,
+        provinces=provinces,
+        packs_known=state.packs,
+        source="stored",
+        swept_at=state.swept_at,
+        events_since_sweep=max(0, state.events_now - (state.events_seen or 0)),
+    )
