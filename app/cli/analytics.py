@@ -19,27 +19,20 @@ import argparse
 import json
 import sys
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from app.analytics.export import MEDIA_TYPES
-from app.cli.common import Subparsers, database
+from app.cli.common import Subparsers, aware_datetime, database
 from app.db import Database
 from app.errors import InvalidInput
 from app.schemas.analytics import Filters
 from app.services import analytics
 
 DESCRIPTION = "Network analyses of custody and swaps."
-
-
-def _datetime(text: str) -> datetime:
-    value = datetime.fromisoformat(text)
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, e.g. 2025-01-01T00:00:00+08:00")
-    return value
 
 
 def register(sub: Subparsers) -> None:
@@ -60,8 +53,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     """The analysis subcommands and their filters, under ``parser``."""
     filters = argparse.ArgumentParser(add_help=False)
     group = filters.add_argument_group("filters")
-    group.add_argument("--since", type=_datetime, help="flows at or after (RFC 3339 with offset)")
-    group.add_argument("--until", type=_datetime, help="flows before (RFC 3339 with offset)")
+    group.add_argument("--since", type=aware_datetime, help="flows at or after (RFC 3339 with offset)")
+    group.add_argument("--until", type=aware_datetime, help="flows before (RFC 3339 with offset)")
     group.add_argument("--province", help="GB/T 2260 code of either party")
     group.add_argument("--chemistry", help="battery chemistry, e.g. LFP")
     group.add_argument("--as-of", type=date.fromisoformat, help="day licences must be valid on (default today)")

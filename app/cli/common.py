@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TypeAlias
 
 from app.config import get_settings
@@ -24,3 +25,11 @@ def database(*, schema: bool = False) -> Iterator[Database]:
         yield db
     finally:
         db.close()
+
+
+def aware_datetime(text: str) -> datetime:
+    """An argparse type: a moment with its UTC offset (a bare local time is ambiguous)."""
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, e.g. 2025-01-01T00:00:00+08:00")
+    return value

@@ -11,19 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 
-from app.cli.common import Subparsers, database
+from app.cli.common import Subparsers, aware_datetime, database
 from app.config import get_settings
 from app.repositories import findings as repo
 from app.services import findings, leakage
-
-
-def _moment(value: str) -> datetime:
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"{value!r} has no UTC offset (e.g. 2026-06-30T23:59:59+08:00)")
-    return moment
 
 
 def register(sub: Subparsers) -> None:
@@ -34,7 +26,7 @@ def register(sub: Subparsers) -> None:
         ("rebuild", "recompute every finding and compare with (then store over) the stored set"),
     ):
         cmd = cmds.add_parser(name, help=text)
-        cmd.add_argument("--as-of", type=_moment, help="the moment the rules judge at (default now)")
+        cmd.add_argument("--as-of", type=aware_datetime, help="the moment the rules judge at (default now)")
         cmd.add_argument("--workers", type=int, default=None, help="rules run at once (default LEAKAGE_WORKERS)")
         if name == "rebuild":
             cmd.add_argument("--check", action="store_true", help="only compare; exit 1 when they differ")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.leakage import Finding
 
 Status = Literal["open", "under_review", "company_answered", "confirmed", "dismissed", "resolved"]
 STATUSES: tuple[str, ...] = ("open", "under_review", "company_answered", "confirmed", "dismissed", "resolved")
@@ -14,19 +16,10 @@ RegulatorStatus = Literal["open", "under_review", "confirmed", "dismissed"]
 ChangeKind = Literal["opened", "reopened", "resolved", "status", "assigned", "note", "answered"]
 
 
-class Case(BaseModel):
+class Case(Finding):
     """A finding as kept: what the rule found, when it was first and last seen, and the case around it."""
 
     id: str = Field(description="stable: the rule, the subject and the evidence that opened it")
-    rule: str
-    battery: str | None = Field(description="GB/T 34014 code; null for company-level rules")
-    since: datetime
-    company: str | None = Field(description="USCC of the company answerable")
-    company_name: str | None = None
-    province: str | None = Field(description="GB/T 2260 code")
-    evidence: list[str] = Field(description="event_ids that show it")
-    missing: str = Field(description="the missing step, in words")
-    details: dict[str, Any] = {}
     status: Status
     assignee: str | None = None
     first_seen: datetime = Field(description="the sweep that first found it")

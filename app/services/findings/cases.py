@@ -31,10 +31,8 @@ def _not_found(finding_id: str) -> NotFound:
     return NotFound(f"no finding {finding_id!r}")
 
 
-def visible(case: Case | None, who: Principal, provinces: Collection[str] | None) -> bool:
+def visible(case: Case, who: Principal, provinces: Collection[str] | None) -> bool:
     """A province-limited key sees its provinces' cases; a reporter the cases naming its company."""
-    if case is None:
-        return False
     if who.role == "reporter":
         return case.company == who.company
     return provinces is None or case.province in provinces
@@ -42,7 +40,7 @@ def visible(case: Case | None, who: Principal, provinces: Collection[str] | None
 
 def detail(db: Database, finding_id: str, who: Principal, provinces: Collection[str] | None) -> CaseDetail:
     case = repo.get(db, finding_id)
-    if not visible(case, who, provinces) or case is None:
+    if case is None or not visible(case, who, provinces):
         raise _not_found(finding_id)
     history = repo.history(db, finding_id)
     if who.role == "reporter":
@@ -67,6 +65,24 @@ def _change(case: Case, kind: str, at: datetime, who: Principal, status: str, **
     }
 
 
+def _locked(
+    tx: ManagedTransaction, finding_id: str, who: Principal, provinces: Collection[str] | None
+) -> tuple[Case, datetime]:
+    """The case as it is once the feed's lock is held (404 if this key may not see it), and the moment."""
+    at = datetime.now(UTC)
+    repo.lock_feed(tx, at)
+    case = repo.get(tx, finding_id)
+    if case is None or not visible(case, who, provinces):
+        raise _not_found(finding_id)
+    return case, at
+
+
+def _after(tx: ManagedTransaction, finding_id: str) -> Case:
+    case = repo.get(tx, finding_id)
+    assert case is not None  # it was there under the lock, and cases are never deleted
+    return case
+
+
 def update(
     db: Database, finding_id: str, change: CaseUpdate, who: Principal, provinces: Collection[str] | None
 ) -> tuple[Case, str]:
@@ -77,11 +93,7 @@ def update(
         raise InvalidInput([FieldProblem("note", "a dismissal needs a note giving the reason")])
 
     def work(tx: ManagedTransaction) -> tuple[Case, str]:
-        at = datetime.now(UTC)
-        repo.lock_feed(tx, at)
-        case = repo.get(tx, finding_id)
-        if not visible(case, who, provinces) or case is None:
-            raise _not_found(finding_id)
+        case, at = _locked(tx, finding_id, who, provinces)
         status, assignee = case.status, case.assignee
         changes, said = [], []
         if change.status is not None and change.status != case.status:
@@ -104,9 +116,7 @@ def update(
             changes[0]["shared"] = change.shared
         repo.set_case(tx, finding_id, status, assignee, at, answered=False)
         repo.record_changes(tx, changes)
-        after = repo.get(tx, finding_id)
-        assert after is not None
-        return after, f"finding {finding_id}: " + ", ".join(said or ["unchanged"])
+        return _after(tx, finding_id), f"finding {finding_id}: " + ", ".join(said or ["unchanged"])
 
     return db.write_unit("findings.update", work)
 
@@ -131,18 +141,14 @@ def answer(db: Database, finding_id: str, reply: CompanyAnswer, who: Principal) 
             raise InvalidInput(problems, "an answer names only events the company itself reported")
 
     def work(tx: ManagedTransaction) -> tuple[Case, str]:
-        at = datetime.now(UTC)
-        repo.lock_feed(tx, at)
-        case = repo.get(tx, finding_id)
-        if not visible(case, who, None) or case is None:
-            raise _not_found(finding_id)
+        case, at = _locked(tx, finding_id, who, None)
         status = case.status if case.status in ("resolved", "dismissed") else "company_answered"
         repo.set_case(tx, finding_id, status, case.assignee, at, answered=True)
         repo.record_changes(
             tx, [_change(case, "answered", at, who, status, note=reply.note, events=list(reply.events) or None)]
         )
-        after = repo.get(tx, finding_id)
-        assert after is not None
-        return after, f"finding {finding_id}: answered by {who.company}, status {case.status} -> {status}"
+        return _after(
+            tx, finding_id
+        ), f"finding {finding_id}: answered by {who.company}, status {case.status} -> {status}"
 
     return db.write_unit("findings.answer", work)
