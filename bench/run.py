@@ -38,6 +38,7 @@ from app.security import issue_key  # noqa: E402
 from app.services.ingest import ingest_events, validate_raw  # noqa: E402
 from app.services.store import apply_schema, clear_store  # noqa: E402
 from bench.concurrency import concurrency  # noqa: E402
+from bench.findings_cost import findings_cost  # noqa: E402
 from bench.ledger_cost import ledger_cost  # noqa: E402
 from bench.load import run_load  # noqa: E402
 from bench.server import api_process  # noqa: E402
@@ -202,8 +203,8 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, lo
     }
 
 
-def concurrency_figures(db: Database, env: dict[str, str], seed: int, seconds: float, workers: int) -> dict[str, Any]:
-    """Reads, the mixed load and small batches at 8-16 clients against an API with ``workers``."""
+def _writers_sample(db: Database, seed: int) -> tuple[list[str], str]:
+    """5,000 pack codes drawn from the store and one registered company to report repairs of them."""
     rows = db.read(
         "trace.list_batteries",
         after="",
@@ -217,6 +218,12 @@ def concurrency_figures(db: Database, env: dict[str, str], seed: int, seconds: f
     rng = random.Random(seed)
     codes = [rng.choice(rows)["code"] for _ in range(5_000)]
     reporter = db.read("registry.list_companies", after="", limit=1, role=None, province=None)[0]["uscc"]
+    return codes, reporter
+
+
+def concurrency_figures(db: Database, env: dict[str, str], seed: int, seconds: float, workers: int) -> dict[str, Any]:
+    """Reads, the mixed load and small batches at 8-16 clients against an API with ``workers``."""
+    codes, reporter = _writers_sample(db, seed)
     reader = issue_key(db, "investigator", "bench concurrency").key
     writer = issue_key(db, "admin", "bench concurrency").key
     with api_process(env, workers=workers) as api:
@@ -396,6 +403,25 @@ def concurrency_only(args: argparse.Namespace) -> int:
     return 0
 
 
+def findings_only(args: argparse.Namespace) -> int:
+    """The stored findings' figures again on the store the last full run left (writes add to it)."""
+    if not args.out.exists() or not (BENCH_HOME / "data").exists():
+        raise SystemExit(f"bench: --findings-only needs {args.out} and the store of a full run in {BENCH_HOME}")
+    instance = launcher.start(BENCH_HOME, BENCH_PORT, args.heap, args.pagecache)
+    from pydantic import SecretStr
+
+    db = Database(Settings(neo4j_uri=instance.uri, neo4j_password=SecretStr(instance.password)))
+    try:
+        apply_schema(db)
+        figures = findings_figures(db)  # first: the sweep finds a cold page cache
+        figures.update(findings_cost(db, *_writers_sample(db, args.seed)))
+    finally:
+        db.close()
+        launcher.stop(BENCH_HOME)
+    _update(args.out, {**figures, "findings_measured_at": datetime.now(UTC).isoformat(timespec="seconds")})
+    return 0
+
+
 def _api_env(instance: launcher.Instance) -> dict[str, str]:
     return dict(
         os.environ,
@@ -459,7 +485,14 @@ def main() -> int:
         action="store_true",
         help="re-measure reads, the mixed load and small batches on the store of the last full run",
     )
+    parser.add_argument(
+        "--findings-only",
+        action="store_true",
+        help="re-measure the stored findings (sweeps, summary, ingest cost) on the store of the last full run",
+    )
     args = parser.parse_args()
+    if args.findings_only:
+        return findings_only(args)
     if args.concurrency_only:
         return concurrency_only(args)
     if args.queries_only:
@@ -488,6 +521,7 @@ def main() -> int:
         trace = trace_latency(db, env, args.trace_samples, args.seed, args.load_seconds)
         parallel = concurrency_figures(db, env, args.seed, args.load_seconds, args.api_workers)
         extra = optional_sections(db)
+        extra.update(findings_cost(db, *_writers_sample(db, args.seed)))
         version = db.read("health.ping")  # warm
         with db.driver.session(database=db.name) as s:
             rec = s.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v").single()
