@@ -25,6 +25,7 @@ class FeedState:
     events_now: int
     rule_seconds: dict[str, float]
     packs: tuple[int, int] | None  # packs and batteries when the last sweep ran
+    recovery_below: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,14 @@ def feed_state(db: Database) -> FeedState:
     seconds = dict(zip(row["rules"] or [], row["rule_seconds"] or [], strict=True))
     packs = (int(row["packs"]), int(row["batteries"])) if row["packs"] is not None else None
     return FeedState(
-        int(row["seq"] or 0), row["swept_at"], row["as_of"], row["events_seen"], int(row["events_now"]), seconds, packs
+        int(row["seq"] or 0),
+        row["swept_at"],
+        row["as_of"],
+        row["events_seen"],
+        int(row["events_now"]),
+        seconds,
+        packs,
+        list(row["recovery_below"] or []),
     )
 
 
@@ -125,6 +133,7 @@ def record_sweep(
     events_seen: int,
     seconds: dict[str, float],
     packs: tuple[int, int],
+    recovery_below: list[str],
 ) -> None:
     run(
         tx,
@@ -136,6 +145,7 @@ def record_sweep(
         rule_seconds=list(seconds.values()),
         packs=packs[0],
         batteries=packs[1],
+        recovery_below=recovery_below,
     )
 
 

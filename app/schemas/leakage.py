@@ -114,6 +114,10 @@ class Summary(BaseModel):
     )
     swept_at: datetime | None = Field(None, description="stored: when the stored findings were last brought up to date")
     events_since_sweep: int | None = Field(None, description="stored: events recorded since then, not yet judged")
+    recovery_below: list[str] = Field(
+        [],
+        description="USCCs of recyclers under a minimum recovery rate in the year to as_of (see /v1/leakage/recovery)",
+    )
 
 
 class ElementRecovery(BaseModel):

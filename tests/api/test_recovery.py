@@ -50,6 +50,16 @@ def test_a_recycler_under_the_nickel_minimum_is_flagged(client: TestClient, db: 
     assert got["ni"]["below"] and not got["co"]["below"] and not got["mn"]["below"]
     assert recycler["below"]
 
+    # The summary names it, computed now and from the stored findings alike.
+    computed = client.get("/v1/leakage/summary", params={"as_of": UNTIL.isoformat()}).json()
+    assert client.post("/v1/findings/sweep", params={"as_of": UNTIL.isoformat()}).status_code == 200
+    stored = client.get("/v1/leakage/summary").json()
+    assert (computed["recovery_below"], stored["recovery_below"], stored["source"]) == (
+        [RECYCLER],
+        [RECYCLER],
+        "stored",
+    )
+
     # Outside the period: nothing; as CSV: one row per element.
     early = client.get("/v1/leakage/recovery", params={"as_of": UNTIL.isoformat(), "days": 10}).json()
     assert early["recyclers"] == []

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from app.db import Database
 from app.repositories import findings as repo
 from app.schemas.leakage import Summary
 from app.services import leakage
+
+
+def _below(db: Database, as_of: datetime, provinces: Collection[str]) -> list[str]:
+    """Recyclers within the provinces under a minimum rate (the sweep keeps the national list only)."""
+    return [r.company for r in leakage.recovery_report(db, as_of=as_of, provinces=provinces).recyclers if r.below]
 
 
 def stored_summary(
@@ -39,4 +45,5 @@ def stored_summary(
         source="stored",
         swept_at=state.swept_at,
         events_since_sweep=max(0, state.events_now - (state.events_seen or 0)),
+        recovery_below=state.recovery_below if provinces is None else _below(db, state.as_of, provinces),
     )

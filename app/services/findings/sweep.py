@@ -115,8 +115,11 @@ def sweep(
     moment = as_of or datetime.now(UTC)
     found, seconds = compute(db, calendar, moment, workers)
     packs = leakage_repo.battery_count(db)
+    below = [r.company for r in leakage.recovery_report(db, as_of=moment).recyclers if r.below]
     at = datetime.now(UTC)
-    counts = db.write_unit("findings.sweep", lambda tx: _apply(tx, found, at, moment, events_seen, seconds, packs))
+    counts = db.write_unit(
+        "findings.sweep", lambda tx: _apply(tx, found, at, moment, events_seen, seconds, (packs, below))
+    )
     return SweepReport(
         swept_at=at,
         as_of=moment,
@@ -135,7 +138,7 @@ def _apply(
     as_of: datetime,
     events_seen: int,
     seconds: dict[str, float],
-    packs: tuple[int, int],
+    totals: tuple[tuple[int, int], list[str]],
 ) -> dict[str, int]:
     feed = repo.lock_feed(tx, at)
     previous_sweep: datetime | None = feed["swept_at"]
@@ -165,6 +168,6 @@ def _apply(
             changes.append(_change(r.id, "resolved", at, "resolved", r.previous, resolved_by=r.resolved_by))
     for chunk in _chunks(changes):
         repo.record_changes(tx, chunk)
-    repo.record_sweep(tx, at, as_of, events_seen, seconds, packs)
+    repo.record_sweep(tx, at, as_of, events_seen, seconds, *totals)
     still_open = sum(1 for k in kept.values() if not k.resolved and k.id in found) + opened + reopened
     return {"opened": opened, "reopened": reopened, "resolved": resolved, "updated": updated, "open": still_open}

@@ -21,7 +21,8 @@ world), not a replay of an earlier state.
 Rooms, each importing only those listed before it: ``workdays`` (the calendar), ``param_types``
 and ``params`` (parameter models), ``catalogue`` (the rules), ``running`` (pages, streams, every
 rule at once), ``exports`` (CSV and JSON), ``summaries`` (counts and rates), ``compliance``
-(one company's findings) and ``recovery`` (recyclers against the minimum recovery rates).
+(one company's findings); ``recovery`` (recyclers against the minimum recovery rates) sits
+beside ``running``.
 Callers import from the package.
 """
 

@@ -18,6 +18,7 @@ from app.repositories import leakage as repo
 from app.schemas.leakage import CompanyCount, ProvinceCount, RuleCount, Summary
 from app.services.leakage.catalogue import RULES, list_rules
 from app.services.leakage.params import RuleParams, parse_params
+from app.services.leakage.recovery import recovery_report
 from app.services.leakage.running import run_all
 from app.services.leakage.workdays import WorkdayCalendar
 
@@ -49,7 +50,8 @@ def summary(
         for f in findings
         if provinces is None or f.province in provinces
     ]
-    return assemble(db, params.as_of, tallies, seconds, calendar, provinces=provinces)
+    below = [r.company for r in recovery_report(db, as_of=params.as_of, provinces=provinces).recyclers if r.below]
+    return assemble(db, params.as_of, tallies, seconds, calendar, provinces=provinces, recovery_below=below)
 
 
 def assemble(
