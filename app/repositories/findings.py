@@ -74,11 +74,26 @@ class DutyRow:
     side: str
 
 
+_NULLABLE = (
+    "battery",
+    "company",
+    "company_name",
+    "province",
+    "assignee",
+    "last_seen",
+    "resolved_at",
+    "resolved_by",
+    "answered_at",
+)
+
+
 def to_case(props: dict[str, Any], swept_at: datetime | None) -> Case:
     """A Finding node's properties as a case; an unresolved one was last seen by the latest sweep."""
     values = dict(props)
     values.pop("digest", None)
     values["details"] = json.loads(values.get("details") or "{}")
+    for name in _NULLABLE:  # Neo4j keeps no null properties: a company-level finding has no battery
+        values.setdefault(name, None)
     if values.get("resolved_at") is None:
         values["last_seen"] = swept_at
     return Case(**values)
