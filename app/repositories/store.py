@@ -15,6 +15,11 @@ def apply_statement(db: Database, name: str) -> None:
     db.autocommit(name)
 
 
+def one_findings_feed(db: Database) -> int:
+    """Drop feeds created twice by a race (stores from before the feed's constraint)."""
+    return int(db.write("admin.one_findings_feed")[0]["removed"])
+
+
 def await_indexes(db: Database) -> None:
     db.autocommit("admin.await_indexes")
 

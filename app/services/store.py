@@ -27,6 +27,8 @@ SCHEMA_TRIES = 5
 def apply_schema(db: Database) -> list[str]:
     """Constraints and indexes, each ``IF NOT EXISTS``: safe to run at every start."""
     applied = []
+    if removed := repo.one_findings_feed(db):
+        log.warning("schema: %d duplicate findings feed(s) removed before its constraint", removed)
     for name in repo.schema_statements():
         try:
             _apply_one(db, name)

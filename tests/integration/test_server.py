@@ -65,3 +65,24 @@ def test_the_trace_seeks_its_vehicles_events_by_index(db: Database) -> None:
     assert summary.plan is not None
     operators = _operators(summary.plan)
     assert any("IndexSeek" in op and ":Event(vehicle, type)" in op for op in operators), operators
+
+
+def test_two_findings_feeds_from_a_race_become_one_before_the_constraint(db: Database) -> None:
+    """Feeds were MERGEd without a constraint; two sweeps at once made two, and then every change
+    was written twice at the same position. The schema keeps the feed that gave the most positions."""
+    with db.driver.session(database=db.name) as session:
+        session.run("DROP CONSTRAINT finding_feed_id_unique IF EXISTS").consume()
+        session.run("CREATE (:FindingFeed {id: 'findings', seq: 3}), (:FindingFeed {id: 'findings', seq: 7})").consume()
+    try:
+        apply_schema(db)
+        with db.driver.session(database=db.name) as session:
+            seqs = [r["seq"] for r in session.run("MATCH (f:FindingFeed) RETURN f.seq AS seq")]
+            assert seqs == [7]
+            try:
+                session.run("CREATE (:FindingFeed {id: 'findings', seq: 0})").consume()
+            except Exception as exc:
+                assert "already exists" in str(exc)
+            else:
+                raise AssertionError("a second findings feed was accepted")
+    finally:
+        apply_schema(db)
