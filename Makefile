@@ -64,10 +64,12 @@ test-fast: $(STAMP) ## only the tests that need no database
 # The web UI (ui/: TypeScript, Vite, cytoscape from npm) is built into app/static/ui/ (git-ignored),
 # which the API serves at /ui. Make's timestamps skip the build when it is newer than its sources.
 UI_OUT := app/static/ui/index.html
+# Swagger UI and ReDoc for /docs and /redoc, copied from the same npm install (no CDN at run time).
+APIDOCS := app/static/apidocs
 UI_SRC := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/package.json ui/package-lock.json ui/tsconfig.json ui/vite.config.ts
 .PHONY: ui e2e-deps test-e2e
 
-ui: $(UI_OUT) ## build the web UI into app/static/ui/ (npm ci, unit tests, vite; skipped when up to date)
+ui: $(UI_OUT) $(APIDOCS)/swagger-ui-bundle.js ## build the web UI into app/static/ui/ (npm ci, unit tests, vite; skipped when up to date)
 
 ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund
@@ -75,6 +77,14 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 
 $(UI_OUT): ui/node_modules/.package-lock.json $(UI_SRC)
 	cd ui && npm test && npm run build
+
+$(APIDOCS)/swagger-ui-bundle.js: ui/node_modules/.package-lock.json
+	mkdir -p $(APIDOCS)
+	cp ui/node_modules/swagger-ui-dist/swagger-ui-bundle.js ui/node_modules/swagger-ui-dist/swagger-ui.css \
+	   ui/node_modules/swagger-ui-dist/favicon-32x32.png ui/node_modules/swagger-ui-dist/oauth2-redirect.html \
+	   ui/node_modules/redoc/bundles/redoc.standalone.js $(APIDOCS)/
+	cp ui/node_modules/swagger-ui-dist/LICENSE $(APIDOCS)/LICENSE.swagger-ui
+	cp ui/node_modules/redoc/LICENSE $(APIDOCS)/LICENSE.redoc
 
 e2e-deps: ## Debian's chromium for the browser tests (apt-get as root, only when it is missing)
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from neo4j.exceptions import AuthError, DriverError, TransientError
 
 from app.api import router as api_router
+from app.apidocs import mount_docs
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import document_problems, install_error_handlers
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Provenance of EV power batteries: GB/T 34014 identity, lifecycle events, custody.",
         lifespan=lifespan,
+        docs_url=None,  # served from local files by mount_docs, not FastAPI's CDN pages
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app, settings.retry_after_s)
@@ -64,4 +67,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CausalReads)
     app.include_router(api_router)
     mount_ui(app)
+    mount_docs(app)
     return app

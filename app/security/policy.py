@@ -53,6 +53,10 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
+    # the API's documentation: what /openapi.json already says to anyone
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/docs/oauth2-redirect"): PUBLIC,
+    ("GET", "/redoc"): PUBLIC,
     # capture
     ("POST", "/v1/events"): Access(WRITERS, reporter_own=True),
     ("POST", "/v1/epcis/capture"): Access(WRITERS, reporter_own=True),

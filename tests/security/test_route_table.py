@@ -79,6 +79,9 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/"): Sample("/"),
     ("GET", "/healthz"): Sample("/healthz"),
     ("GET", "/readyz"): Sample("/readyz"),
+    ("GET", "/docs"): Sample("/docs"),
+    ("GET", "/docs/oauth2-redirect"): Sample("/docs/oauth2-redirect"),
+    ("GET", "/redoc"): Sample("/redoc"),
     ("POST", "/v1/events"): Sample("/v1/events", json={"events": [REPAIR]}),
     ("POST", "/v1/epcis/capture"): Sample("/v1/epcis/capture", json=EPCIS),
     ("PUT", "/v1/registry/companies"): Sample(
