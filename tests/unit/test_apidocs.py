@@ -39,4 +39,3 @@ def test_without_the_build_the_pages_say_how_to_make_it(tmp_path: Path) -> None:
     resp = client.get("/docs")
     assert resp.status_code == 503
     assert "make ui" in resp.text
-
