@@ -6,7 +6,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -15,10 +15,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
+    # The local server's Bolt port, as the launcher starts it (``batterytrace neo4j start`` reads the
+    # same NEO4J_PORT); NEO4J_URI left unset is bolt://127.0.0.1:<that port>, set it for any other server.
+    neo4j_port: int = Field(7687, ge=1, le=65535)
     neo4j_uri: str = "bolt://127.0.0.1:7687"
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr | None = None
-    # The local launcher writes a generated password here; used when NEO4J_PASSWORD is unset.
+    # The local server's folder (the launcher's --home, read from the same NEO4J_HOME_DIR).
+    neo4j_home_dir: Path = PROJECT_ROOT / "var" / "neo4j"
+    # The local launcher writes a generated password here (default: ``password`` in NEO4J_HOME_DIR);
+    # used when NEO4J_PASSWORD is unset.
     neo4j_password_file: Path = PROJECT_ROOT / "var" / "neo4j" / "password"
     # The verifiable log's Ed25519 signing key; by default beside the password file, created on first start.
     log_key_file: Path | None = None
@@ -63,6 +69,16 @@ class Settings(BaseSettings):
     findings_time_sweep_s: float = Field(3600.0, gt=0)
     leakage_holidays: list[date] = []
     leakage_workdays: list[date] = []
+
+    @model_validator(mode="after")
+    def _local_server(self) -> Settings:
+        """NEO4J_URI and NEO4J_PASSWORD_FILE, when not given, name the local server the launcher
+        starts from NEO4J_PORT and NEO4J_HOME_DIR: each set once, for the API and the launcher alike."""
+        if "neo4j_uri" not in self.model_fields_set:
+            self.neo4j_uri = f"bolt://127.0.0.1:{self.neo4j_port}"
+        if "neo4j_password_file" not in self.model_fields_set:
+            self.neo4j_password_file = self.neo4j_home_dir / "password"
+        return self
 
     def log_key_path(self) -> Path:
         return self.log_key_file or self.neo4j_password_file.parent / "log-signing.key"

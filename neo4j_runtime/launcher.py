@@ -9,6 +9,9 @@ Command line (also ``batterytrace neo4j ...``, which delegates here)::
 
     python -m neo4j_runtime start  [--home var/neo4j] [--port 7687] [--heap 4g] [--pagecache 4g]
     python -m neo4j_runtime stop|status|logs|env [--home var/neo4j]
+
+The flags' defaults are the settings ``NEO4J_HOME_DIR``, ``NEO4J_PORT``, ``NEO4J_HEAP`` and
+``NEO4J_PAGECACHE``, from the environment or else ``.env``, as the API reads its own settings.
 """
 
 from __future__ import annotations
@@ -352,13 +355,40 @@ def status(home: Path = DEFAULT_HOME) -> str:
     return f"running pid={pid} bolt://127.0.0.1:{port} {state} ({home})"
 
 
+def setting(name: str, default: str, dotenv: Path = Path(".env")) -> str:
+    """A setting as pydantic-settings reads the API's: the environment, else ``.env`` (in the
+    working directory, parsed by the same python-dotenv), else ``default``."""
+    if name in os.environ:
+        return os.environ[name]
+    if dotenv.is_file():
+        from dotenv import dotenv_values
+
+        value = dotenv_values(dotenv).get(name)
+        if value is not None:
+            return value
+    return default
+
+
+def uri_port_mismatch(port: int, uri: str | None) -> str | None:
+    """Why the API would miss a server started on ``port``: a loopback NEO4J_URI naming another port."""
+    if not uri:
+        return None  # the API derives its URI from NEO4J_PORT
+    match = re.fullmatch(r"(?:bolt|neo4j)(?:\+s|\+ssc)?://(127\.0\.0\.1|localhost)(?::(\d+))?/?", uri.strip())
+    if match is None:
+        return None  # another host: not this launcher's server
+    named = int(match.group(2) or 7687)
+    if named == port:
+        return None
+    return f"NEO4J_URI={uri} names port {named}, the server listens on {port}: unset NEO4J_URI (it follows NEO4J_PORT)"
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The launcher's command and flags, on its own parser or on the project CLI's ``neo4j``."""
     parser.add_argument("command", choices=["start", "stop", "status", "logs", "env", "fetch"])
-    parser.add_argument("--home", type=Path, default=Path(os.environ.get("NEO4J_HOME_DIR", DEFAULT_HOME)))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("NEO4J_PORT", "7687")))
-    parser.add_argument("--heap", default=os.environ.get("NEO4J_HEAP", "4g"))
-    parser.add_argument("--pagecache", default=os.environ.get("NEO4J_PAGECACHE", "4g"))
+    parser.add_argument("--home", type=Path, default=Path(setting("NEO4J_HOME_DIR", str(DEFAULT_HOME))))
+    parser.add_argument("--port", type=int, default=int(setting("NEO4J_PORT", "7687")))
+    parser.add_argument("--heap", default=setting("NEO4J_HEAP", "4g"))
+    parser.add_argument("--pagecache", default=setting("NEO4J_PAGECACHE", "4g"))
     parser.add_argument("--lines", type=int, default=40, help="lines for 'logs'")
 
 
@@ -371,6 +401,16 @@ def run(args: argparse.Namespace) -> int:
             began = time.monotonic()
             inst = start(args.home, args.port, args.heap, args.pagecache)
             print(f"neo4j: up at {inst.uri} pid={inst.pid} in {time.monotonic() - began:.1f}s")
+            listening = int(inst.uri.rsplit(":", 1)[1])
+            if listening != args.port:
+                print(
+                    f"neo4j: warning: {inst.home} was already running on port {listening}, not {args.port}: "
+                    "stop it first to move it",
+                    file=sys.stderr,
+                )
+            mismatch = uri_port_mismatch(listening, setting("NEO4J_URI", "") or None)
+            if mismatch:
+                print(f"neo4j: warning: {mismatch}", file=sys.stderr)
         elif args.command == "stop":
             print("neo4j: stopped" if stop(args.home) else "neo4j: was not running")
         elif args.command == "status":
