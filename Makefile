@@ -3,10 +3,22 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 BT := .venv/bin/batterytrace
 STAMP := .venv/.installed-stamp
-API_HOST ?= 127.0.0.1
-API_PORT ?= 8000
+# Settings (README, "Configuration"): make's command line or the environment first, then .env, then the
+# default, as the API (pydantic-settings) and the launcher read theirs. Only these three are read, and
+# none is put into the environment here: a plain `-include .env` would override variables make got
+# from the environment and pass .env's NEO4J_URI on to `make test` (the suite takes a set NEO4J_URI
+# as the server to empty; tests/conftest.py). The launcher and the API read NEO4J_* from .env themselves.
+dotenv = $(shell sed -nE 's/^[[:space:]]*(export[[:space:]]+)?$(1)[[:space:]]*=[[:space:]]*//p' .env 2>/dev/null \
+  | tail -n 1 | sed -E 's/[[:space:]]+\#.*$$//; s/^["\x27](.*)["\x27]$$/\1/')
+define setting
+ifeq ($$(origin $(1)),undefined)
+$(1) := $$(or $$(call dotenv,$(1)),$(2))
+endif
+endef
+$(eval $(call setting,API_HOST,127.0.0.1))
+$(eval $(call setting,API_PORT,8000))
 # One API worker process per core (each with its own driver); set API_WORKERS=1 to debug in one process.
-API_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+$(eval $(call setting,API_WORKERS,$(shell nproc 2>/dev/null || echo 2)))
 DEMO_BATTERIES ?= 2000
 DEMO_SEED ?= 7
 DEMO_DIR := var/demo-world
@@ -50,10 +62,11 @@ reproject: neo4j-start ## rebuild the local store's derived state after an upgra
 demo-keys: neo4j-start ## issue one demo API key per role, print them, save them to var/demo-keys.json
 	$(BT) keys demo --out var/demo-keys.json
 
-api: $(STAMP) ## serve the API on http://$(API_HOST):$(API_PORT) with API_WORKERS processes (docs at /docs)
+api: $(STAMP) ## serve the API on http://API_HOST:API_PORT with API_WORKERS processes (docs at /docs)
+	@echo "api: http://$(API_HOST):$(API_PORT) (docs at /docs), $(API_WORKERS) workers"
 	$(PY) -m uvicorn app.main:create_app --factory --host $(API_HOST) --port $(API_PORT) --workers $(API_WORKERS)
 
-run: neo4j-start demo demo-keys ui api ## local Neo4j, schema, demo world, then the API on :8000
+run: neo4j-start demo demo-keys ui api ## local Neo4j (NEO4J_PORT), schema, demo world, then the API on API_HOST:API_PORT
 
 test: $(STAMP) e2e-deps ui ## the whole suite against a real Neo4j
 	$(PY) -m pytest
