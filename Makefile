@@ -24,7 +24,7 @@ DEMO_SEED ?= 7
 DEMO_DIR := var/demo-world
 
 .DEFAULT_GOAL := help
-.PHONY: help install run api demo demo-keys fuzz load-test neo4j-start neo4j-stop neo4j-status neo4j-logs reproject test test-fast lint format clean bench bench-quick
+.PHONY: help install run api api-url demo demo-keys fuzz load-test neo4j-start neo4j-stop neo4j-status neo4j-logs reproject test test-fast lint format clean bench bench-quick
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -65,6 +65,9 @@ demo-keys: neo4j-start ## issue one demo API key per role, print them, save them
 api: $(STAMP) ## serve the API on http://API_HOST:API_PORT with API_WORKERS processes (docs at /docs)
 	@echo "api: http://$(API_HOST):$(API_PORT) (docs at /docs), $(API_WORKERS) workers"
 	$(PY) -m uvicorn app.main:create_app --factory --host $(API_HOST) --port $(API_PORT) --workers $(API_WORKERS)
+
+api-url: ## print the URL `make api` serves on, from the same settings (the README sets API=$(make -s api-url))
+	@echo "http://$(if $(filter 0.0.0.0,$(API_HOST)),127.0.0.1,$(API_HOST)):$(API_PORT)"
 
 run: neo4j-start demo demo-keys ui api ## local Neo4j (NEO4J_PORT), schema, demo world, then the API on API_HOST:API_PORT
 
