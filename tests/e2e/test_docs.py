@@ -44,7 +44,8 @@ def test_swagger_ui_lists_every_operation_offline(page: Page, server: Server) ->
     expected = operations(server)
     # an operation with two tags is drawn under each: compare the distinct operations shown
     expect(page.locator(".opblock").first).to_be_visible(timeout=TIMEOUT_MS)
-    page.wait_for_function(f"document.querySelectorAll('.opblock').length >= {len(expected)}", timeout=TIMEOUT_MS)
+    # locators, not wait_for_function: its polling evals a string, which the pages' policy refuses
+    expect(page.locator(".opblock").nth(len(expected) - 1)).to_be_attached(timeout=TIMEOUT_MS)
     shown = set(
         page.evaluate(
             """() => [...document.querySelectorAll('.opblock')].map(b =>
@@ -63,10 +64,8 @@ def test_redoc_lists_every_operation_offline(page: Page, server: Server) -> None
     page.goto(f"{server.url}/redoc")
     paths = server.get("/openapi.json")["paths"]
     expected = {op["operationId"] for item in paths.values() for m, op in item.items() if m in METHODS}
-    page.wait_for_function(
-        f"document.querySelectorAll(\"[data-section-id*='operation/']\").length >= {len(expected)}",
-        timeout=TIMEOUT_MS,
-    )
+    sections = page.locator("[data-section-id*='operation/']")
+    expect(sections.nth(len(expected) - 1)).to_be_attached(timeout=TIMEOUT_MS)
     shown = set(
         page.evaluate(
             """() => [...document.querySelectorAll("[data-section-id*='operation/']")].map(
