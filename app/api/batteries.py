@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
 from app.api.auth import ADMITTED, Admitted
 from app.api.deps import DbDep
@@ -13,7 +15,7 @@ from app.api.params import AfterPaging, AwareQuery, BatteryCodePath, Paging, Ski
 from app.schemas.integrity import Verification
 from app.schemas.trace import BatteryDetail, BatterySummary, Components, Page, StationSwaps, Trace, VehicleBatteries
 from app.security import check_battery_access, check_station_access, check_vehicle_access, province_scope
-from app.services import integrity, trace
+from app.services import epcis_query, integrity, trace
 
 router = APIRouter(prefix="/v1", tags=["trace"], dependencies=ADMITTED)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "valid identifier, but nothing is known about it"}}
@@ -57,6 +59,21 @@ def get_trace(code: BatteryCodePath, db: DbDep, who: Admitted) -> Trace:
     """The battery's timeline in event time: reporter, recording time, corrections."""
     check_battery_access(db, who, code)
     return trace.get_trace(db, code)
+
+
+@router.get(
+    "/batteries/{code}/epcis",
+    response_class=Response,
+    responses={
+        **NOT_FOUND,
+        200: {"description": "an EPCISDocument (JSON-LD)", "content": {"application/ld+json": {"schema": {}}}},
+    },
+)
+def battery_epcis(code: BatteryCodePath, db: DbDep, who: Admitted) -> Response:
+    """The battery's whole history (its corrections too) as an EPCIS 2.0 document a partner can capture."""
+    check_battery_access(db, who, code)
+    body = json.dumps(epcis_query.battery_history(db, code), ensure_ascii=False)
+    return Response(body, media_type="application/ld+json", headers={"GS1-EPCIS-Version": "2.0.0"})
 
 
 @router.get("/batteries/{code}/verify", responses=NOT_FOUND)

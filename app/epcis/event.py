@@ -12,6 +12,7 @@ from app.epcis.fields import read_note, read_province, read_reporter
 from app.epcis.formats import parse_time, show, tz_offset
 from app.epcis.model import MAPPED_STEPS, Event, Native, hash_id, numbered
 from app.epcis.steps import RULES
+from app.epcis.uris import native_event_id
 
 __all__ = ["MAPPED_TYPES", "map_event"]
 
@@ -125,7 +126,7 @@ def _base_id(event: Event, *, required: bool) -> str | None:
         event.problem("eventID", f"expected a URI string, got {show(event_id)}")
         return None
     if isinstance(event_id, str):
-        return hash_id("eventID", event_id)
+        return native_event_id(event_id) or hash_id("eventID", event_id)
     if required:
         event.problem(
             "eventID",

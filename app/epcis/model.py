@@ -51,9 +51,9 @@ EXTENSION_FIELDS: Final = frozenset(
 
 MAPPED_STEPS: Final = (
     "ObjectEvent: commissioning (ADD), shipping (OBSERVE), receiving (OBSERVE), repairing, "
-    "departing (OBSERVE, vehicles with bt:destination), "
-    "decommissioning (with bt:application), destroying or disassembling (with "
-    "bt:input_mass_kg and bt:recovered); AggregationEvent: assembling (ADD); "
+    "departing (OBSERVE, vehicles with bt:destination), retail_selling (OBSERVE, vehicles), "
+    "decommissioning (with bt:application), destroying or disassembling (a battery with "
+    "bt:input_mass_kg and bt:recovered, or vehicles: scrapped); AggregationEvent: assembling (ADD); "
     "AssociationEvent: installing (ADD), removing (DELETE), replacing (ADD or DELETE); "
     "TransformationEvent: commissioning or bt:repurposing, destroying or disassembling"
 )

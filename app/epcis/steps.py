@@ -27,7 +27,14 @@ from app.epcis.fields import (
 )
 from app.epcis.formats import kind_of
 from app.epcis.model import Draft, Event, Native
-from app.epcis.uris import BATTERY_FORMS, UriError, is_station_uri, parse_battery_uri, parse_station_uri
+from app.epcis.uris import (
+    BATTERY_FORMS,
+    UriError,
+    is_station_uri,
+    is_vin_uri,
+    parse_battery_uri,
+    parse_station_uri,
+)
 from app.epcis.vocab import REPURPOSING_STEP
 from app.identifiers import parse_battery_code
 
@@ -61,6 +68,17 @@ def _exported_by_departing(event: Event, action: str | None) -> list[Draft]:
     if destination is None:
         return []
     return [("vehicle_exported", {"vehicle": vin, "destination": destination}) for vin in vins]
+
+
+def _sold_by_retail_selling(event: Event, action: str | None) -> list[Draft]:
+    """Vehicles sold to their first owner (CBV retail_selling), packs aboard."""
+    return [("vehicle_sold", {"vehicle": vin}) for vin in read_vehicles(event, "epcList")]
+
+
+def _names_vehicles(event: Event, list_name: str) -> bool:
+    """True when every entry of the list is written as a vehicle (``urn:vin:``)."""
+    raw = event.raw.get(list_name)
+    return isinstance(raw, list) and bool(raw) and all(is_vin_uri(uri) for uri in raw)
 
 
 def _produced_by_assembling(event: Event, action: str | None) -> list[Draft]:
@@ -197,6 +215,9 @@ def _repurposed_by_transformation(event: Event, action: str | None) -> list[Draf
 
 
 def _recycled_by_object(event: Event, action: str | None) -> list[Draft]:
+    """A battery destroyed or taken apart for its materials; vehicles so named are scrapped."""
+    if _names_vehicles(event, "epcList"):
+        return [("vehicle_scrapped", {"vehicle": vin}) for vin in read_vehicles(event, "epcList")]
     return _recycled(event, "epcList")
 
 
@@ -248,6 +269,7 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("ObjectEvent", "receiving"): Rule(_received, ("OBSERVE",), reporter_list="destinationList"),
     ("ObjectEvent", "repairing"): Rule(_repaired),
     ("ObjectEvent", "departing"): Rule(_exported_by_departing, ("OBSERVE",)),
+    ("ObjectEvent", "retail_selling"): Rule(_sold_by_retail_selling, ("OBSERVE",)),
     ("ObjectEvent", "decommissioning"): Rule(_repurposed_by_decommissioning),
     ("ObjectEvent", "destroying"): Rule(_recycled_by_object),
     ("ObjectEvent", "disassembling"): Rule(_recycled_by_object),

@@ -35,6 +35,10 @@ BATTERY_WEB_PREFIX: Final = "https://id.batterytrace.org/battery/"
 VIN_URN_PREFIX: Final = "urn:vin:"
 USCC_URN_PREFIX: Final = "urn:gbt32100:uscc:"
 STATION_URN_PREFIX: Final = "urn:batterytrace:station:"
+#: An eventID in this namespace names the native event it was exported from (GET /v1/epcis/events),
+#: so that capturing an export keeps every event's id instead of hashing the URI.
+EVENT_URN_PREFIX: Final = "urn:batterytrace:event:"
+_EVENT_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 BATTERY_FORMS: Final = (
     f"'{BATTERY_URN_PREFIX}<code>' or '{BATTERY_WEB_PREFIX}<code>' "
@@ -135,6 +139,11 @@ def is_uscc_uri(uri: object) -> bool:
     return isinstance(uri, str) and uri[: len(USCC_URN_PREFIX)].lower() == USCC_URN_PREFIX
 
 
+def is_vin_uri(uri: object) -> bool:
+    """True when ``uri`` is written in the vehicle namespace (valid or not)."""
+    return isinstance(uri, str) and uri[: len(VIN_URN_PREFIX)].lower() == VIN_URN_PREFIX
+
+
 def is_station_uri(uri: object) -> bool:
     """True when ``uri`` is written in our station namespace (valid or not)."""
     return isinstance(uri, str) and uri[: len(STATION_URN_PREFIX)].lower() == STATION_URN_PREFIX
@@ -149,6 +158,14 @@ def parse_station_uri(uri: object) -> str:
     if not _STATION_ID.fullmatch(station):
         raise UriError(f"{station!r} in {text!r} is not a station id; send {STATION_FORMS}")
     return station
+
+
+def native_event_id(uri: str) -> str | None:
+    """The native event id an eventID in our event namespace carries; None for any other eventID."""
+    if uri[: len(EVENT_URN_PREFIX)].lower() != EVENT_URN_PREFIX:
+        return None
+    rest = uri[len(EVENT_URN_PREFIX) :]
+    return rest if _EVENT_ID.fullmatch(rest) else None
 
 
 def _text(uri: object, what: str, forms: str) -> str:

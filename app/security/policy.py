@@ -60,6 +60,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     # capture
     ("POST", "/v1/events"): Access(WRITERS, reporter_own=True),
     ("POST", "/v1/epcis/capture"): Access(WRITERS, reporter_own=True),
+    # EPCIS out: events as GS1 writes them (a reporter: its own; a province-limited key: its provinces)
+    ("GET", "/v1/epcis/events"): Access((*READERS, "reporter"), provinces="filter", reporter_own=True),
     # registries: companies and stations are public records for every key; vehicles are not
     ("PUT", "/v1/registry/companies"): Access(ADMIN),
     ("PUT", "/v1/registry/stations"): Access(ADMIN),
@@ -75,6 +77,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/batteries"): Access(READERS, provinces="filter"),
     ("GET", "/v1/batteries/{code}"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/trace"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+    ("GET", "/v1/batteries/{code}/epcis"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/verify"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/components"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/vehicles/{vin}/batteries"): Access(READERS, provinces="hide"),

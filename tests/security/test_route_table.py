@@ -84,6 +84,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/redoc"): Sample("/redoc"),
     ("POST", "/v1/events"): Sample("/v1/events", json={"events": [REPAIR]}),
     ("POST", "/v1/epcis/capture"): Sample("/v1/epcis/capture", json=EPCIS),
+    ("GET", "/v1/epcis/events"): Sample("/v1/epcis/events", {"MATCH_epc": f"urn:gbt34014:battery:{CODE}"}),
     ("PUT", "/v1/registry/companies"): Sample(
         "/v1/registry/companies",
         json={"companies": [{"uscc": AUTOMAKER, "name": "Lotus Motors", "roles": ["automaker"], "province": "310000"}]},
@@ -107,6 +108,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/v1/batteries"): Sample("/v1/batteries"),
     ("GET", "/v1/batteries/{code}"): Sample(f"/v1/batteries/{CODE}"),
     ("GET", "/v1/batteries/{code}/trace"): Sample(f"/v1/batteries/{CODE}/trace"),
+    ("GET", "/v1/batteries/{code}/epcis"): Sample(f"/v1/batteries/{CODE}/epcis"),
     ("GET", "/v1/batteries/{code}/verify"): Sample(f"/v1/batteries/{CODE}/verify"),
     ("GET", "/v1/batteries/{code}/components"): Sample(f"/v1/batteries/{CODE}/components"),
     ("GET", "/v1/vehicles/{vin}/batteries"): Sample(f"/v1/vehicles/{VIN}/batteries"),
