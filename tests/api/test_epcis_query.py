@@ -19,7 +19,7 @@ from app.services.store import clear_store
 from loaders.files import load_directory, load_registry
 from loaders.synth import generate_world
 
-SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "epcis" / "EPCIS-JSON-Schema.json"
+SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "epcis" / "gs1" / "EPCIS-JSON-Schema.json"
 JSON_LD = "application/ld+json"
 
 

@@ -17,7 +17,7 @@ from app.schemas.events import canonical_payload, event_adapter
 from loaders.synth import generate_world
 from tests.factories import MAKER, Events, day, pack
 
-SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "epcis" / "EPCIS-JSON-Schema.json"
+SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "epcis" / "gs1" / "EPCIS-JSON-Schema.json"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
