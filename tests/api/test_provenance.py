@@ -243,7 +243,7 @@ def test_provenance_is_guarded_as_the_trace_is(
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("prov-world")
-    generate_world(out, batteries=60, seed=31)
+    generate_world(out, batteries=100, seed=31)  # holds each kind the test picks
     return out
 
 
@@ -252,13 +252,15 @@ def test_the_synthetic_worlds_batteries_in_prov(client: TestClient, db: Database
     picks = {
         "corrected": "MATCH (b:Battery)<-[:ABOUT {role: 'correction'}]-(:Event) RETURN b.code AS code",
         "recycled": "MATCH (b:Battery {status: 'recycled'}) RETURN b.code AS code",
-        "repurposed": "MATCH (b:Battery)<-[:ABOUT {role: 'new'}]-(:Event) RETURN b.code AS code",
+        "second life": "MATCH (b:Battery)<-[:ABOUT {role: 'new'}]-(:Event) RETURN b.code AS code",
+        "repurposed": "MATCH (b:Battery)<-[:ABOUT {role: 'subject'}]-(:Event {type: 'repurposed'}) "
+        "RETURN b.code AS code",
         "pack": "MATCH (b:Battery {level: 'pack'})<-[:PART_OF]-(:Battery) RETURN b.code AS code",
     }
     with db.driver.session(database=db.name) as s:
         codes = {k: s.run(q + " ORDER BY code LIMIT 1").single() for k, q in picks.items()}
     found = {k: r["code"] for k, r in codes.items() if r is not None}
-    assert {"corrected", "recycled", "pack"} <= set(found), found
+    assert set(found) == set(picks), found
     for kind, code in found.items():
         doc = _both(client, code)
         facts = _check_against_trace(client, code, doc)
