@@ -15,7 +15,8 @@ from app.api.params import AfterPaging, AwareQuery, BatteryCodePath, Paging, Ski
 from app.schemas.integrity import Verification
 from app.schemas.trace import BatteryDetail, BatterySummary, Components, Page, StationSwaps, Trace, VehicleBatteries
 from app.security import check_battery_access, check_station_access, check_vehicle_access, province_scope
-from app.services import epcis_query, integrity, trace
+from app.services import epcis_query, integrity, provenance, trace
+from app.services.provenance import ProvFormat
 
 router = APIRouter(prefix="/v1", tags=["trace"], dependencies=ADMITTED)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "valid identifier, but nothing is known about it"}}
@@ -74,6 +75,33 @@ def battery_epcis(code: BatteryCodePath, db: DbDep, who: Admitted) -> Response:
     check_battery_access(db, who, code)
     body = json.dumps(epcis_query.battery_history(db, code), ensure_ascii=False)
     return Response(body, media_type="application/ld+json", headers={"GS1-EPCIS-Version": "2.0.0"})
+
+
+@router.get(
+    "/batteries/{code}/provenance",
+    response_class=Response,
+    responses={
+        **NOT_FOUND,
+        200: {
+            "description": "a PROV-JSON document (format=prov-json) or PROV-O in Turtle (format=prov-o)",
+            "content": {"application/json": {"schema": {"type": "object"}}, "text/turtle": {"schema": {}}},
+        },
+        422: {"description": "a format that is neither prov-json nor prov-o"},
+    },
+)
+def battery_provenance(
+    code: BatteryCodePath,
+    db: DbDep,
+    who: Admitted,
+    fmt: Annotated[
+        ProvFormat, Query(alias="format", description="prov-json (default) or prov-o (Turtle)")
+    ] = "prov-json",
+) -> Response:
+    """The battery's provenance in W3C PROV: its events as activities, companies and stations as
+    agents, parts and second-life products as derivations (docs/provenance.md)."""
+    check_battery_access(db, who, code)
+    doc = provenance.get_provenance(db, code, fmt)
+    return Response(doc.body, media_type=doc.media_type)
 
 
 @router.get("/batteries/{code}/verify", responses=NOT_FOUND)

@@ -78,6 +78,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/batteries/{code}"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/trace"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/epcis"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+    ("GET", "/v1/batteries/{code}/provenance"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/verify"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/components"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/vehicles/{vin}/batteries"): Access(READERS, provinces="hide"),

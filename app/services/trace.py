@@ -8,6 +8,7 @@ state the rules read cannot disagree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from app.db import Database
@@ -43,17 +44,36 @@ def get_battery(db: Database, code: str) -> BatteryDetail:
     return BatteryDetail(identity=parse_battery_code(code).to_dict(), **row)
 
 
-def get_trace(db: Database, code: str) -> Trace:
-    """The timeline in event time, corrected events visible and marked, the events of the vehicles
-    it was in (while it was in them), and where the battery was."""
+@dataclass(frozen=True)
+class Story:
+    """A battery's events as the trace shows them (its own, and its vehicles' while it was in
+    them) and the replay of its effective events: what every reader of one battery builds on."""
+
+    code: str
+    status: str | None
+    rows: list[TimelineRow]
+    life: BatteryLifecycle
+
+
+def get_story(db: Database, code: str) -> Story:
+    """The trace's events and the one replay over them; other views of a battery (PROV) read this."""
     rows = repo.battery_timeline(db, code)
     own = [r for r in rows if r.role != "vehicle"]
     if not own:
         raise NotFound(f"battery {code} is not known: no event has named it")
     life = replay_battery(code, _replay_rows(code, own))
-    warned = _warnings(life, rows)
-    events = [_entry(r, warned) for r in rows if r.role != "vehicle" or _while_installed(r, life.installed)]
-    return Trace(code=code, status=own[0].status, events=events, segments=_segments(own, life))
+    shown = [r for r in rows if r.role != "vehicle" or _while_installed(r, life.installed)]
+    return Story(code=code, status=own[0].status, rows=shown, life=life)
+
+
+def get_trace(db: Database, code: str) -> Trace:
+    """The timeline in event time, corrected events visible and marked, the events of the vehicles
+    it was in (while it was in them), and where the battery was."""
+    story = get_story(db, code)
+    warned = _warnings(story.life, story.rows)
+    own = [r for r in story.rows if r.role != "vehicle"]
+    events = [_entry(r, warned) for r in story.rows]
+    return Trace(code=code, status=story.status, events=events, segments=_segments(own, story.life))
 
 
 def _entry(r: TimelineRow, warned: dict[str, list[ClaimWarning]]) -> TimelineEntry:
