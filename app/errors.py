@@ -322,9 +322,12 @@ def install_error_handlers(app: FastAPI, retry_after_s: int) -> None:
     app.add_exception_handler(AuthError, unavailable)  # our own credentials: an outage, not bad input
 
 
+#: Every refusal's body, as the handlers above and the middleware write it (documented by app.openapi).
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
     "type": "object",
+    "description": "Every refusal (4xx, 5xx) answers this body: what went wrong in words, and for bad "
+    "values each field and the reason.",
     "required": ["detail"],
     "properties": {
         "detail": {"type": "string", "description": "what went wrong, in words"},
@@ -335,33 +338,25 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "required": ["field", "reason"],
                 "properties": {
-                    "field": {"type": "string"},
-                    "reason": {"type": "string"},
-                    "index": {"type": "integer"},
-                    "event_id": {"type": "string"},
+                    "field": {
+                        "type": "string",
+                        "description": "the field, parameter or header refused (dotted for nested: `recovered.li`)",
+                    },
+                    "reason": {"type": "string", "description": "why, in words that say what the value must be"},
+                    "index": {"type": "integer", "description": "the event's position in the batch (from 0)"},
+                    "event_id": {"type": "string", "description": "the refused event's id, when it has one"},
                 },
             },
         },
+        "event_ids": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "409: the events already stored with other content",
+        },
+        "rules": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "404 of an unknown leakage rule: the valid rule ids",
+        },
     },
 }
-
-
-def document_problems(app: FastAPI) -> None:
-    """Our 422 body (detail + errors) replaces FastAPI's default in the OpenAPI document."""
-    from fastapi.openapi.utils import get_openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = get_openapi(
-                title=app.title,
-                version=app.version,
-                summary=app.summary,
-                routes=app.routes,
-            )
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components["HTTPValidationError"] = PROBLEM_SCHEMA
-            components.pop("ValidationError", None)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

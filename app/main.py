@@ -13,9 +13,10 @@ from app.api import router as api_router
 from app.apidocs import mount_docs
 from app.config import Settings, get_settings
 from app.db import Database
-from app.errors import document_problems, install_error_handlers
+from app.errors import install_error_handlers
 from app.ledger.signing import load_signer
 from app.middleware import BodyLimit, CausalReads, audit_requests
+from app.openapi import install_openapi
 from app.queries import registry
 from app.security import AuditLog, KeyStore, RateLimiter
 from app.services.findings import Keeper
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app, settings.retry_after_s)
-    document_problems(app)
+    install_openapi(app, settings)
     app.middleware("http")(audit_requests)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(CausalReads)

@@ -6,12 +6,12 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.api.auth import ADMITTED, Admitted
 from app.api.deps import DbDep
-from app.api.params import AfterPaging, AwareQuery, BatteryCodePath, Paging, SkipPaging, VinPath
+from app.api.params import AfterPaging, AwareQuery, BatteryCodePath, Paging, SkipPaging, StationPath, VinPath
 from app.schemas.integrity import Verification
 from app.schemas.trace import BatteryDetail, BatterySummary, Components, Page, StationSwaps, Trace, VehicleBatteries
 from app.security import check_battery_access, check_station_access, check_vehicle_access, province_scope
@@ -129,7 +129,7 @@ def vehicle_batteries(vin: VinPath, db: DbDep, who: Admitted) -> VehicleBatterie
 def station_swaps(
     db: DbDep,
     who: Admitted,
-    station_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,64}$")],
+    station_id: StationPath,
     since: Annotated[datetime | None, AwareQuery("since")],
     until: Annotated[datetime | None, AwareQuery("until")],
     page: Annotated[Paging, SkipPaging(1_000_000)],

@@ -52,6 +52,7 @@ def _media_check(*accepted: str) -> Callable[[Request], Awaitable[None]]:
         sent = f"a body of media type {media!r}" if media else "a body without a Content-Type"
         raise UnsupportedMediaType(f"unsupported media type: {sent}; send it as {wanted}")
 
+    check.media_types = accepted  # type: ignore[attr-defined]  # read by app.openapi to document the 415
     return check
 
 

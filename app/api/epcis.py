@@ -14,6 +14,7 @@ from app.api.auth import Admitted, actor_of, note_for_audit
 from app.api.deps import DbDep, JsonLdBody, SettingsDep, SigningDep
 from app.api.params import AwareQuery
 from app.schemas.epcis import EpcisCaptureResult
+from app.schemas.examples import EPCIS_EXAMPLES
 from app.security import check_reporter_events, province_scope
 from app.services import epcis_query
 from app.services.epcis import capture_document
@@ -33,7 +34,10 @@ router = APIRouter(prefix="/v1/epcis", tags=["epcis"])
     },
 )
 def capture(
-    document: Annotated[dict[str, Any], Body(description="an EPCISDocument (JSON-LD); see docs/epcis.md")],
+    document: Annotated[
+        dict[str, Any],
+        Body(description="an EPCISDocument (JSON-LD); see docs/epcis.md", openapi_examples=EPCIS_EXAMPLES),
+    ],
     db: DbDep,
     settings: SettingsDep,
     signing: SigningDep,

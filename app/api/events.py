@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Request
 
 from app.api.auth import Admitted, actor_of, note_for_audit
 from app.api.deps import DbDep, JsonBody, SigningDep
 from app.schemas.events import EventBatch, IngestResult
+from app.schemas.examples import EVENT_EXAMPLES
 from app.security import check_reporter_events
 from app.services.ingest import ingest_events
 
@@ -27,7 +30,7 @@ router = APIRouter(prefix="/v1", tags=["events"])
     },
 )
 def capture_events(
-    batch: EventBatch,
+    batch: Annotated[EventBatch, Body(openapi_examples=EVENT_EXAMPLES)],
     db: DbDep,
     signing: SigningDep,
     request: Request,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from app.api.auth import ADMITTED, Admitted
@@ -18,6 +18,7 @@ from app.api.deps import DbDep, SettingsDep
 from app.api.params import INVALID_BATTERY_CODE, INVALID_USCC, AwareQuery, Paging, SkipPaging, checked
 from app.errors import Forbidden
 from app.identifiers.types import check_battery_code, check_uscc
+from app.schemas.examples import ANSWER_EXAMPLES, CASE_UPDATE_EXAMPLES
 from app.schemas.findings import (
     Case,
     CaseDetail,
@@ -164,7 +165,11 @@ def get_finding(finding_id: Annotated[str, Path(max_length=64)], db: DbDep, who:
 
 @router.patch("/findings/{finding_id}", responses={**NOT_FOUND, 409: {"description": "the case is resolved"}})
 def update_finding(
-    finding_id: Annotated[str, Path(max_length=64)], change: CaseUpdate, request: Request, db: DbDep, who: Admitted
+    finding_id: Annotated[str, Path(max_length=64)],
+    change: Annotated[CaseUpdate, Body(openapi_examples=CASE_UPDATE_EXAMPLES)],
+    request: Request,
+    db: DbDep,
+    who: Admitted,
 ) -> Case:
     """A regulator's change: status (a dismissal needs a note), assignee, a note (shared with the company or not)."""
     case, said = findings.update(db, finding_id, change, who, province_scope(who))
@@ -174,7 +179,11 @@ def update_finding(
 
 @router.post("/findings/{finding_id}/answer", responses=NOT_FOUND)
 def answer_finding(
-    finding_id: Annotated[str, Path(max_length=64)], reply: CompanyAnswer, request: Request, db: DbDep, who: Admitted
+    finding_id: Annotated[str, Path(max_length=64)],
+    reply: Annotated[CompanyAnswer, Body(openapi_examples=ANSWER_EXAMPLES)],
+    request: Request,
+    db: DbDep,
+    who: Admitted,
 ) -> Case:
     """The company named answerable answers: a note, the event ids of the missing steps it has since
     reported, or both; the case moves to `company_answered`."""

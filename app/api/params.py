@@ -14,7 +14,8 @@ from fastapi import Depends, Path, Query
 
 from app.api.deps import SettingsDep
 from app.errors import FieldProblem, InvalidInput
-from app.identifiers.types import check_battery_code, check_uscc, check_vin
+from app.identifiers.types import BATTERY_CODE_TEXT, USCC_TEXT, VIN_TEXT, check_battery_code, check_uscc, check_vin
+from app.schemas.events import ID_PATTERN, PROVINCE_PATTERN, PROVINCE_TEXT, STATION_ID_TEXT
 from app.schemas.time import check_aware
 
 Check = Callable[[str], str]
@@ -46,17 +47,23 @@ INVALID_VIN = "invalid VIN"
 INVALID_USCC = "invalid USCC"
 
 
-def _battery_code(code: Annotated[str, Path(max_length=64, description="GB/T 34014 battery code")]) -> str:
+def _battery_code(code: Annotated[str, Path(max_length=64, description=BATTERY_CODE_TEXT)]) -> str:
     return checked(code, check_battery_code, "code", INVALID_BATTERY_CODE)
 
 
-def _vin(vin: Annotated[str, Path(max_length=64, description="17-character VIN")]) -> str:
+def _vin(vin: Annotated[str, Path(max_length=64, description=VIN_TEXT)]) -> str:
     return checked(vin, check_vin, "vin", INVALID_VIN)
 
 
-def _uscc(uscc: Annotated[str, Path(max_length=64, description="unified social credit code")]) -> str:
+def _uscc(uscc: Annotated[str, Path(max_length=64, description=USCC_TEXT)]) -> str:
     return checked(uscc, check_uscc, "uscc", INVALID_USCC)
 
+
+#: A swap station's id in the path: the pattern is checked by FastAPI (422), an unknown one is a 404.
+StationPath = Annotated[str, Path(pattern=ID_PATTERN, description=STATION_ID_TEXT)]
+#: An optional ``province`` filter: six digits (the route narrows by it; a province-limited key's
+#: routes check it against the key's provinces).
+ProvinceQuery = Annotated[str | None, Query(pattern=PROVINCE_PATTERN, description=PROVINCE_TEXT)]
 
 BatteryCodePath = Annotated[str, Depends(_battery_code)]
 VinPath = Annotated[str, Depends(_vin)]
@@ -66,7 +73,7 @@ UsccPath = Annotated[str, Depends(_uscc)]
 def UsccQuery(name: str, description: str) -> Any:  # noqa: N802  (used like fastapi.Query)
     """A required query parameter ``name`` holding a USCC: ``Annotated[str, UsccQuery("source", "...")]``."""
 
-    def uscc(value: Annotated[str, Query(alias=name, max_length=64, description=description)]) -> str:
+    def uscc(value: Annotated[str, Query(alias=name, max_length=64, description=f"{description}. {USCC_TEXT}")]) -> str:
         return checked(value, check_uscc, name, INVALID_USCC)
 
     return Depends(uscc)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Query
 
 from app.api.auth import ADMITTED, Admitted
 from app.api.deps import DbDep, JsonBody
-from app.api.params import AfterPaging, Paging, UsccPath, VinPath
+from app.api.params import AfterPaging, Paging, ProvinceQuery, StationPath, UsccPath, VinPath
+from app.schemas.examples import COMPANY_EXAMPLES, STATION_EXAMPLES, VEHICLE_EXAMPLES
 from app.schemas.registry import (
     CompanyBatch,
     CompanyPage,
@@ -35,19 +36,25 @@ def _by(who: Principal) -> str:
 
 
 @router.put("/registry/companies")
-def upsert_companies(batch: CompanyBatch, db: DbDep, who: Admitted, _json: JsonBody) -> UpsertResult:
+def upsert_companies(
+    batch: Annotated[CompanyBatch, Body(openapi_examples=COMPANY_EXAMPLES)], db: DbDep, who: Admitted, _json: JsonBody
+) -> UpsertResult:
     """Bulk upsert of companies; each company's licences are replaced by those sent; changes keep the old version."""
     return registry.merge_companies(db, batch.companies, changed_by=_by(who))
 
 
 @router.put("/registry/stations")
-def upsert_stations(batch: StationBatch, db: DbDep, who: Admitted, _json: JsonBody) -> UpsertResult:
+def upsert_stations(
+    batch: Annotated[StationBatch, Body(openapi_examples=STATION_EXAMPLES)], db: DbDep, who: Admitted, _json: JsonBody
+) -> UpsertResult:
     """Bulk upsert of swap stations; their operators must be registered; changes keep the old version."""
     return registry.merge_stations(db, batch.stations, changed_by=_by(who))
 
 
 @router.put("/registry/vehicles")
-def upsert_vehicles(batch: VehicleBatch, db: DbDep, who: Admitted, _json: JsonBody) -> UpsertResult:
+def upsert_vehicles(
+    batch: Annotated[VehicleBatch, Body(openapi_examples=VEHICLE_EXAMPLES)], db: DbDep, who: Admitted, _json: JsonBody
+) -> UpsertResult:
     """Bulk upsert of vehicles; their makers must be registered; changes keep the old version."""
     return registry.merge_vehicles(db, batch.vehicles, changed_by=_by(who))
 
@@ -57,7 +64,7 @@ def list_companies(
     db: DbDep,
     page: Annotated[Paging, AfterPaging(32)],
     role: Role | None = None,
-    province: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+    province: ProvinceQuery = None,
 ) -> CompanyPage:
     """Companies by USCC, optionally by role and province; page with `after`."""
     return registry.list_companies(db, page.after, page.limit, role, province)
@@ -74,16 +81,14 @@ def list_stations(
     db: DbDep,
     page: Annotated[Paging, AfterPaging(64)],
     operator: Annotated[str | None, Query(max_length=32)] = None,
-    province: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+    province: ProvinceQuery = None,
 ) -> StationPage:
     """Swap stations by id; page with `after`."""
     return registry.list_stations(db, page.after, page.limit, operator, province)
 
 
 @router.get("/stations/{station_id}")
-def get_station(
-    station_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9._:-]{1,64}$")], db: DbDep, history: History = False
-) -> StationRecord:
+def get_station(station_id: StationPath, db: DbDep, history: History = False) -> StationRecord:
     """One swap station; `history=true` adds every version, who registered it, from when to when."""
     return registry.get_station(db, station_id, history)
 

@@ -27,15 +27,28 @@ from pydantic import (
 from app.identifiers import parse_battery_code
 from app.identifiers.chemistry import chemistry_conflict, normalise_chemistry
 from app.identifiers.provinces import check_province
-from app.identifiers.types import BatteryCodeStr, UsccStr, VinStr
+from app.identifiers.types import BATTERY_CODE_TEXT, USCC_TEXT, VIN_TEXT, BatteryCodeStr, UsccStr, VinStr
 from app.schemas.ledger import Receipt
 
 LEVEL_RANK = {"cell": 0, "module": 1, "pack": 2}
 
 
-EventId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
-StationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
-ProvinceCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$"), AfterValidator(check_province)]
+EVENT_ID_TEXT = (
+    "The event's id and idempotency key: 1-64 characters of A-Z a-z 0-9 . _ : - chosen by the sender. "
+    "Resending an id with the same content is a duplicate, stored once; with other content it is a 409."
+)
+STATION_ID_TEXT = "Swap station id: 1-64 characters of A-Z a-z 0-9 . _ : -; events name a registered station."
+PROVINCE_TEXT = (
+    "GB/T 2260 province-level code: 6 digits, one of the 34 (e.g. 110000 Beijing, 440000 Guangdong; listed "
+    "at GET /v1/vocabularies); prefecture and county codes are refused."
+)
+ID_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
+PROVINCE_PATTERN = r"^\d{6}$"
+EventId = Annotated[str, StringConstraints(pattern=ID_PATTERN), Field(description=EVENT_ID_TEXT)]
+StationId = Annotated[str, StringConstraints(pattern=ID_PATTERN), Field(description=STATION_ID_TEXT)]
+ProvinceCode = Annotated[
+    str, StringConstraints(pattern=PROVINCE_PATTERN), AfterValidator(check_province), Field(description=PROVINCE_TEXT)
+]
 
 
 def _finite(value: float) -> float:
@@ -84,6 +97,10 @@ def _plausible_moment(value: datetime) -> datetime:
 
 
 EventTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_plausible_moment)]
+OCCURRED_AT_TEXT = (
+    f"When it happened: {_RFC3339_HINT}. Not before 2010, not more than 24 hours ahead, and not more than "
+    f"{PRODUCTION_TOLERANCE.days} days before the production date in a named battery code."
+)
 ChemistryName = Annotated[str, StringConstraints(min_length=1, max_length=32), AfterValidator(normalise_chemistry)]
 
 
@@ -91,12 +108,20 @@ class _EventBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
     event_id: EventId
-    occurred_at: EventTime
-    reporter: UsccStr
-    province: ProvinceCode | None = None
-    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    occurred_at: Annotated[EventTime, Field(description=OCCURRED_AT_TEXT)]
+    reporter: Annotated[UsccStr, Field(description=f"The company reporting its own act, registered. {USCC_TEXT}")]
+    province: Annotated[ProvinceCode | None, Field(description=f"Where it happened (optional). {PROVINCE_TEXT}")] = None
+    note: Annotated[
+        Annotated[str, StringConstraints(max_length=2000)] | None,
+        Field(
+            description="Free text, at most 2,000 characters; an admin voiding another company's event gives "
+            "the reason here."
+        ),
+    ] = None
     # Only the admin import path may carry the original recording time; the API refuses it.
-    recorded_at: EventTime | None = None
+    recorded_at: Annotated[
+        EventTime | None, Field(description="set by the server; only an admin import of history may carry it")
+    ] = None
 
     @model_validator(mode="after")
     def _not_before_production(self) -> _EventBase:
@@ -127,12 +152,29 @@ def _codes_named(event: BaseModel) -> list[tuple[str, str]]:
 
 
 class Produced(_EventBase):
+    """A battery was made: reported by the company registered with the code's maker code (positions 1-3)."""
+
     type: Literal["produced"]
-    battery: BatteryCodeStr
-    chemistry: ChemistryName
-    mass_kg: Kilograms
-    capacity_kwh: Annotated[float, AfterValidator(_finite), Field(gt=0, le=2_000)] | None = None
-    components: Annotated[list[BatteryCodeStr], Field(max_length=2_000)] = []
+    battery: Annotated[BatteryCodeStr, Field(description=f"The battery made. {BATTERY_CODE_TEXT}")]
+    chemistry: Annotated[
+        ChemistryName,
+        Field(
+            description="A GB/T 34014 type letter (B, E, ...) or a name or alias of the vocabulary (LFP, NCM, "
+            "磷酸铁锂, ...), stored under its canonical name; it must agree with the code's battery type letter."
+        ),
+    ]
+    mass_kg: Annotated[Kilograms, Field(description="mass in kilograms, above 0 and at most 100,000")]
+    capacity_kwh: Annotated[
+        Annotated[float, AfterValidator(_finite), Field(gt=0, le=2_000)] | None,
+        Field(description="rated energy in kWh (packs), above 0 and at most 2,000"),
+    ] = None
+    components: Annotated[
+        list[BatteryCodeStr],
+        Field(
+            max_length=2_000,
+            description="codes of the modules or cells inside, each of a lower level than `battery`, none twice",
+        ),
+    ] = []
 
     @model_validator(mode="after")
     def _components_nest_downward(self) -> Produced:
@@ -155,28 +197,36 @@ class Produced(_EventBase):
 
 
 class Shipped(_EventBase):
+    """The battery left the reporter (the sender) for the company `to`."""
+
     type: Literal["shipped"]
     battery: BatteryCodeStr
-    to: UsccStr
+    to: Annotated[UsccStr, Field(description=f"The registered company it was sent to. {USCC_TEXT}")]
 
 
 class Received(_EventBase):
+    """The reporter (the receiver) took the battery in from the company `from`."""
+
     type: Literal["received"]
     battery: BatteryCodeStr
-    from_: UsccStr = Field(alias="from")
+    from_: UsccStr = Field(alias="from", description=f"The registered company it came from. {USCC_TEXT}")
 
     model_config = ConfigDict(populate_by_name=True)
 
 
 class Installed(_EventBase):
+    """The battery was fitted in a vehicle: installation at the factory, or a replacement."""
+
     type: Literal["installed"]
     battery: BatteryCodeStr
-    vehicle: VinStr
+    vehicle: Annotated[VinStr, Field(description=f"A registered vehicle. {VIN_TEXT}")]
 
 
 class VehicleSold(_EventBase):
+    """The vehicle was sold to its first owner."""
+
     type: Literal["vehicle_sold"]
-    vehicle: VinStr
+    vehicle: Annotated[VinStr, Field(description=f"A registered vehicle. {VIN_TEXT}")]
 
 
 # --- vehicle_exported: a vehicle leaves China (customs clearance), with the packs in it --------
@@ -188,8 +238,8 @@ class VehicleExported(_EventBase):
     """The vehicle left the country on ``occurred_at`` (the export date); its packs went with it."""
 
     type: Literal["vehicle_exported"]
-    vehicle: VinStr
-    destination: CountryCode
+    vehicle: Annotated[VinStr, Field(description=f"A registered vehicle. {VIN_TEXT}")]
+    destination: Annotated[CountryCode, Field(description="ISO 3166-1 alpha-2 country it went to (upper case, not CN)")]
 
     @model_validator(mode="after")
     def _abroad(self) -> VehicleExported:
@@ -202,11 +252,16 @@ class VehicleExported(_EventBase):
 
 
 class Swapped(_EventBase):
+    """At a swap station, `battery_out` came out of the vehicle and `battery_in` went in; reported by the
+    station's operator."""
+
     type: Literal["swapped"]
-    vehicle: VinStr
+    vehicle: Annotated[VinStr, Field(description=f"A registered vehicle. {VIN_TEXT}")]
     station: StationId
-    battery_out: BatteryCodeStr
-    battery_in: BatteryCodeStr
+    battery_out: Annotated[BatteryCodeStr, Field(description=f"The battery taken out. {BATTERY_CODE_TEXT}")]
+    battery_in: Annotated[
+        BatteryCodeStr, Field(description=f"The battery put in, not battery_out. {BATTERY_CODE_TEXT}")
+    ]
 
     @model_validator(mode="after")
     def _two_batteries(self) -> Swapped:
@@ -216,27 +271,44 @@ class Swapped(_EventBase):
 
 
 class Removed(_EventBase):
+    """The battery was taken out of the vehicle: for repair, replacement, scrapping or another reason."""
+
     type: Literal["removed"]
     battery: BatteryCodeStr
-    vehicle: VinStr
-    reason: RemovalReason
+    vehicle: Annotated[VinStr, Field(description=f"A registered vehicle. {VIN_TEXT}")]
+    reason: Annotated[RemovalReason, Field(description="why it was taken out")]
 
 
 class Repaired(_EventBase):
+    """The battery was repaired."""
+
     type: Literal["repaired"]
     battery: BatteryCodeStr
 
 
 class VehicleScrapped(_EventBase):
+    """The vehicle was scrapped by a dismantler."""
+
     type: Literal["vehicle_scrapped"]
-    vehicle: VinStr
+    vehicle: Annotated[VinStr, Field(description=f"A registered vehicle. {VIN_TEXT}")]
 
 
 class Repurposed(_EventBase):
+    """The battery began a second life (cascade use), possibly under a new second-life code."""
+
     type: Literal["repurposed"]
     battery: BatteryCodeStr
-    application: Application
-    new_code: BatteryCodeStr | None = None
+    application: Annotated[
+        Application,
+        Field(
+            description="2-40 of a-z 0-9 _, starting with a letter: energy_storage, backup_power, ... (GET "
+            "/v1/vocabularies); banned ones such as e_bike are recorded as evidence"
+        ),
+    ]
+    new_code: Annotated[
+        BatteryCodeStr | None,
+        Field(description="the second-life code it carries from now on (optional), not `battery`"),
+    ] = None
 
     @model_validator(mode="after")
     def _new_code_differs(self) -> Repurposed:
@@ -246,19 +318,29 @@ class Repurposed(_EventBase):
 
 
 class Recycled(_EventBase):
+    """The battery's materials were recovered by a recycler."""
+
     type: Literal["recycled"]
     battery: BatteryCodeStr
-    input_mass_kg: Kilograms
+    input_mass_kg: Annotated[Kilograms, Field(description="mass taken in, in kilograms")]
     recovered: Annotated[
-        dict[Element, Annotated[float, AfterValidator(_finite), Field(ge=0)]], Field(max_length=30)
+        dict[Element, Annotated[float, AfterValidator(_finite), Field(ge=0)]],
+        Field(max_length=30, description="kilograms recovered by element symbol in lower case: li, co, ni, mn, ..."),
     ] = {}
 
 
 class Correction(_EventBase):
+    """Voids an earlier event of the same company (an admin may void any, with the reason in `note`): the
+    event stays stored, marked void."""
+
     type: Literal["correction"]
-    corrects: EventId
-    reason: CorrectionReason
-    corrective_event_ids: Annotated[list[EventId], Field(max_length=100)] = []
+    corrects: Annotated[EventId, Field(description="the event_id voided: a stored event of the same company")]
+    reason: Annotated[
+        CorrectionReason, Field(description="incorrect_data (the corrective events say it right) or did_not_occur")
+    ]
+    corrective_event_ids: Annotated[
+        list[EventId], Field(max_length=100, description="events that restate the voided one correctly (optional)")
+    ] = []
 
     @model_validator(mode="after")
     def _not_itself(self) -> Correction:
@@ -305,17 +387,20 @@ event_adapter: TypeAdapter[Event] = TypeAdapter(Event)
 class EventBatch(BaseModel):
     """A capture request: up to 10,000 events, written all together or not at all."""
 
-    events: Annotated[list[Event], Field(min_length=1, max_length=10_000)]
+    events: Annotated[
+        list[Event],
+        Field(min_length=1, max_length=10_000, description="1 to 10,000 events, each of the type its `type` names"),
+    ]
 
 
 class IngestWarning(BaseModel):
     """A stored event that contradicts the record: it is kept as claimed, and the reporter told."""
 
     index: int = Field(description="the event's position in the batch")
-    event_id: str
+    event_id: str = Field(description="the stored event's id")
     battery: str | None = Field(description="the battery whose history it contradicts, if one")
     code: str = Field(description="stable code: before_production, after_recycling, two_vehicles, ...")
-    message: str
+    message: str = Field(description="the contradiction, in words")
 
 
 class IngestResult(BaseModel):

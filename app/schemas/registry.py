@@ -31,10 +31,12 @@ class _Record(BaseModel):
 
 
 class Licence(_Record):
-    scope: LicenceScope
-    valid_from: date
-    valid_to: date | None = None
-    batch: Annotated[int, Field(ge=1, le=99)] | None = None
+    """A white-list licence of a dismantler, second-life company or recycler, with its validity window."""
+
+    scope: LicenceScope = Field(description="what the white list licenses: dismantling, second_life or recycling")
+    valid_from: date = Field(description="first day it holds")
+    valid_to: date | None = Field(None, description="last day it holds; none while it runs; not before valid_from")
+    batch: Annotated[int | None, Field(ge=1, le=99, description="the white list's batch (1-99) that named it")] = None
 
     @model_validator(mode="after")
     def _window(self) -> Licence:
@@ -44,15 +46,22 @@ class Licence(_Record):
 
 
 class Company(_Record):
+    """A company of the chain, by its unified social credit code; an upsert of a known one keeps the old version."""
+
     uscc: UsccStr
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    roles: Annotated[list[Role], Field(min_length=1)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), Field(description="registered name")]
+    roles: Annotated[list[Role], Field(min_length=1, description="its roles in the chain: what it may fit to report")]
     province: ProvinceCode
-    maker_code: MakerCode | None = None
+    maker_code: Annotated[
+        MakerCode | None,
+        Field(description="GB/T 34014 maker code (3 of A-Z 0-9, positions 1-3 of its codes); required for makers"),
+    ] = None
     # An importer may report the production of packs under the maker codes it is declared for
     # (a foreign maker's products it brings in); docs/claims.md.
-    imports_for: Annotated[list[MakerCode], Field(max_length=50)] = []
-    licences: list[Licence] = []
+    imports_for: Annotated[
+        list[MakerCode], Field(max_length=50, description="importers: the maker codes whose production it may report")
+    ] = []
+    licences: list[Licence] = Field([], description="white-list licences; an upsert replaces those stored")
 
     @model_validator(mode="after")
     def _maker_code_for_makers(self) -> Company:
@@ -64,41 +73,45 @@ class Company(_Record):
 
 
 class Station(_Record):
+    """A battery swap station and the company operating it."""
+
     id: StationId
-    operator: UsccStr
+    operator: Annotated[UsccStr, Field(description="USCC of the registered swap operator running it")]
     province: ProvinceCode
-    name: Annotated[str, StringConstraints(max_length=200)] | None = None
-    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
-    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    name: Annotated[Annotated[str, StringConstraints(max_length=200)] | None, Field(description="its name")] = None
+    lat: Annotated[float | None, Field(ge=-90, le=90, description="latitude, WGS 84 degrees")] = None
+    lon: Annotated[float | None, Field(ge=-180, le=180, description="longitude, WGS 84 degrees")] = None
 
 
 class Vehicle(_Record):
+    """A vehicle by its VIN, with the registered company that made it."""
+
     vin: VinStr
-    maker: UsccStr
-    model: Annotated[str, StringConstraints(max_length=100)] | None = None
-    category: VehicleCategory = "other"
-    swap_capable: bool = False
+    maker: Annotated[UsccStr, Field(description="USCC of the registered company that made it")]
+    model: Annotated[Annotated[str, StringConstraints(max_length=100)] | None, Field(description="model name")] = None
+    category: VehicleCategory = Field("other", description="vehicle category")
+    swap_capable: bool = Field(False, description="takes packs at swap stations")
 
 
 class CompanyBatch(BaseModel):
-    companies: Annotated[list[Company], Field(min_length=1, max_length=10_000)]
+    companies: Annotated[list[Company], Field(min_length=1, max_length=10_000, description="1 to 10,000 companies")]
 
 
 class StationBatch(BaseModel):
-    stations: Annotated[list[Station], Field(min_length=1, max_length=10_000)]
+    stations: Annotated[list[Station], Field(min_length=1, max_length=10_000, description="1 to 10,000 stations")]
 
 
 class VehicleBatch(BaseModel):
-    vehicles: Annotated[list[Vehicle], Field(min_length=1, max_length=10_000)]
+    vehicles: Annotated[list[Vehicle], Field(min_length=1, max_length=10_000, description="1 to 10,000 vehicles")]
 
 
 class UpsertResult(BaseModel):
     """What an upsert did: ``upserted`` is every record sent, the sum of the other three."""
 
-    upserted: int
-    created: int
-    changed: int
-    unchanged: int
+    upserted: int = Field(description="records sent")
+    created: int = Field(description="records new to the registry")
+    changed: int = Field(description="records that differed: the old version is kept in the history")
+    unchanged: int = Field(description="records identical to the stored ones")
 
     @classmethod
     def of(cls, counts: dict[str, int]) -> UpsertResult:
