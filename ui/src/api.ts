@@ -71,7 +71,7 @@ export function detailOf(body: unknown): string {
   else if (Array.isArray(d)) head = d.map(problemText).join("; ");
   else if (d !== undefined) head = JSON.stringify(d);
   if (!problems.length) return head;
-  return head ? `${head} (${problems.join("; ")})` : problems.join("; ");
+  return head ? `${head} — ${problems.join("; ")}` : problems.join("; ");
 }
 
 export type Query = Record<string, string | number | boolean | null | undefined>;

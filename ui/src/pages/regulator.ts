@@ -88,8 +88,11 @@ function summaryTable(
   );
 }
 
+/** "reg", "practice", "ours" or a blend of them ("reg+ours"), in words. */
 function basis(b: string): string {
-  return b === "reg" || b === "practice" || b === "ours" ? t(`basis.${b}`) : b;
+  const one = (part: string): string =>
+    part === "reg" || part === "practice" || part === "ours" ? t(`basis.${part}`) : part;
+  return b.split("+").map(one).join(" + ");
 }
 
 /** A company filter by name, with its USCC beside it (the code alone when the registry is silent). */
