@@ -4,6 +4,8 @@ WORKDIR /build/ui
 COPY ui/package.json ui/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY ui ./
+# The province table the UI bundles is the API's own.
+COPY app/identifiers/provinces.json ../app/identifiers/provinces.json
 RUN npm run build
 
 # The API, serving the UI at /ui.

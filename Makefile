@@ -82,7 +82,8 @@ test-fast: $(STAMP) ## only the tests that need no database
 UI_OUT := app/static/ui/index.html
 # Swagger UI and ReDoc for /docs and /redoc, copied from the same npm install (no CDN at run time).
 APIDOCS := app/static/apidocs
-UI_SRC := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/package.json ui/package-lock.json ui/tsconfig.json ui/vite.config.ts
+UI_SRC := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/package.json ui/package-lock.json ui/tsconfig.json ui/vite.config.ts \
+	  app/identifiers/provinces.json
 .PHONY: ui e2e-deps test-e2e
 
 ui: $(UI_OUT) $(APIDOCS)/swagger-ui-bundle.js ## build the web UI into app/static/ui/ (npm ci, unit tests, vite; skipped when up to date)
@@ -102,9 +103,12 @@ $(APIDOCS)/swagger-ui-bundle.js: ui/node_modules/.package-lock.json
 	cp ui/node_modules/swagger-ui-dist/LICENSE $(APIDOCS)/LICENSE.swagger-ui
 	cp ui/node_modules/redoc/LICENSE $(APIDOCS)/LICENSE.redoc
 
-e2e-deps: ## Debian's chromium for the browser tests (apt-get as root, only when it is missing)
+e2e-deps: ## Debian's chromium and a CJK font for the browser tests (apt-get as root, only when missing)
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
+	@# a CJK font, so the Chinese pages (and their screenshots) show characters, not boxes
+	@if ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-wqy-microhei; fi
 
 test-e2e: $(STAMP) e2e-deps ui ## only the browser tests: headless Chromium against a real API server
 	$(PY) -m pytest -m e2e tests/e2e

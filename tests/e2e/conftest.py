@@ -218,8 +218,14 @@ def browser(playwright_driver: Playwright, chromium: Path) -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh context per test (its own localStorage); page errors fail the test."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    """A fresh context per test (its own localStorage); page errors fail the test.
+
+    The browser's language is English unless a test asks for another with
+    ``@pytest.mark.parametrize("page", ["zh-CN"], indirect=True)``: the UI picks its language
+    from it, so no test depends on the machine's own locale.
+    """
+    locale = getattr(request, "param", "en-US")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda err: errors.append(str(err)))

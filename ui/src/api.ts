@@ -1,5 +1,7 @@
 // The one place that talks HTTP: same API, same key as every other client (issue 6).
 
+import { t } from "./i18n";
+
 const KEY_STORAGE = "batterytrace.apiKey";
 
 export function getApiKey(): string {
@@ -24,49 +26,52 @@ export class ApiError extends Error {
     super(`${status} ${path}: ${detail}`);
   }
 
-  /** Words a person can act on, for the statuses the API documents. */
+  /** Words a person can act on, for the statuses the API documents, in the language shown. */
   explain(): string {
     switch (this.status) {
       case 0:
-        return `The API did not answer (${this.detail}).`;
+        return t("err.noAnswer", { detail: this.detail });
       case 401:
-        return "This API needs a key: paste one under “API key” at the top right.";
+        return t("err.needsKey");
       case 403:
-        return `Your key's role may not see this (${this.detail}).`;
+        return t("err.role", { detail: this.detail });
       case 404:
-        return this.detail || "Not found.";
+        return this.detail || t("err.notFound");
       case 422:
-        return `Rejected: ${this.detail}`;
+        return t("err.rejected", { detail: this.detail });
       case 429:
-        return `Too many requests for this key (${this.detail}); wait a moment.`;
+        return t("err.tooMany", { detail: this.detail });
       case 503:
-        return "The database is not answering right now; try again in a few seconds.";
+        return t("err.db");
       default:
         return `${this.status}: ${this.detail}`;
     }
   }
 }
 
-function detailOf(body: unknown): string {
-  if (body && typeof body === "object") {
-    const b = body as Record<string, unknown>;
-    const d = b["detail"] ?? b["message"] ?? b["title"];
-    if (typeof d === "string") return d;
-    if (Array.isArray(d)) {
-      return d
-        .map((p: unknown) => {
-          if (p && typeof p === "object") {
-            const q = p as Record<string, unknown>;
-            const where = Array.isArray(q["loc"]) ? q["loc"].join(".") : (q["field"] ?? "");
-            return `${String(where)} ${String(q["msg"] ?? q["reason"] ?? "")}`.trim();
-          }
-          return String(p);
-        })
-        .join("; ");
-    }
-    if (d !== undefined) return JSON.stringify(d);
+/** One problem of a 422's `errors` (ours: field and reason) or of a framework's `detail` list. */
+function problemText(p: unknown): string {
+  if (p && typeof p === "object") {
+    const q = p as Record<string, unknown>;
+    const where = Array.isArray(q["loc"]) ? q["loc"].join(".") : (q["field"] ?? "");
+    const why = String(q["reason"] ?? q["msg"] ?? "");
+    return where ? `${String(where)}: ${why}`.trim() : why;
   }
-  return "";
+  return String(p);
+}
+
+/** The server's words: its `detail`, followed by each field and reason it names. */
+export function detailOf(body: unknown): string {
+  if (!body || typeof body !== "object") return "";
+  const b = body as Record<string, unknown>;
+  const d = b["detail"] ?? b["message"] ?? b["title"];
+  const problems = Array.isArray(b["errors"]) ? b["errors"].map(problemText).filter(Boolean) : [];
+  let head = "";
+  if (typeof d === "string") head = d;
+  else if (Array.isArray(d)) head = d.map(problemText).join("; ");
+  else if (d !== undefined) head = JSON.stringify(d);
+  if (!problems.length) return head;
+  return head ? `${head} — ${problems.join("; ")}` : problems.join("; ");
 }
 
 export type Query = Record<string, string | number | boolean | null | undefined>;

@@ -1,6 +1,7 @@
 // A tiny element builder: the pages are small enough that a framework would be the bigger part.
 
 import { ApiError } from "./api";
+import { currentLang } from "./i18n";
 
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
@@ -37,16 +38,42 @@ export function svg<K extends keyof SVGElementTagNameMap>(
   return el;
 }
 
+/** Times are shown as they are read in China, whatever the viewer's own zone. */
+export const ZONE = "Asia/Shanghai";
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function format(kind: "time" | "date"): Intl.DateTimeFormat {
+  const lang = currentLang();
+  const key = `${lang}:${kind}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang, {
+      timeZone: ZONE,
+      year: "numeric",
+      // English months by name: 03/04 reads differently on either side of the Atlantic.
+      month: lang === "en" ? "short" : "2-digit",
+      day: "2-digit",
+      ...(kind === "time" ? { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" as const } : {}),
+    });
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** An instant in the reader's format, in China Standard Time; unparseable text is shown as sent. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  // Event times carry +08:00; show them as the reporter wrote them, not in the viewer's zone.
-  return iso.replace("T", " ").replace(/(\.\d+)?(Z|[+-]\d\d:\d\d)$/, " $2");
+  return Number.isNaN(d.getTime()) ? iso : format("time").format(d);
 }
 
+/** The day of an instant (or a bare YYYY-MM-DD) in China, in the reader's format. */
 export function formatDate(iso: string | null | undefined): string {
-  return iso ? iso.slice(0, 10) : "—";
+  if (!iso) return "—";
+  // A bare date is a day, not midnight UTC: read it at noon in China so no zone shifts it.
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T12:00:00+08:00` : iso);
+  return Number.isNaN(d.getTime()) ? iso : format("date").format(d);
 }
 
 export function words(value: string | null | undefined): string {

@@ -1,6 +1,7 @@
 // cytoscape (bundled from npm) for the neighbourhood graph and the analyst's flow network.
 
 import cytoscape from "cytoscape";
+import { type MessageKey, t } from "./i18n";
 import type { GraphData, GNode } from "./neighbourhood";
 
 /** Handles kept on window for the browser tests and for poking at the graph from the console. */
@@ -66,12 +67,34 @@ export interface NeighbourhoodHandlers {
   onNode: (node: GNode, cy: cytoscape.Core) => void;
 }
 
+// The relations neighbourhood.ts names, in the reader's language (the ids stay English).
+const RELATION: Record<string, MessageKey> = {
+  "produced by": "edge.producedBy",
+  "removed by": "edge.removedBy",
+  "repaired by": "edge.repairedBy",
+  "swapped in at": "edge.swappedInAt",
+  "swapped out at": "edge.swappedOutAt",
+  "operated by": "edge.operatedBy",
+  "repurposed by": "edge.repurposedBy",
+  "recycled by": "edge.recycledBy",
+  "installed in": "edge.installedIn",
+  "held by": "edge.heldBy",
+  "part of": "edge.partOf",
+  "derived from": "edge.derivedFrom",
+  "shipped to": "edge.shippedTo",
+};
+
+function relationLabel(relation: string): string {
+  const key = RELATION[relation];
+  return key ? t(key) : relation;
+}
+
 function toElements(data: GraphData): cytoscape.ElementDefinition[] {
   return [
     ...data.nodes.map((n) => ({ group: "nodes" as const, data: { ...n, focus: n.focus ?? false } })),
     ...data.edges.map((e) => ({
       group: "edges" as const,
-      data: { ...e, label: e.count > 1 ? `${e.relation} ×${e.count}` : e.relation },
+      data: { ...e, label: e.count > 1 ? `${relationLabel(e.relation)} ×${e.count}` : relationLabel(e.relation) },
     })),
   ];
 }

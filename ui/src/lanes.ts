@@ -4,6 +4,7 @@
 // decides which event moves the battery where: markers are placed by looking the event up in the
 // segments the server returned.
 
+import { t } from "./i18n";
 import type { TimelineEntry, Trace, TraceSegment } from "./types";
 
 export type LaneKind = "company" | "vehicle" | "transit" | "pack";
@@ -73,17 +74,17 @@ function laneOf(seg: TraceSegment): Lane {
     case "holder":
       return { id: `c:${ref}`, kind: "company", label: seg.name ?? ref, ref };
     case "vehicle":
-      return { id: `v:${ref}`, kind: "vehicle", label: `Vehicle ${ref}`, ref };
+      return { id: `v:${ref}`, kind: "vehicle", label: t("lane.vehicle", { vin: ref }), ref };
     case "transit":
       // One lane for every journey, whoever it was addressed to.
-      return { id: "transit", kind: "transit", label: "In transit", ref: "" };
+      return { id: "transit", kind: "transit", label: t("lane.transit"), ref: "" };
     case "pack":
-      return { id: `p:${ref}`, kind: "pack", label: `Inside ${ref}`, ref };
+      return { id: `p:${ref}`, kind: "pack", label: t("lane.pack", { code: ref }), ref };
   }
 }
 
 function reporterLane(e: TimelineEntry): Lane {
-  const uscc = e.reporter.uscc ?? "unknown";
+  const uscc = e.reporter.uscc ?? "unknown"; // the lane's id: the same in every language
   return { id: `c:${uscc}`, kind: "company", label: e.reporter.name ?? uscc, ref: uscc };
 }
 

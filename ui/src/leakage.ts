@@ -2,6 +2,7 @@
 // with their evidence, and the summary by rule, province and company.
 
 import { getJson, getOptional, type Query, serverPaths } from "./api";
+import { t } from "./i18n";
 import { provinceName } from "./provinces";
 
 export interface RuleParam {
@@ -144,7 +145,7 @@ export async function getSummary(filter: FindingFilter = {}): Promise<Summary | 
     byCompany: aggregate(
       doc.by_company,
       (r) => r.company,
-      (r) => r.name ?? r.company ?? "unknown",
+      (r) => r.name ?? r.company ?? t("common.unknown"),
       (r) => [r.company, r.province ? provinceName(r.province) : ""].filter(Boolean).join(" · "),
     ),
   };

@@ -2,10 +2,13 @@
 
 import "./style.css";
 import { getApiKey, setApiKey } from "./api";
+import { currentLang, isKey, type Lang, LANGS, setLang, t } from "./i18n";
 import { forgetLeakageCache } from "./leakage";
+import { forgetNames } from "./names";
 import { renderAnalyst } from "./pages/analyst";
 import { renderBattery, renderSearchHome, renderVehicle } from "./pages/battery";
 import { renderRegulator } from "./pages/regulator";
+import { loadVocabularies } from "./vocab";
 
 function app(): HTMLElement {
   const el = document.getElementById("app");
@@ -34,6 +37,7 @@ async function route(): Promise<void> {
   root.dataset["page"] = page;
   root.setAttribute("aria-busy", "true");
   try {
+    await loadVocabularies(); // names of closed values; the pages still render if it fails
     switch (page) {
       case "battery":
         await (parts[1] ? renderBattery(view, parts[1]) : renderSearchHome(view));
@@ -71,6 +75,34 @@ async function route(): Promise<void> {
   }
 }
 
+let showKeyState: () => void = () => undefined;
+
+/** The header's fixed words (index.html marks them with data-i18n) in the language shown. */
+function translateStatic(): void {
+  const lang = currentLang();
+  document.documentElement.lang = lang;
+  for (const el of document.querySelectorAll<HTMLElement>("[data-i18n]")) {
+    const key = el.dataset["i18n"] ?? "";
+    if (isKey(key)) el.textContent = t(key);
+  }
+  for (const b of document.querySelectorAll<HTMLButtonElement>("#lang-switch button")) {
+    b.setAttribute("aria-pressed", String(b.dataset["lang"] === lang));
+  }
+  showKeyState();
+}
+
+function languageSwitch(): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>("#lang-switch button")) {
+    b.addEventListener("click", () => {
+      const lang = b.dataset["lang"] as Lang;
+      if (!LANGS.includes(lang) || lang === currentLang()) return;
+      setLang(lang);
+      translateStatic();
+      void route(); // the page again, in the other language
+    });
+  }
+}
+
 function keyBox(): void {
   const form = document.getElementById("key-form") as HTMLFormElement | null;
   const input = document.getElementById("api-key") as HTMLInputElement | null;
@@ -79,14 +111,16 @@ function keyBox(): void {
   if (!form || !input || !state || !clear) return;
   const show = (): void => {
     const key = getApiKey();
-    state.textContent = key ? `saved (…${key.slice(-4)})` : "none: requests go without a key";
+    state.textContent = key ? t("key.saved", { tail: key.slice(-4) }) : t("key.none");
   };
   input.value = getApiKey();
   show();
+  showKeyState = show;
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     setApiKey(input.value.trim());
     forgetLeakageCache();
+    forgetNames();
     show();
     void route(); // re-ask with the new key
   });
@@ -94,6 +128,7 @@ function keyBox(): void {
     input.value = "";
     setApiKey("");
     forgetLeakageCache();
+    forgetNames();
     show();
     void route();
   });
@@ -101,4 +136,6 @@ function keyBox(): void {
 
 window.addEventListener("hashchange", () => void route());
 keyBox();
+languageSwitch();
+translateStatic();
 void route();

@@ -1,6 +1,7 @@
 // The swimlane timeline as plain SVG: lanes are rows, stays are bars, events are markers.
 
-import { svg } from "./dom";
+import { formatTime, svg } from "./dom";
+import { t, term } from "./i18n";
 import type { Lane, Marker, MarkerKind, Swimlanes } from "./lanes";
 
 const ROW = 28;
@@ -8,28 +9,14 @@ const LABEL_W = 250;
 const PAD_TOP = 28;
 const PAD_RIGHT = 18;
 
-const MARKER_LABEL: Record<MarkerKind, string> = {
-  produced: "produced",
-  move: "shipped / received",
-  installed: "installed",
-  removed: "removed",
-  swap: "swap",
-  repair: "repair",
-  repurposed: "second life",
-  end: "recycled",
-  correction: "correction",
-  vehicle: "vehicle event",
-  other: "other event",
-};
-
 function markerShape(m: Marker, x: number, y: number): SVGElement {
   const cls = `mk mk-${m.kind}${m.voided ? " voided" : ""}`;
   const title = svg(
     "title",
     {},
-    `${m.event.type}${m.event.role !== "subject" ? ` (${m.event.role})` : ""} · ${m.event.occurred_at}` +
+    `${term("et", m.event.type)}${m.event.role !== "subject" ? ` (${term("role", m.event.role)})` : ""} · ${formatTime(m.event.occurred_at)}` +
       ` · ${m.event.reporter.name ?? m.event.reporter.uscc ?? "?"} · ${m.event.event_id}` +
-      (m.voided ? ` · VOIDED by ${m.event.corrected_by.join(", ")}` : ""),
+      (m.voided ? ` · ${t("timeline.voided", { ids: m.event.corrected_by.join(", ") })}` : ""),
   );
   const attrs = { class: cls, "data-event": m.event.event_id, "data-kind": m.kind };
   let shape: SVGElement;
@@ -103,7 +90,7 @@ export function renderTimeline(s: Swimlanes, width: number, handlers: TimelineHa
     height,
     viewBox: `0 0 ${width} ${height}`,
     role: "img",
-    "aria-label": "custody timeline",
+    "aria-label": t("timeline.aria"),
     "data-lanes": s.lanes.length,
     "data-markers": s.markers.length,
   });
@@ -121,12 +108,12 @@ export function renderTimeline(s: Swimlanes, width: number, handlers: TimelineHa
     root.append(g);
   });
 
-  for (const t of yearTicks(t0, t1)) {
-    const d = new Date(t);
+  for (const tick of yearTicks(t0, t1)) {
+    const d = new Date(tick);
     const label = d.getUTCMonth() === 0 ? String(d.getUTCFullYear()) : `${d.getUTCFullYear()}-${d.getUTCMonth() + 1}`;
     root.append(
-      svg("line", { class: "tick", x1: x(t), x2: x(t), y1: PAD_TOP - 6, y2: height - 8 }),
-      svg("text", { class: "tick-label", x: x(t) + 3, y: PAD_TOP - 10 }, label),
+      svg("line", { class: "tick", x1: x(tick), x2: x(tick), y1: PAD_TOP - 6, y2: height - 8 }),
+      svg("text", { class: "tick-label", x: x(tick) + 3, y: PAD_TOP - 10 }, label),
     );
   }
 
@@ -193,12 +180,12 @@ export function legend(): HTMLElement {
       ),
     );
     const item = document.createElement("span");
-    item.append(box, MARKER_LABEL[kind]);
+    item.append(box, t(`mk.${kind}`));
     el.append(item);
   }
   const voided = document.createElement("span");
   voided.className = "legend-voided";
-  voided.textContent = "struck = voided by a correction";
+  voided.textContent = t("legend.voided");
   el.append(voided);
   return el;
 }

@@ -4,6 +4,8 @@
 import { analyticsAvailable, type FlowNetwork, loadFlowNetwork, type NetworkName, type Weight } from "../analytics";
 import { errorNotice, h, kv, notice, section, table, words } from "../dom";
 import { communityColour, type FlowNode, renderFlowNetwork } from "../graph";
+import { num, t } from "../i18n";
+import { PROVINCES, provinceLabel } from "../provinces";
 
 export interface AnalystRoute {
   network: NetworkName;
@@ -18,9 +20,9 @@ export function analystHash(r: AnalystRoute): string {
 }
 
 function fmt(v: unknown): string {
-  if (typeof v === "number") return Number.isInteger(v) ? v.toLocaleString("en") : v.toLocaleString("en", { maximumFractionDigits: 3 });
+  if (typeof v === "number") return Number.isInteger(v) ? num(v) : num(v, 3);
   if (Array.isArray(v)) return v.map(String).map(words).join(", ");
-  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (typeof v === "boolean") return v ? t("common.yes") : t("common.no");
   return words(String(v));
 }
 
@@ -28,75 +30,88 @@ function nodePanel(panel: HTMLElement, n: FlowNode, net: FlowNetwork): void {
   const betweenness = net.metrics?.betweenness.find((s) => s.id === n.id)?.value;
   const pagerank = net.metrics?.pagerank.find((s) => s.id === n.id)?.value;
   const rows: Array<[string, string]> = [
-    ["id", n.id],
-    ["community", n.community === null ? "—" : String(n.community)],
-    ["broker", n.broker ? "yes (top betweenness)" : "no"],
-    [`throughput (${net.weight})`, fmt(n.size)],
+    [t("an.id"), n.id],
+    [t("an.communityLabel"), n.community === null ? "—" : String(n.community)],
+    [t("an.broker"), n.broker ? t("an.brokerYes") : t("common.no")],
+    [t("an.throughput", { weight: t(`an.opt.${net.weight}`) }), fmt(n.size)],
   ];
-  if (betweenness !== undefined) rows.push(["betweenness", fmt(betweenness)]);
+  if (betweenness !== undefined) rows.push([t("an.betweenness"), fmt(betweenness)]);
   if (pagerank !== undefined) rows.push(["PageRank", fmt(pagerank)]);
   const skip = new Set(["id", "name", "kind", "lat", "lon"]);
   for (const [k, v] of Object.entries(n.detail)) {
     if (skip.has(k) || v === null || (typeof v === "object" && !Array.isArray(v))) continue;
     rows.push([words(k), fmt(v)]);
   }
-  panel.replaceChildren(h("h3", { "data-testid": "flow-selected" }, n.label), n.unlicensed ? notice("error", "Takes in used packs without a valid white-list licence.") : "", kv(rows));
+  panel.replaceChildren(h("h3", { "data-testid": "flow-selected" }, n.label), n.unlicensed ? notice("error", t("an.unlicensed")) : "", kv(rows));
 }
 
 function controls(route: AnalystRoute): HTMLElement {
-  const province = h("input", { name: "province", placeholder: "province (GB/T 2260, e.g. 330000)", value: route.province ?? "", pattern: "\\d{6}", size: 28 });
-  const choose = <T extends string>(name: string, value: T, options: T[]): HTMLSelectElement =>
-    h("select", { name }, options.map((o) => h("option", { value: o, selected: o === value }, words(o))));
+  // A province by its name, not a GB/T 2260 code to type.
+  const province = h(
+    "select",
+    { name: "province", "data-testid": "province-picker" },
+    h("option", { value: "" }, t("reg.allProvinces")),
+    PROVINCES.map((p) => h("option", { value: p.code, selected: p.code === route.province }, `${provinceLabel(p.code)} (${p.code})`)),
+  );
+  const choose = <T extends NetworkName | Weight>(name: string, value: T, options: T[]): HTMLSelectElement =>
+    h("select", { name }, options.map((o) => h("option", { value: o, selected: o === value }, t(`an.opt.${o}`))));
   const network = choose<NetworkName>("network", route.network, ["custody", "swaps"]);
   const weight = choose<Weight>("weight", route.weight, ["batteries", "kg"]);
-  const form = h("form", { class: "controls" }, h("label", {}, "network ", network), h("label", {}, "weight ", weight), province, h("button", { type: "submit" }, "Show"));
+  const form = h(
+    "form",
+    { class: "controls" },
+    h("label", {}, t("an.network"), network),
+    h("label", {}, t("an.weight"), weight),
+    h("label", {}, t("an.province"), province),
+    h("button", { type: "submit" }, t("an.show")),
+  );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     location.hash = analystHash({
       network: network.value as NetworkName,
       weight: weight.value as Weight,
-      province: province.value.trim() || undefined,
+      province: province.value || undefined,
     });
   });
   return form;
 }
 
 export async function renderAnalyst(root: HTMLElement, route: AnalystRoute): Promise<void> {
-  const title = h("h1", {}, route.network === "swaps" ? "Swap network" : "Custody flow network");
-  root.replaceChildren(title, h("p", { class: "muted" }, "Loading…"));
+  const title = h("h1", {}, route.network === "swaps" ? t("an.swaps") : t("an.custody"));
+  root.replaceChildren(title, h("p", { class: "muted" }, t("common.loading")));
   try {
     if (!(await analyticsAvailable())) {
-      root.replaceChildren(title, notice("unavailable", "The analytics API (/v1/analytics) is not available on this server yet.", "analytics-unavailable"));
+      root.replaceChildren(title, notice("unavailable", t("an.unavailable"), "analytics-unavailable"));
       return;
     }
     const net = await loadFlowNetwork(route.network, route.weight, { province: route.province });
     const canvas = h("div", { class: "graph tall", "data-testid": "flow-graph" });
-    const panel = h("aside", { class: "graph-info", "data-testid": "flow-info" }, h("p", { class: "muted" }, "Click a node for its figures."));
+    const panel = h("aside", { class: "graph-info", "data-testid": "flow-info" }, h("p", { class: "muted" }, t("an.clickNode")));
     const communities = net.metrics?.communities ?? [];
-    const what = route.network === "swaps" ? "stations" : "companies";
+    const what = route.network === "swaps" ? t("an.stations") : t("an.companies");
     let select: (id: string) => void = () => undefined;
     const brokerItems = net.brokers.map((b) =>
-      h("li", {}, h("a", { href: "#", "data-node": b.id, onclick: ((e: Event) => { e.preventDefault(); select(b.id); }) as EventListener }, b.name ?? b.id), h("span", { class: "muted" }, ` betweenness ${fmt(b.value)}`)),
+      h("li", {}, h("a", { href: "#", "data-node": b.id, onclick: ((e: Event) => { e.preventDefault(); select(b.id); }) as EventListener }, b.name ?? b.id), h("span", { class: "muted" }, ` ${t("an.betweenness")} ${fmt(b.value)}`)),
     );
     root.replaceChildren(
       title,
       controls(route),
       section(
-        route.network === "swaps" ? "Stations linked by the packs that leave one and enter another" : "Companies and the batteries they pass on",
+        route.network === "swaps" ? t("an.swapsSection") : t("an.custodySection"),
         "flow",
         h(
           "p",
           { class: "muted", "data-testid": "flow-summary" },
-          `${net.nodes.length} ${what}, ${net.edges.length} flows, ${communities.length} communities` +
-            (net.metrics ? ` (modularity ${net.metrics.modularity.toFixed(2)})` : "") +
-            `; edge width = ${route.weight}, node size = throughput, ★ = broker` +
-            (route.network === "custody" ? ", red ring = unlicensed recycler / dismantler / second-life firm" : "") +
-            ".",
+          t("an.summary", { nodes: num(net.nodes.length), what, edges: num(net.edges.length), communities: communities.length }) +
+            (net.metrics ? t("an.modularity", { m: num(net.metrics.modularity, 2) }) : "") +
+            t("an.legend", { weight: t(`an.opt.${route.weight}`) }) +
+            (route.network === "custody" ? t("an.redRing") : "") +
+            t("common.stop"),
         ),
         h(
           "div",
           { class: "legend", "data-testid": "communities" },
-          communities.slice(0, 20).map((c) => h("span", {}, h("span", { class: "swatch", style: `background:${communityColour(c.index)}` }), `community ${c.index} (${c.size})`)),
+          communities.slice(0, 20).map((c) => h("span", {}, h("span", { class: "swatch", style: `background:${communityColour(c.index)}` }), t("an.community", { i: c.index, n: c.size }))),
         ),
         h("div", { class: "graph-row" }, canvas, panel),
       ),
@@ -104,20 +119,20 @@ export async function renderAnalyst(root: HTMLElement, route: AnalystRoute): Pro
         "div",
         { class: "two-columns" },
         section(
-          "Brokers",
+          t("an.brokers"),
           "brokers",
-          h("p", { class: "muted small" }, `Intermediaries (receiving and passing on) ranked by betweenness.`),
-          brokerItems.length ? h("ol", { "data-testid": "broker-list" }, brokerItems) : h("p", { class: "muted" }, "No intermediaries."),
+          h("p", { class: "muted small" }, t("an.brokersHint")),
+          brokerItems.length ? h("ol", { "data-testid": "broker-list" }, brokerItems) : h("p", { class: "muted" }, t("an.noBrokers")),
         ),
         section(
-          "Heaviest flows",
+          t("an.heaviest"),
           "top-flows",
           net.metrics?.top_flows.length
             ? table(
-                ["from", "to", "batteries", "kg"],
+                [t("col.from"), t("col.to"), t("an.opt.batteries"), t("an.opt.kg")],
                 net.metrics.top_flows.slice(0, 10).map((f) => [net.names.get(f.source) ?? f.source, net.names.get(f.target) ?? f.target, fmt(f.batteries), fmt(Math.round(f.kg))]),
               )
-            : h("p", { class: "muted" }, "No flows."),
+            : h("p", { class: "muted" }, t("an.noFlows")),
         ),
       ),
     );

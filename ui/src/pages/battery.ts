@@ -13,13 +13,15 @@ import {
   section,
   table,
   vehicleLink,
-  words,
 } from "../dom";
 import { addToGraph, renderNeighbourhood } from "../graph";
 import { buildSwimlanes } from "../lanes";
+import { t, term } from "../i18n";
 import { type Finding, findingsForBattery, leakageAvailable, listRules } from "../leakage";
+import { fillNames, namedCode, stationName } from "../names";
 import { GraphBuilder, type GNode, neighbourhood, nodeId } from "../neighbourhood";
 import { provinceName } from "../provinces";
+import { ruleTitle } from "../rules_zh";
 import { legend, renderTimeline } from "../timeline";
 import type {
   BatteryDetail,
@@ -30,6 +32,7 @@ import type {
   Trace,
   VehicleBatteries,
 } from "../types";
+import { vocab } from "../vocab";
 
 const VIN_RE = /^[A-HJ-NPR-Z0-9]{17}$/;
 
@@ -44,17 +47,17 @@ export function searchBox(initial = ""): HTMLElement {
   const input = h("input", {
     id: "search",
     type: "search",
-    placeholder: "Battery code (GB/T 34014) or VIN",
+    placeholder: t("search.placeholder"),
     value: initial,
     autocomplete: "off",
     spellcheck: "false",
-    "aria-label": "battery code or VIN",
+    "aria-label": t("search.aria"),
   });
   const form = h(
     "form",
     { class: "search", role: "search" },
     input,
-    h("button", { type: "submit" }, "Trace"),
+    h("button", { type: "submit" }, t("search.button")),
   );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -65,13 +68,13 @@ export function searchBox(initial = ""): HTMLElement {
 
 export async function renderSearchHome(root: HTMLElement): Promise<void> {
   root.replaceChildren(
-    h("h1", {}, "Trace a battery"),
+    h("h1", {}, t("home.title")),
     searchBox(),
-    h("p", { class: "muted" }, "A 24-character battery code shows its journey; a 17-character VIN lists the packs the vehicle carried."),
+    h("p", { class: "muted" }, t("home.hint")),
   );
   // A few starting points from the graph, so a first look needs no code at hand.
   const examples = h("div", { class: "examples", "data-testid": "examples" });
-  root.append(section("Examples", "examples-card", examples));
+  root.append(section(t("home.examples"), "examples-card", examples));
   try {
     const statuses = ["installed", "in_swap_pool", "recycled", "removed", "in_stock"];
     const pages = await Promise.all(
@@ -87,10 +90,10 @@ export async function renderSearchHome(root: HTMLElement): Promise<void> {
     examples.append(
       items.length
         ? table(
-            ["battery", "status"],
-            items.map((b) => [batteryLink(b.code), words(b.status)]),
+            [t("col.battery"), t("col.status")],
+            items.map((b) => [batteryLink(b.code), term("status", b.status)]),
           )
-        : notice("info", "No batteries in the graph yet (make demo loads a world)."),
+        : notice("info", t("home.empty")),
     );
   } catch (err) {
     examples.append(errorNotice(err));
@@ -98,7 +101,7 @@ export async function renderSearchHome(root: HTMLElement): Promise<void> {
 }
 
 function statusBadge(status: string | null): HTMLElement {
-  return h("span", { class: `badge status-${status ?? "unknown"}`, "data-testid": "status" }, words(status));
+  return h("span", { class: `badge status-${status ?? "unknown"}`, "data-testid": "status" }, term("status", status));
 }
 
 function identityCard(b: BatteryDetail, producer: Company | null): HTMLElement {
@@ -106,58 +109,67 @@ function identityCard(b: BatteryDetail, producer: Company | null): HTMLElement {
   const custodian = b.current_custodian;
   const vehicle = b.current_vehicle;
   return section(
-    "Identity and state",
+    t("identity.title"),
     "identity",
     h("div", { class: "headline" }, h("span", { class: "code big", "data-testid": "battery-code" }, b.code), statusBadge(b.status)),
     h(
       "div",
       { class: "columns" },
       kv([
-        ["maker code", h("span", { class: "code" }, id.maker_code)],
-        ["level", words(id.level)],
-        ["chemistry", `${id.chemistry ?? "—"}${id.chemistry_confirmed === false ? " (code letter only)" : ""}`],
-        ["specification", h("span", { class: "code" }, id.spec_code ?? "—")],
-        ["trace info", h("span", { class: "code" }, id.trace_info ?? "—")],
-        ["production date", id.production_date ?? "—"],
-        ["serial", h("span", { class: "code" }, id.serial ?? "—")],
-        ["second-life code", id.second_life ? "yes" : "no"],
+        [t("f.makerCode"), h("span", { class: "code" }, id.maker_code)],
+        [t("f.level"), term("level", id.level)],
+        [t("f.chemistry"), `${id.chemistry ? vocab("chemistries", id.chemistry) : "—"}${id.chemistry_confirmed === false ? t("f.letterOnly") : ""}`],
+        [t("f.spec"), h("span", { class: "code" }, id.spec_code ?? "—")],
+        [t("f.traceInfo"), h("span", { class: "code" }, id.trace_info ?? "—")],
+        // As the code spells it (positions 14-16 decoded): a part of the code, not a moment.
+        [t("f.productionDate"), id.production_date ?? "—"],
+        [t("f.serial"), h("span", { class: "code" }, id.serial ?? "—")],
+        [t("f.secondLife"), id.second_life ? t("common.yes") : t("common.no")],
       ]),
       kv([
-        ["status since", formatTime(b.status_since)],
+        [t("f.statusSince"), formatTime(b.status_since)],
         [
-          "custodian",
+          t("f.custodian"),
           custodian
             ? [
                 h("strong", { "data-testid": "custodian" }, custodian.name ?? custodian.uscc),
-                h("span", { class: "muted" }, ` ${custodian.uscc} · ${(custodian.roles ?? []).map(words).join(", ")} · since ${formatDate(custodian.since)}`),
+                h("span", { class: "muted" }, ` ${custodian.uscc} · ${(custodian.roles ?? []).map((r) => vocab("company_roles", r)).join(", ")} · ${t("common.since", { date: formatDate(custodian.since) })}`),
               ]
-            : h("span", { class: "muted", "data-testid": "custodian" }, vehicle ? "— (installed in a vehicle)" : "—"),
+            : h("span", { class: "muted", "data-testid": "custodian" }, vehicle ? t("f.inVehicle") : "—"),
         ],
         [
-          "vehicle",
+          t("f.vehicle"),
           vehicle
-            ? [vehicleLink(vehicle.vin), h("span", { class: "muted" }, ` ${vehicle.model ?? ""} · since ${formatDate(vehicle.since)}`)]
+            ? [vehicleLink(vehicle.vin), h("span", { class: "muted" }, ` ${vehicle.model ?? ""} · ${t("common.since", { date: formatDate(vehicle.since) })}`)]
             : "—",
         ],
-        ["producer", producer?.name ? `${producer.name} (${b.producer ?? ""})` : (b.producer ?? "—")],
-        ["mass / capacity", `${b.mass_kg ?? "—"} kg · ${b.capacity_kwh ?? "—"} kWh`],
-        ["events", `${b.event_count} · last ${formatDate(b.last_event_at)}`],
-        ["part of", b.parent ? batteryLink(b.parent) : "—"],
-        ["derived from", b.derived_from ? batteryLink(b.derived_from) : "—"],
-        ["second-life products", b.second_life_products.length ? b.second_life_products.map((c) => batteryLink(c)) : "—"],
+        [t("f.producer"), producer?.name ? `${producer.name} (${b.producer ?? ""})` : (b.producer ?? "—")],
+        [t("f.massCapacity"), `${b.mass_kg ?? "—"} kg · ${b.capacity_kwh ?? "—"} kWh`],
+        [t("f.events"), t("f.eventsValue", { n: b.event_count, date: formatDate(b.last_event_at) })],
+        [t("f.partOf"), b.parent ? batteryLink(b.parent) : "—"],
+        [t("f.derivedFrom"), b.derived_from ? batteryLink(b.derived_from) : "—"],
+        [t("f.secondLifeProducts"), b.second_life_products.length ? b.second_life_products.map((c) => batteryLink(c)) : "—"],
       ]),
     ),
   );
 }
 
-function detailText(e: TimelineEntry): string {
-  const d = e.details;
-  const parts: string[] = [];
-  for (const key of ["vehicle", "destination", "station", "to", "from", "reason", "application", "new_code", "corrects", "battery_out", "battery_in"]) {
-    const v = d[key];
-    if (typeof v === "string" && v) parts.push(`${key.replace("_", " ")} ${v}`);
+const DETAIL_KEYS = ["vehicle", "destination", "station", "to", "from", "reason", "application", "new_code", "corrects", "battery_out", "battery_in"] as const;
+
+/** An event's facts in words: companies and stations by name (code on hover), reasons translated. */
+function detailParts(e: TimelineEntry): Array<Node | string> {
+  const parts: Array<Node | string> = [];
+  for (const key of DETAIL_KEYS) {
+    const v = e.details[key];
+    if (typeof v !== "string" || !v) continue;
+    let value: Node | string = v;
+    if (key === "to" || key === "from") value = namedCode("company", v);
+    else if (key === "station") value = namedCode("station", v);
+    else if (key === "reason") value = vocab(e.type === "correction" ? "correction_reasons" : "removal_reasons", v);
+    else if (key === "application") value = vocab("second_life_applications", v);
+    parts.push(parts.length ? " · " : "", `${t(`d.${key}`)} `, value);
   }
-  return parts.join(" · ");
+  return parts;
 }
 
 function eventsTable(events: TimelineEntry[]): HTMLElement {
@@ -174,39 +186,40 @@ function eventsTable(events: TimelineEntry[]): HTMLElement {
         "data-type": e.type,
         "data-role": e.role,
       },
-      h("td", {}, formatTime(e.occurred_at)),
+      h("td", { title: e.occurred_at }, formatTime(e.occurred_at)),
       h(
         "td",
         {},
-        h("span", { class: `etype t-${e.type}` }, e.type),
+        h("span", { class: `etype t-${e.type}`, title: e.type }, term("et", e.type)),
         e.role === "vehicle"
-          ? h("span", { class: "badge vehicle-event", title: "an event of the vehicle the battery was in" }, "vehicle")
+          ? h("span", { class: "badge vehicle-event", title: t("ev.vehicleBadgeTitle") }, t("ev.vehicleBadge"))
           : e.role !== "subject"
-            ? h("span", { class: "muted" }, ` (${e.role})`)
+            ? h("span", { class: "muted" }, ` (${term("role", e.role)})`)
             : null,
       ),
-      h("td", {}, e.reporter.name ?? e.reporter.uscc ?? "—"),
+      h("td", { title: e.reporter.uscc ?? "" }, e.reporter.name ?? e.reporter.uscc ?? "—"),
       h(
         "td",
         { class: "small" },
-        detailText(e),
+        ...detailParts(e),
         ...(e.warnings ?? []).map((w) =>
-          h("div", { class: "warning-note", "data-warning": w.code, title: w.code }, `⚠ ${w.message}`),
+          // The warning's name in the reader's language; the server's sentence (English) on hover.
+          h("div", { class: "warning-note", "data-warning": w.code, title: w.message }, `⚠ ${vocab("warnings", w.code)}`),
         ),
       ),
       h(
         "td",
         { class: "small" },
         h("span", { class: "code" }, e.event_id),
-        e.corrected ? h("div", { class: "voided-note" }, `voided by ${e.corrected_by.join(", ")}`) : null,
-        e.imported ? h("div", { class: "muted" }, "imported") : null,
+        e.corrected ? h("div", { class: "voided-note" }, t("ev.voidedBy", { ids: e.corrected_by.join(", ") })) : null,
+        e.imported ? h("div", { class: "muted" }, t("ev.imported")) : null,
       ),
     ),
   );
   return h(
     "table",
     { class: "events", "data-testid": "events-table" },
-    h("thead", {}, h("tr", {}, ["occurred", "event", "reporter", "details", "event id"].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, (["col.occurred", "col.event", "col.reporter", "col.details", "col.eventId"] as const).map((k) => h("th", {}, t(k))))),
     h("tbody", {}, rows),
   );
 }
@@ -230,19 +243,19 @@ function timelineCard(trace: Trace): HTMLElement {
     voided: lanes.markers.filter((m) => m.voided).length,
   };
   const card = section(
-    "Journey",
+    t("journey.title"),
     "journey",
     h(
       "p",
       { class: "muted" },
-      `${trace.events.length} events in ${lanes.lanes.length} lanes · ${counts.swaps} swap events · ${counts.repairs} repairs · ${counts.voided} voided by corrections. Click a marker to see its event.`,
+      t("journey.summary", { events: trace.events.length, lanes: lanes.lanes.length, ...counts }),
     ),
     legend(),
     holder,
     h(
       "details",
       { open: trace.events.length <= 40, class: "events-details" },
-      h("summary", {}, `All ${trace.events.length} events`),
+      h("summary", {}, t("journey.all", { n: trace.events.length })),
       eventsTable(trace.events),
     ),
   );
@@ -258,28 +271,28 @@ function timelineCard(trace: Trace): HTMLElement {
 }
 
 function infoPanel(): HTMLElement {
-  return h("aside", { class: "graph-info", "data-testid": "graph-info" }, h("p", { class: "muted" }, "Click a node: a vehicle lists its batteries, a battery opens its page, a company or station shows its record."));
+  return h("aside", { class: "graph-info", "data-testid": "graph-info" }, h("p", { class: "muted" }, t("nb.hint")));
 }
 
 async function showCompany(panel: HTMLElement, uscc: string): Promise<void> {
-  panel.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+  panel.replaceChildren(h("p", { class: "muted" }, t("common.loading")));
   try {
     const c = await getJson<Company>(`/v1/companies/${encodeURIComponent(uscc)}`);
     const licences = c.licences ?? [];
     panel.replaceChildren(
       h("h3", {}, c.name ?? c.uscc),
       kv([
-        ["USCC", h("span", { class: "code" }, c.uscc)],
-        ["roles", (c.roles ?? []).map(words).join(", ") || "—"],
-        ["province", c.province ? provinceName(c.province) : "—"],
+        [t("company.uscc"), h("span", { class: "code" }, c.uscc)],
+        [t("company.roles"), (c.roles ?? []).map((r) => vocab("company_roles", r)).join(", ") || "—"],
+        [t("company.province"), c.province ? provinceName(c.province) : "—"],
       ]),
-      h("h4", {}, "White-list licences"),
+      h("h4", {}, t("company.licences")),
       licences.length
         ? table(
-            ["scope", "from", "to"],
-            licences.map((l) => [words(String(l["scope"] ?? "")), formatDate(String(l["valid_from"] ?? "")), l["valid_to"] ? formatDate(String(l["valid_to"])) : "listed"]),
+            [t("col.scope"), t("col.from"), t("col.to")],
+            licences.map((l) => [vocab("licence_scopes", String(l["scope"] ?? "")), formatDate(String(l["valid_from"] ?? "")), l["valid_to"] ? formatDate(String(l["valid_to"])) : t("company.listed")]),
           )
-        : h("p", { class: "muted" }, "none (not a formal recipient)"),
+        : h("p", { class: "muted" }, t("company.noLicence")),
     );
   } catch (err) {
     panel.replaceChildren(errorNotice(err));
@@ -287,15 +300,18 @@ async function showCompany(panel: HTMLElement, uscc: string): Promise<void> {
 }
 
 async function showStation(panel: HTMLElement, id: string, code: string): Promise<void> {
-  panel.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+  panel.replaceChildren(h("p", { class: "muted" }, t("common.loading")));
   try {
-    const swaps = await getJson<StationSwaps>(`/v1/stations/${encodeURIComponent(id)}/swaps`, { limit: 200 });
+    const [swaps, name] = await Promise.all([
+      getJson<StationSwaps>(`/v1/stations/${encodeURIComponent(id)}/swaps`, { limit: 200 }),
+      stationName(id),
+    ]);
     const mine = swaps.items.filter((s) => s.battery_in === code || s.battery_out === code);
     panel.replaceChildren(
-      h("h3", {}, `Station ${id}`),
-      h("p", { class: "muted" }, `${swaps.items.length}${swaps.next_skip ? "+" : ""} swaps recorded; ${mine.length} of them with this battery.`),
+      h("h3", { "data-testid": "station-title" }, t("station.title", { name: name ?? id }), name ? h("span", { class: "muted code small" }, ` ${id}`) : null),
+      h("p", { class: "muted" }, t("station.swaps", { n: swaps.items.length, plus: swaps.next_skip ? "+" : "", mine: mine.length })),
       table(
-        ["when", "vehicle", "out", "in"],
+        [t("col.when"), t("col.vehicle"), t("col.out"), t("col.in")],
         swaps.items.slice(0, 12).map((s) => [formatDate(s.occurred_at), vehicleLink(s.vehicle), batteryLink(s.battery_out, s.battery_out.slice(-8)), batteryLink(s.battery_in, s.battery_in.slice(-8))]),
       ),
     );
@@ -305,7 +321,7 @@ async function showStation(panel: HTMLElement, id: string, code: string): Promis
 }
 
 async function expandVehicle(panel: HTMLElement, cy: cytoscape.Core, vin: string, current: string): Promise<void> {
-  panel.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+  panel.replaceChildren(h("p", { class: "muted" }, t("common.loading")));
   try {
     const v = await getJson<VehicleBatteries>(`/v1/vehicles/${encodeURIComponent(vin)}/batteries`);
     const g = new GraphBuilder();
@@ -314,16 +330,16 @@ async function expandVehicle(panel: HTMLElement, cy: cytoscape.Core, vin: string
     addToGraph(cy, g.build(), nodeId.vehicle(vin));
     cy.getElementById(nodeId.vehicle(vin)).addClass("expanded");
     panel.replaceChildren(
-      h("h3", {}, "Vehicle ", vehicleLink(vin)),
+      h("h3", {}, t("vehicle.panelTitle"), vehicleLink(vin)),
       kv([
-        ["sold", formatDate(v.sold_at)],
-        ["scrapped", formatDate(v.scrapped_at)],
-        ["exported", v.exported_at ? `${formatDate(v.exported_at)} to ${v.export_destination ?? "?"}` : "—"],
+        [t("vehicle.sold"), formatDate(v.sold_at)],
+        [t("vehicle.scrapped"), formatDate(v.scrapped_at)],
+        [t("vehicle.exported"), v.exported_at ? t("vehicle.exportedTo", { date: formatDate(v.exported_at), destination: v.export_destination ?? "?" }) : "—"],
       ]),
-      h("h4", {}, `${v.batteries.length} batteries carried`),
+      h("h4", {}, t("vehicle.carried", { n: v.batteries.length })),
       table(
-        ["battery", "from", "until"],
-        v.batteries.map((b) => [b.code === current ? h("strong", {}, b.code) : batteryLink(b.code), formatDate(b.since), b.until ? formatDate(b.until) : "now"]),
+        [t("col.battery"), t("col.from"), t("col.until")],
+        v.batteries.map((b) => [b.code === current ? h("strong", {}, b.code) : batteryLink(b.code), formatDate(b.since), b.until ? formatDate(b.until) : t("common.now")]),
         { "data-testid": "vehicle-batteries-panel" },
       ),
     );
@@ -337,15 +353,15 @@ function graphCard(b: BatteryDetail, trace: Trace, components: Components | null
   const canvas = h("div", { class: "graph", "data-testid": "neighbourhood-graph" });
   const panel = infoPanel();
   const card = section(
-    "Neighbourhood",
+    t("nb.title"),
     "neighbourhood",
     h(
       "p",
       { class: "muted" },
-      h("span", { class: "dot battery" }), " battery ",
-      h("span", { class: "dot vehicle" }), " vehicle ",
-      h("span", { class: "dot station" }), " swap station ",
-      h("span", { class: "dot company" }), " company · from the trace: where the battery stayed, and its uncorrected events",
+      h("span", { class: "dot battery" }), ` ${t("nb.battery")} `,
+      h("span", { class: "dot vehicle" }), ` ${t("nb.vehicle")} `,
+      h("span", { class: "dot station" }), ` ${t("nb.station")} `,
+      h("span", { class: "dot company" }), ` ${t("nb.company")} · ${t("nb.note")}`,
     ),
     h("div", { class: "graph-row" }, canvas, panel),
   );
@@ -376,15 +392,15 @@ function findingRow(f: Finding, titles: Map<string, string>): HTMLElement {
   return h(
     "li",
     { class: "finding", "data-rule": f.rule },
-    h("div", {}, h("strong", {}, titles.get(f.rule) ?? words(f.rule)), h("span", { class: "muted" }, ` since ${formatDate(f.since)}`)),
+    h("div", {}, h("strong", {}, ruleTitle(f.rule, titles.get(f.rule))), h("span", { class: "muted" }, ` ${t("common.since", { date: formatDate(f.since) })}`)),
     h("div", { class: "missing" }, f.missing),
     h(
       "div",
       { class: "small" },
-      "answerable: ",
+      t("leak.answerable"),
       f.company ? `${f.company_name ?? ""} (${f.company})` : "—",
       f.province ? ` · ${provinceName(f.province)}` : "",
-      " · evidence: ",
+      t("leak.evidence"),
       f.evidence.length
         ? f.evidence.flatMap((id, i) => [
             i ? ", " : "",
@@ -412,12 +428,12 @@ function findingRow(f: Finding, titles: Map<string, string>): HTMLElement {
  * runs over the whole graph, which can take far longer than the battery's own look-ups.
  */
 function leakageCard(code: string): { card: HTMLElement; done: Promise<void> } {
-  const body = h("div", { "data-testid": "leakage-flags", "data-state": "loading" }, h("p", { class: "muted" }, "Asking the leakage rules about this battery…"));
-  const card = section("Leakage flags", "leakage", body);
+  const body = h("div", { "data-testid": "leakage-flags", "data-state": "loading" }, h("p", { class: "muted" }, t("leak.asking")));
+  const card = section(t("leak.title"), "leakage", body);
   const done = (async () => {
     try {
       if (!(await leakageAvailable())) {
-        body.replaceChildren(notice("unavailable", "The leakage API is not available on this server yet.", "leakage-unavailable"));
+        body.replaceChildren(notice("unavailable", t("leak.unavailable"), "leakage-unavailable"));
         return;
       }
       const rules = (await listRules()) ?? [];
@@ -433,10 +449,10 @@ function leakageCard(code: string): { card: HTMLElement; done: Promise<void> } {
       body.replaceChildren(
         findings.length
           ? h("ul", { class: "findings" }, findings.map((f) => findingRow(f, titles)))
-          : notice("info", `No rule flags this battery (${checked} battery rules checked).`, "no-flags"),
+          : notice("info", t("leak.none", { n: checked }), "no-flags"),
       );
       if (failed.length) {
-        body.append(notice("error", `Not checked: ${failed.map(([r, why]) => `${titles.get(r) ?? r} (${why})`).join("; ")}`));
+        body.append(notice("error", t("leak.notChecked", { list: failed.map(([r, why]) => `${ruleTitle(r, titles.get(r))} (${why})`).join("; ") })));
       }
     } catch (err) {
       body.replaceChildren(errorNotice(err));
@@ -451,7 +467,7 @@ function componentsCard(c: Components): HTMLElement {
   const modules = c.components.filter((x) => x.depth === 1);
   const cellsOf = (parent: string) => c.components.filter((x) => x.parent === parent && x.depth === 2);
   return section(
-    "Modules and cells",
+    t("comp.title"),
     "components",
     c.components.length
       ? h(
@@ -463,17 +479,17 @@ function componentsCard(c: Components): HTMLElement {
               "li",
               {},
               batteryLink(m.code),
-              h("span", { class: "muted" }, ` ${words(m.level)} · ${words(m.status)}${cells.length ? ` · ${cells.length} cells` : ""}`),
-              cells.length ? h("ul", {}, cells.map((x) => h("li", {}, batteryLink(x.code), h("span", { class: "muted" }, ` ${words(x.status)}`)))) : null,
+              h("span", { class: "muted" }, ` ${term("level", m.level)} · ${term("status", m.status)}${cells.length ? ` · ${t("comp.cells", { n: cells.length })}` : ""}`),
+              cells.length ? h("ul", {}, cells.map((x) => h("li", {}, batteryLink(x.code), h("span", { class: "muted" }, ` ${term("status", x.status)}`)))) : null,
             );
           }),
         )
-      : h("p", { class: "muted" }, "No modules or cells were declared when this battery was produced."),
+      : h("p", { class: "muted" }, t("comp.none")),
   );
 }
 
 export async function renderBattery(root: HTMLElement, code: string): Promise<void> {
-  root.replaceChildren(searchBox(code), h("p", { class: "muted", "data-testid": "loading" }, "Loading…"));
+  root.replaceChildren(searchBox(code), h("p", { class: "muted", "data-testid": "loading" }, t("common.loading")));
   let detail: BatteryDetail;
   let trace: Trace;
   let components: Components | null;
@@ -487,7 +503,7 @@ export async function renderBattery(root: HTMLElement, code: string): Promise<vo
     root.replaceChildren(
       searchBox(code),
       err instanceof ApiError && err.status === 404
-        ? notice("info", `No event has named battery ${code}.`, "not-found")
+        ? notice("info", t("battery.notFound", { code }), "not-found")
         : errorNotice(err, "load-error"),
     );
     return;
@@ -500,49 +516,50 @@ export async function renderBattery(root: HTMLElement, code: string): Promise<vo
     leakage.card,
     timelineCard(trace),
     graphCard(detail, trace, components),
-    components ? componentsCard(components) : notice("info", "Components not available."),
+    components ? componentsCard(components) : notice("info", t("comp.unavailable")),
   );
+  void fillNames(root); // companies and stations named in the events, once the registry answers
   document.title = `${code} · BatteryTrace`;
   // Not awaited: the flags fill in on their own (their card says when, in data-state).
   void leakage.done;
 }
 
 export async function renderVehicle(root: HTMLElement, vin: string): Promise<void> {
-  root.replaceChildren(searchBox(vin), h("p", { class: "muted" }, "Loading…"));
+  root.replaceChildren(searchBox(vin), h("p", { class: "muted" }, t("common.loading")));
   try {
     const v = await getJson<VehicleBatteries>(`/v1/vehicles/${encodeURIComponent(vin)}/batteries`);
     root.replaceChildren(
       searchBox(vin),
       section(
-        `Vehicle ${vin}`,
+        t("vehicle.title", { vin }),
         "vehicle",
         kv([
-          ["registered", v.registered === null ? "—" : v.registered ? "yes" : "no"],
-          ["sold", formatTime(v.sold_at)],
-          ["scrapped", formatTime(v.scrapped_at)],
-          ["exported", v.exported_at ? `${formatTime(v.exported_at)} to ${v.export_destination ?? "?"}` : "—"],
+          [t("vehicle.registered"), v.registered === null ? "—" : v.registered ? t("common.yes") : t("common.no")],
+          [t("vehicle.sold"), formatTime(v.sold_at)],
+          [t("vehicle.scrapped"), formatTime(v.scrapped_at)],
+          [t("vehicle.exported"), v.exported_at ? t("vehicle.exportedTo", { date: formatTime(v.exported_at), destination: v.export_destination ?? "?" }) : "—"],
         ]),
-        h("h3", {}, `${v.batteries.length} batteries carried`),
+        h("h3", {}, t("vehicle.carried", { n: v.batteries.length })),
         v.batteries.length
           ? table(
-              ["battery", "level", "installed", "until", "by events"],
+              [t("col.battery"), t("col.level"), t("col.installed"), t("col.until"), t("col.byEvents")],
               v.batteries.map((b) => [
                 batteryLink(b.code),
-                words(b.level),
+                term("level", b.level),
                 formatTime(b.since),
-                b.until ? formatTime(b.until) : h("strong", {}, "installed now"),
+                b.until ? formatTime(b.until) : h("strong", {}, t("vehicle.installedNow")),
                 h("span", { class: "code small" }, `${b.since_event}${b.until_event ? ` → ${b.until_event}` : ""}`),
               ]),
               { "data-testid": "vehicle-batteries" },
             )
-          : notice("info", "No battery was ever installed in this vehicle."),
+          : notice("info", t("vehicle.noBattery")),
       ),
     );
     document.title = `${vin} · BatteryTrace`;
   } catch (err) {
     root.replaceChildren(
       searchBox(vin),
-      err instanceof ApiError && err.status === 404 ? notice("info", `Vehicle ${vin} is not known.`, "not-found") : errorNotice(err, "load-error"),
+      err instanceof ApiError && err.status === 404 ? notice("info", t("vehicle.unknown", { vin }), "not-found") : errorNotice(err, "load-error"),
     );
   }
 }

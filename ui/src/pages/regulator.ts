@@ -2,7 +2,10 @@
 // down to the batteries and the events that prove it.
 
 import { batteryLink, errorNotice, formatDate, h, notice, section, words } from "../dom";
-import { provinceName } from "../provinces";
+import { num, t } from "../i18n";
+import { companyName } from "../names";
+import { PROVINCES, provinceLabel, provinceName } from "../provinces";
+import { ruleTitle, ruleWords } from "../rules_zh";
 import {
   type Finding,
   type FindingFilter,
@@ -30,7 +33,7 @@ export function regulatorHash(route: RegulatorRoute): string {
 }
 
 function fmtRate(v: number | null): string {
-  return v === null ? "—" : v.toFixed(v < 10 ? 2 : 1);
+  return v === null ? "—" : num(v, v < 10 ? 2 : 1);
 }
 
 function summaryTable(
@@ -40,6 +43,7 @@ function summaryTable(
   testId: string,
   href: (row: SummaryRow) => string,
   active: string | null | undefined,
+  label: (row: SummaryRow) => string,
   titles: Map<string, string>,
 ): HTMLElement {
   const shown = rows.filter((r) => r.count > 0 || testId === "summary-rule");
@@ -55,7 +59,7 @@ function summaryTable(
           h(
             "thead",
             {},
-            h("tr", {}, h("th", {}, ""), h("th", { class: "num" }, "findings"), h("th", { class: "num", title: rateOf }, "per 1,000")),
+            h("tr", {}, h("th", {}, ""), h("th", { class: "num" }, t("reg.colFindings")), h("th", { class: "num", title: rateOf }, t("reg.colRate"))),
           ),
           h(
             "tbody",
@@ -67,21 +71,48 @@ function summaryTable(
                 h(
                   "td",
                   {},
-                  h("a", { href: href(r) }, titles.get(r.label) ?? r.label),
+                  h("a", { href: href(r) }, label(r)),
                   r.sub ? h("div", { class: "muted small code" }, r.sub) : null,
                   r.byRule.length
-                    ? h("div", { class: "muted small" }, r.byRule.slice(0, 3).map(([rule, n]) => `${n} ${titles.get(rule) ?? words(rule)}`).join(" · "))
+                    ? h("div", { class: "muted small" }, r.byRule.slice(0, 3).map(([rule, n]) => `${num(n)} ${ruleTitle(rule, titles.get(rule))}`).join(" · "))
                     : null,
                   h("div", { class: "bar", style: `width:${(100 * r.count) / max}%` }),
                 ),
-                h("td", { class: "num" }, r.count.toLocaleString("en")),
+                h("td", { class: "num" }, num(r.count)),
                 h("td", { class: "num" }, fmtRate(r.perThousand)),
               ),
             ),
           ),
         )
-      : h("p", { class: "muted" }, "no findings"),
+      : h("p", { class: "muted" }, t("reg.noFindings")),
   );
+}
+
+/** "reg", "practice", "ours" or a blend of them ("reg+ours"), in words. */
+function basis(b: string): string {
+  const one = (part: string): string =>
+    part === "reg" || part === "practice" || part === "ours" ? t(`basis.${part}`) : part;
+  return b.split("+").map(one).join(" + ");
+}
+
+/** A company filter by name, with its USCC beside it (the code alone when the registry is silent). */
+async function companyLabel(uscc: string): Promise<string> {
+  const name = await companyName(uscc);
+  return name ? `${name} (${uscc})` : uscc;
+}
+
+/** Narrow the page to a province by its name, instead of typing a GB/T 2260 code. */
+function provincePicker(route: RegulatorRoute): HTMLElement {
+  const select = h(
+    "select",
+    { name: "province", "data-testid": "province-picker", "aria-label": t("reg.province") },
+    h("option", { value: "" }, t("reg.allProvinces")),
+    PROVINCES.map((p) => h("option", { value: p.code, selected: p.code === route.filter.province }, `${provinceLabel(p.code)} (${p.code})`)),
+  );
+  select.addEventListener("change", () => {
+    location.hash = regulatorHash({ ...route, filter: { ...route.filter, province: select.value || undefined } });
+  });
+  return h("form", { class: "controls", onsubmit: ((e: Event) => e.preventDefault()) as EventListener }, h("label", {}, `${t("reg.province")} `, select));
 }
 
 function rulesList(rules: Rule[], route: RegulatorRoute): HTMLElement {
@@ -92,9 +123,9 @@ function rulesList(rules: Rule[], route: RegulatorRoute): HTMLElement {
       h(
         "li",
         { class: r.id === route.rule ? "active" : null, "data-rule": r.id },
-        h("a", { href: regulatorHash({ ...route, rule: r.id }) }, h("strong", {}, r.title)),
-        h("span", { class: "muted small" }, ` ${r.basis}${r.working_days ? " · working days" : ""}`),
-        h("div", { class: "small" }, r.meaning),
+        h("a", { href: regulatorHash({ ...route, rule: r.id }) }, h("strong", {}, ruleWords(r).title)),
+        h("span", { class: "muted small", title: r.basis }, ` ${basis(r.basis)}${r.working_days ? t("reg.workingDays") : ""}`),
+        h("div", { class: "small" }, ruleWords(r).meaning),
         r.parameters.length
           ? h(
               "div",
@@ -120,7 +151,7 @@ function findingRows(items: Finding[]): HTMLElement[] {
     h(
       "tr",
       { "data-battery": f.battery ?? "" },
-      h("td", {}, f.battery ? batteryLink(f.battery) : h("span", { class: "muted" }, "(company)")),
+      h("td", {}, f.battery ? batteryLink(f.battery) : h("span", { class: "muted" }, t("reg.companyLevel"))),
       h("td", {}, formatDate(f.since)),
       h(
         "td",
@@ -138,15 +169,16 @@ function findingRows(items: Finding[]): HTMLElement[] {
 async function findingsCard(route: RegulatorRoute & { rule: string }, rule: Rule | undefined): Promise<HTMLElement> {
   const body = h("div", {});
   const filters = [
-    route.filter.province ? `province ${route.filter.province}` : "",
-    route.filter.company ? `company ${route.filter.company}` : "",
+    route.filter.province ? `${t("reg.province")} ${provinceName(route.filter.province)}` : "",
+    route.filter.company ? `${t("reg.company")} ${route.filter.company}` : "",
   ].filter(Boolean);
+  const words_ = rule ? ruleWords(rule) : null;
   const card = section(
-    `Findings: ${rule?.title ?? words(route.rule)}`,
+    t("reg.findingsOf", { title: words_?.title ?? words(route.rule) }),
     "findings-card",
-    rule ? h("p", { class: "muted" }, rule.meaning, h("br"), `since = ${rule.since}; answerable = ${rule.company}`) : null,
+    words_ ? h("p", { class: "muted" }, words_.meaning, h("br"), t("reg.sinceAnswerable", { since: words_.since, company: words_.company })) : null,
     filters.length
-      ? h("p", {}, "Filtered by ", filters.join(" and "), " · ", h("a", { href: regulatorHash({ rule: route.rule, filter: {} }) }, "clear"))
+      ? h("p", {}, t("reg.filteredBy"), filters.join(t("common.and")), " · ", h("a", { href: regulatorHash({ rule: route.rule, filter: {} }) }, t("reg.clear")))
       : null,
     body,
   );
@@ -154,7 +186,7 @@ async function findingsCard(route: RegulatorRoute & { rule: string }, rule: Rule
   const table = h(
     "table",
     { class: "findings-table", "data-testid": "findings" },
-    h("thead", {}, h("tr", {}, ["battery", "since", "answerable company", "province", "missing step", "evidence"].map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, (["col.battery", "reg.colSince", "reg.colCompany", "reg.colProvince", "reg.colMissing", "reg.colEvidence"] as const).map((k) => h("th", {}, t(k))))),
     tbody,
   );
   const more = h("div", { class: "more" });
@@ -164,16 +196,16 @@ async function findingsCard(route: RegulatorRoute & { rule: string }, rule: Rule
       const page: FindingsPage = await listFindings(route.rule, route.filter, skip);
       shown += page.items.length;
       if (!shown) {
-        body.replaceChildren(notice("info", "No findings for this rule with these filters.", "no-findings"));
+        body.replaceChildren(notice("info", t("reg.noMatch"), "no-findings"));
         return;
       }
       if (!table.isConnected) body.replaceChildren(table, more);
       tbody.append(...findingRows(page.items));
       more.replaceChildren(
-        h("span", { class: "muted" }, `${shown} shown `),
+        h("span", { class: "muted" }, t("reg.shown", { n: num(shown) })),
         page.next_skip !== null
-          ? h("button", { type: "button", onclick: (() => void load(page.next_skip ?? 0)) as EventListener }, "More")
-          : h("span", { class: "muted" }, "(all)"),
+          ? h("button", { type: "button", onclick: (() => void load(page.next_skip ?? 0)) as EventListener }, t("reg.more"))
+          : h("span", { class: "muted" }, t("reg.all")),
       );
     } catch (err) {
       body.append(errorNotice(err));
@@ -188,28 +220,30 @@ function summarySection(route: RegulatorRoute, summary: Summary, titles: Map<str
     h(
       "p",
       { class: "muted" },
-      `As of ${formatDate(summary.asOf)}, over ${summary.packs.toLocaleString("en")} packs. Click a rule for its findings, a province or company to narrow everything to it.`,
+      t("reg.asOf", { date: formatDate(summary.asOf), packs: num(summary.packs) }),
     ),
     h(
       "div",
       { class: "summary-grid" },
-      summaryTable("By rule", "findings per 1,000 packs", summary.byRule, "summary-rule", (r) => regulatorHash({ ...route, rule: r.key }), route.rule, titles),
+      summaryTable(t("reg.byRule"), t("reg.rateRule"), summary.byRule, "summary-rule", (r) => regulatorHash({ ...route, rule: r.key }), route.rule, (r) => ruleTitle(r.key, titles.get(r.key)), titles),
       summaryTable(
-        "By province",
-        "findings per 1,000 custodies in the province",
+        t("reg.byProvince"),
+        t("reg.rateProvince"),
         summary.byProvince,
         "summary-province",
         (r) => regulatorHash({ ...route, filter: { ...route.filter, province: r.key } }),
         route.filter.province,
+        (r) => (r.key ? provinceName(r.key) : t("common.unknown")),
         titles,
       ),
       summaryTable(
-        "By company",
-        "findings per 1,000 custodies of the company",
+        t("reg.byCompany"),
+        t("reg.rateCompany"),
         summary.byCompany,
         "summary-company",
         (r) => regulatorHash({ ...route, filter: { ...route.filter, company: r.key } }),
         route.filter.company,
+        (r) => r.label,
         titles,
       ),
     ),
@@ -217,11 +251,11 @@ function summarySection(route: RegulatorRoute, summary: Summary, titles: Map<str
 }
 
 export async function renderRegulator(root: HTMLElement, route: RegulatorRoute): Promise<void> {
-  const title = h("h1", {}, "Leakage from the licensed chain");
-  root.replaceChildren(title, h("p", { class: "muted" }, "Loading…"));
+  const title = h("h1", {}, t("reg.title"));
+  root.replaceChildren(title, h("p", { class: "muted" }, t("common.loading")));
   try {
     if (!(await leakageAvailable())) {
-      root.replaceChildren(title, notice("unavailable", "The leakage API (/v1/leakage) is not available on this server yet.", "leakage-unavailable"));
+      root.replaceChildren(title, notice("unavailable", t("reg.unavailable"), "leakage-unavailable"));
       return;
     }
     // The summary runs every rule over the graph: start it first, show the rest without it.
@@ -229,33 +263,34 @@ export async function renderRegulator(root: HTMLElement, route: RegulatorRoute):
     const rules = await listRules();
     const titles = new Map((rules ?? []).map((r) => [r.id, r.title]));
     const filters = [
-      route.filter.province ? ["province", provinceName(route.filter.province)] : null,
-      route.filter.company ? ["company", route.filter.company] : null,
+      route.filter.province ? [t("reg.province"), provinceName(route.filter.province)] : null,
+      route.filter.company ? [t("reg.company"), await companyLabel(route.filter.company)] : null,
     ].filter((f): f is string[] => f !== null);
-    const summaryBody = h("div", { "data-state": "loading" }, h("p", { class: "muted" }, "Running every rule over the graph…"));
+    const summaryBody = h("div", { "data-state": "loading" }, h("p", { class: "muted" }, t("reg.running")));
     const grid = h("div", { class: "regulator-grid" });
-    grid.append(section("Rules", "rules-card", rules ? rulesList(rules, route) : notice("unavailable", "No rule list.")));
+    grid.append(section(t("reg.rules"), "rules-card", rules ? rulesList(rules, route) : notice("unavailable", t("reg.noRules"))));
     root.replaceChildren(
       title,
+      provincePicker(route),
       filters.length
         ? h(
             "p",
             { class: "filters", "data-testid": "filters" },
-            "Only findings of ",
+            t("reg.only"),
             filters.map(([k, v]) => h("span", { class: "pill" }, `${k} ${v}`)),
             " · ",
-            h("a", { href: regulatorHash({ rule: route.rule, filter: {} }) }, "show all"),
+            h("a", { href: regulatorHash({ rule: route.rule, filter: {} }) }, t("reg.showAll")),
           )
         : "",
-      section("Summary", "summary", summaryBody),
+      section(t("reg.summary"), "summary", summaryBody),
       grid,
     );
     if (route.rule) grid.append(await findingsCard({ ...route, rule: route.rule }, rules?.find((r) => r.id === route.rule)));
-    else grid.append(section("Findings", "findings-card", h("p", { class: "muted" }, "Choose a rule to list its findings.")));
+    else grid.append(section(t("reg.findings"), "findings-card", h("p", { class: "muted" }, t("reg.chooseRule"))));
     try {
       const summary = await summaryPromise;
       if (!summary) {
-        summaryBody.replaceChildren(notice("unavailable", "The summary (/v1/leakage/summary) is not available.", "summary-unavailable"));
+        summaryBody.replaceChildren(notice("unavailable", t("reg.summaryUnavailable"), "summary-unavailable"));
         return;
       }
       summaryBody.replaceChildren(...summarySection(route, summary, titles));
