@@ -8,6 +8,7 @@ state the rules read cannot disagree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from app.db import Database
@@ -43,17 +44,42 @@ def get_battery(db: Database, code: str) -> BatteryDetail:
     return BatteryDetail(identity=parse_battery_code(code).to_dict(), **row)
 
 
-def get_trace(db: Database, code: str) -> Trace:
-    """The timeline in event time, corrected events visible and marked, the events of the vehicles
-    it was in (while it was in them), and where the battery was."""
+@dataclass(frozen=True)
+class BatteryHistory:
+    """A battery's stored events and the one replay of its effective ones: what the trace shows and
+    what any other reader of one battery's life (the passport) takes its facts from."""
+
+    code: str
+    rows: list[TimelineRow]  # every event, its vehicles' too (role 'vehicle'), corrected ones marked
+    own: list[TimelineRow]  # the events naming the battery itself
+    life: BatteryLifecycle
+
+    def effective(self) -> list[TimelineRow]:
+        """The battery's own events that stand (neither corrected nor corrections): the replay's input."""
+        return [r for r in self.own if not r.corrected_by and r.role != "correction"]
+
+    def names(self) -> dict[str, str | None]:
+        """Registered names of the companies that reported on the battery, by USCC."""
+        return {r.reporter.uscc: r.reporter.name for r in self.rows if r.reporter.uscc}
+
+
+def battery_history(db: Database, code: str) -> BatteryHistory:
+    """The battery's timeline and its replay; 404 when no event names it."""
     rows = repo.battery_timeline(db, code)
     own = [r for r in rows if r.role != "vehicle"]
     if not own:
         raise NotFound(f"battery {code} is not known: no event has named it")
-    life = replay_battery(code, _replay_rows(code, own))
+    return BatteryHistory(code, rows, own, replay_battery(code, _replay_rows(code, own)))
+
+
+def get_trace(db: Database, code: str) -> Trace:
+    """The timeline in event time, corrected events visible and marked, the events of the vehicles
+    it was in (while it was in them), and where the battery was."""
+    history = battery_history(db, code)
+    rows, own, life = history.rows, history.own, history.life
     warned = _warnings(life, rows)
     events = [_entry(r, warned) for r in rows if r.role != "vehicle" or _while_installed(r, life.installed)]
-    return Trace(code=code, status=own[0].status, events=events, segments=_segments(own, life))
+    return Trace(code=code, status=own[0].status, events=events, segments=segments(own, life))
 
 
 def _entry(r: TimelineRow, warned: dict[str, list[ClaimWarning]]) -> TimelineEntry:
@@ -110,7 +136,8 @@ def _replay_rows(code: str, rows: list[TimelineRow]) -> list[EventRow]:
     ]
 
 
-def _segments(rows: list[TimelineRow], life: BatteryLifecycle) -> list[TraceSegment]:
+def segments(rows: list[TimelineRow], life: BatteryLifecycle) -> list[TraceSegment]:
+    """The replay's whereabouts, holders named from the events' reporters."""
     names = {r.reporter.uscc: r.reporter.name for r in rows if r.reporter.uscc}
     return [
         TraceSegment.model_validate(
