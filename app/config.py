@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     findings_time_sweep_s: float = Field(3600.0, gt=0)
     leakage_holidays: list[date] = []
     leakage_workdays: list[date] = []
+    # Where a battery's Digital Link URI points (``<base>/battery/<code>``, printed in its QR code and
+    # resolved by this API's public ``/battery/{code}``); unset: the address the request reached the API at.
+    digital_link_base: str | None = Field(None, pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$")
 
     @model_validator(mode="after")
     def _local_server(self) -> Settings:
@@ -78,6 +81,8 @@ class Settings(BaseSettings):
             self.neo4j_uri = f"bolt://127.0.0.1:{self.neo4j_port}"
         if "neo4j_password_file" not in self.model_fields_set:
             self.neo4j_password_file = self.neo4j_home_dir / "password"
+        if self.digital_link_base is not None:
+            self.digital_link_base = self.digital_link_base.rstrip("/")
         return self
 
     def log_key_path(self) -> Path:

@@ -13,6 +13,7 @@ from app.api import (
     health,
     leakage,
     log,
+    passport,
     registry,
     vocabularies,
 )
@@ -25,6 +26,8 @@ router.include_router(compliance.router)
 router.include_router(findings.router)
 router.include_router(registry.router)
 router.include_router(batteries.router)
+router.include_router(passport.router)
+router.include_router(passport.public)
 router.include_router(admin.router)
 router.include_router(analytics.router)
 router.include_router(leakage.router)

@@ -59,3 +59,12 @@ def _media_check(*accepted: str) -> Callable[[Request], Awaitable[None]]:
 #: Routes reading a JSON body take one of these as their last parameter, so authentication answers first.
 JsonBody = Annotated[None, Depends(_media_check("application/json"))]
 JsonLdBody = Annotated[None, Depends(_media_check("application/ld+json", "application/json"))]
+
+
+def digital_link_base(request: Request, settings: SettingsDep) -> str:
+    """Where batteries' Digital Links point: DIGITAL_LINK_BASE, else the address this request reached
+    the API at (behind a proxy that rewrites the host, set the setting)."""
+    return settings.digital_link_base or str(request.base_url).rstrip("/")
+
+
+LinkBaseDep = Annotated[str, Depends(digital_link_base)]

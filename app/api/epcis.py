@@ -11,12 +11,12 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
 from app.api.auth import Admitted, actor_of, note_for_audit
-from app.api.deps import DbDep, JsonLdBody, SettingsDep, SigningDep
+from app.api.deps import DbDep, JsonLdBody, LinkBaseDep, SettingsDep, SigningDep
 from app.api.params import AwareQuery
 from app.schemas.epcis import EpcisCaptureResult
 from app.schemas.examples import EPCIS_EXAMPLES
 from app.security import check_reporter_events, province_scope
-from app.services import epcis_query
+from app.services import epcis_query, passport
 from app.services.epcis import capture_document
 
 JSON_LD = "application/ld+json"
@@ -43,6 +43,7 @@ def capture(
     signing: SigningDep,
     request: Request,
     who: Admitted,
+    link_base: LinkBaseDep,
     _json: JsonLdBody,
 ) -> EpcisCaptureResult:
     """Map CBV business steps onto v1 events and store them atomically; resending is safe."""
@@ -53,6 +54,7 @@ def capture(
         authorize=lambda r: check_reporter_events(who, r),
         actor=actor_of(who),
         signing=signing,
+        battery_prefixes=(passport.digital_link_prefix(link_base),),
     )
     note_for_audit(request, result.voided_for_others)
     return result

@@ -19,6 +19,7 @@ from app.db import Database
 from app.errors import InvalidInput
 from app.lifecycle import PROJECTION_REVISION
 from app.services.epcis import capture_document
+from app.services.passport import digital_link_prefix
 from app.services.reproject import reproject_all
 from loaders.files import LoadError, LoadReport, load_directory, load_events, load_registry
 from loaders.targets import HttpError, HttpTarget, LocalTarget
@@ -111,10 +112,14 @@ def _send(db: Database, args: argparse.Namespace) -> LoadReport | None:
 def _epcis(args: argparse.Namespace) -> int:
     """Each document stored atomically or refused with its reasons; exit 1 if any was refused."""
     failed = 0
+    settings = get_settings()
+    # Without an API request there is no address to default to: only a configured base is accepted.
+    prefixes = (digital_link_prefix(settings.digital_link_base),) if settings.digital_link_base else ()
     with database(schema=True) as db:
         for path in args.files:
             try:
-                result = capture_document(db, json.loads(path.read_text()), get_settings().max_batch_events)
+                document = json.loads(path.read_text())
+                result = capture_document(db, document, settings.max_batch_events, battery_prefixes=prefixes)
             except (InvalidInput, json.JSONDecodeError) as err:
                 failed += 1
                 reasons = (

@@ -10,6 +10,9 @@ reporting company learns what to send instead of just "invalid".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Final
 
 from app.identifiers import IdentifierError, parse_battery_code, parse_uscc, parse_vin
@@ -21,6 +24,7 @@ __all__ = [
     "USCC_URN_PREFIX",
     "VIN_URN_PREFIX",
     "UriError",
+    "accepting_battery_prefixes",
     "battery_code_from_epc",
     "is_station_uri",
     "is_uscc_uri",
@@ -61,6 +65,22 @@ _NO_GS1_MAPPING: Final = (
 )
 
 
+# The deployment's own battery web prefix (its Digital Link form, ``<DIGITAL_LINK_BASE>/battery/``),
+# accepted beside the fixed forms while a capture runs (``accepting_battery_prefixes``).
+_EXTRA_BATTERY_PREFIXES: ContextVar[tuple[str, ...]] = ContextVar("extra_battery_prefixes", default=())
+
+
+@contextmanager
+def accepting_battery_prefixes(prefixes: Sequence[str]) -> Iterator[None]:
+    """Within the block, battery URIs may also start with one of ``prefixes`` (compared without case,
+    as the scheme and host are): a label's Digital Link, sent back in an EPCIS document, names its battery."""
+    token = _EXTRA_BATTERY_PREFIXES.set(tuple(p.lower() for p in prefixes if p))
+    try:
+        yield
+    finally:
+        _EXTRA_BATTERY_PREFIXES.reset(token)
+
+
 class UriError(ValueError):
     """A URI is not one of the accepted forms for what it should identify; ``reason`` says why."""
 
@@ -80,7 +100,7 @@ def battery_code_from_epc(uri: str) -> str | None:
 def parse_battery_uri(uri: object) -> str:
     """The canonical battery code in an accepted battery URI, or UriError saying what to send."""
     text = _text(uri, "a battery URI", BATTERY_FORMS)
-    for prefix in (BATTERY_URN_PREFIX, BATTERY_WEB_PREFIX):
+    for prefix in (BATTERY_URN_PREFIX, BATTERY_WEB_PREFIX, *_EXTRA_BATTERY_PREFIXES.get()):
         # The scheme, URN namespace and host are case-insensitive (RFC 3986, RFC 8141).
         if text[: len(prefix)].lower() == prefix:
             code = text[len(prefix) :]

@@ -53,6 +53,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
+    # a battery's Digital Link (its QR code): a redirect decided from the code alone, the same for
+    # known and unknown batteries; what it leads to asks for a key
+    ("GET", "/battery/{code}"): PUBLIC,
     # the API's documentation: what /openapi.json already says to anyone
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/oauth2-redirect"): PUBLIC,
@@ -81,6 +84,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/batteries/{code}/provenance"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/verify"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/components"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+    ("GET", "/v1/batteries/{code}/passport"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+    ("GET", "/v1/batteries/{code}/qr"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/vehicles/{vin}/batteries"): Access(READERS, provinces="hide"),
     ("GET", "/v1/stations/{station_id}/swaps"): Access(READERS, provinces="hide"),
     # administration

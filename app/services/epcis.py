@@ -6,10 +6,11 @@ index), the same all-or-nothing rule as a native batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from app.db import Database
 from app.epcis import map_document
+from app.epcis.uris import accepting_battery_prefixes
 from app.errors import FieldProblem, InvalidInput
 from app.schemas.epcis import EpcisCaptureResult
 from app.services.claims import OPERATOR, Actor
@@ -24,9 +25,12 @@ def capture_document(
     authorize: Callable[[list[str]], None] | None = None,
     actor: Actor = OPERATOR,
     signing: Signing | None = None,
+    battery_prefixes: Sequence[str] = (),
 ) -> EpcisCaptureResult:
-    """Validate and map the document, then ingest the native events atomically."""
-    mapping = map_document(document)
+    """Validate and map the document, then ingest the native events atomically. ``battery_prefixes``:
+    web prefixes naming batteries beyond the fixed forms (the deployment's Digital Links)."""
+    with accepting_battery_prefixes(battery_prefixes):
+        mapping = map_document(document)
     if mapping.problems:
         problems = [FieldProblem(p.field, p.reason, p.index) for p in mapping.problems]
         raise InvalidInput(problems, f"{len(problems)} problem(s) in the EPCIS document; nothing was stored")

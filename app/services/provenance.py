@@ -1,6 +1,6 @@
 """A battery's provenance in W3C PROV (PROV-JSON or PROV-O Turtle), for systems that reason in PROV.
 
-Nothing here decides the battery's story: the events are the trace's (``trace.get_story``), and
+Nothing here decides the battery's story: the events are the trace's (``trace.battery_history``), and
 what the events did to the battery (which one generated it, what it was derived from, what ended
 it) is what the one replay decided over the effective events. This module only writes those
 facts in PROV's terms; docs/provenance.md gives the mapping.
@@ -23,7 +23,7 @@ from app.repositories import provenance as repo
 from app.repositories import trace as trace_repo
 from app.repositories.trace import TimelineRow
 from app.schemas.trace import Component, Reporter
-from app.services.trace import Story, get_story
+from app.services.trace import BatteryHistory, battery_history
 
 ProvFormat = Literal["prov-json", "prov-o"]
 MEDIA_TYPES: Final[dict[str, str]] = {"prov-json": "application/json", "prov-o": "text/turtle"}
@@ -51,7 +51,7 @@ class Rendered:
 
 def get_provenance(db: Database, code: str, fmt: ProvFormat) -> Rendered:
     """The battery's provenance document in ``fmt``; 404 (NotFound) when no event names it."""
-    story = get_story(db, code)
+    story = battery_history(db, code)
     components = trace_repo.battery_components(db, code)
     known = {r.reporter.uscc for r in story.rows if r.reporter.uscc}
     others = sorted(_named_companies(story.rows) - known)
@@ -70,7 +70,7 @@ def _named_companies(rows: list[TimelineRow]) -> set[str]:
     return named | {r.station_operator for r in rows if r.station_operator}
 
 
-def provenance_document(story: Story, components: list[Component], companies: list[Reporter]) -> ProvDocument:
+def provenance_document(story: BatteryHistory, components: list[Component], companies: list[Reporter]) -> ProvDocument:
     """The PROV document of one battery's story (pure: the caller reads the store)."""
     return _Writer(story, components, companies).write()
 
@@ -78,7 +78,7 @@ def provenance_document(story: Story, components: list[Component], companies: li
 class _Writer:
     """Builds one document; remembers what it declared, so each record is written once."""
 
-    def __init__(self, story: Story, components: list[Component], companies: list[Reporter]) -> None:
+    def __init__(self, story: BatteryHistory, components: list[Component], companies: list[Reporter]) -> None:
         self.story, self.components = story, components
         self.doc = ProvDocument()
         for ns in (BT, BATTERY, EVENT, COMPANY, STATION):

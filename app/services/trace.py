@@ -45,35 +45,43 @@ def get_battery(db: Database, code: str) -> BatteryDetail:
 
 
 @dataclass(frozen=True)
-class Story:
-    """A battery's events as the trace shows them (its own, and its vehicles' while it was in
-    them) and the replay of its effective events: what every reader of one battery builds on."""
+class BatteryHistory:
+    """A battery's stored events and the one replay of its effective ones: what the trace shows and
+    what every other reader of one battery's life (passport, PROV, dossier) takes its facts from."""
 
     code: str
     status: str | None
-    rows: list[TimelineRow]
+    rows: list[TimelineRow]  # as the trace shows them: its own, and its vehicles' while it was in them
+    own: list[TimelineRow]  # the events naming the battery itself, corrected ones marked
     life: BatteryLifecycle
 
+    def effective(self) -> list[TimelineRow]:
+        """The battery's own events that stand (neither corrected nor corrections): the replay's input."""
+        return [r for r in self.own if not r.corrected_by and r.role != "correction"]
 
-def get_story(db: Database, code: str) -> Story:
-    """The trace's events and the one replay over them; other views of a battery (PROV) read this."""
+    def names(self) -> dict[str, str | None]:
+        """Registered names of the companies that reported on the battery, by USCC."""
+        return {r.reporter.uscc: r.reporter.name for r in self.rows if r.reporter.uscc}
+
+
+def battery_history(db: Database, code: str) -> BatteryHistory:
+    """The battery's timeline and its replay; 404 when no event names it."""
     rows = repo.battery_timeline(db, code)
     own = [r for r in rows if r.role != "vehicle"]
     if not own:
         raise NotFound(f"battery {code} is not known: no event has named it")
     life = replay_battery(code, _replay_rows(code, own))
     shown = [r for r in rows if r.role != "vehicle" or _while_installed(r, life.installed)]
-    return Story(code=code, status=own[0].status, rows=shown, life=life)
+    return BatteryHistory(code, own[0].status, shown, own, life)
 
 
 def get_trace(db: Database, code: str) -> Trace:
     """The timeline in event time, corrected events visible and marked, the events of the vehicles
     it was in (while it was in them), and where the battery was."""
-    story = get_story(db, code)
-    warned = _warnings(story.life, story.rows)
-    own = [r for r in story.rows if r.role != "vehicle"]
-    events = [_entry(r, warned) for r in story.rows]
-    return Trace(code=code, status=story.status, events=events, segments=_segments(own, story.life))
+    history = battery_history(db, code)
+    warned = _warnings(history.life, history.rows)
+    events = [_entry(r, warned) for r in history.rows]
+    return Trace(code=code, status=history.status, events=events, segments=segments(history.own, history.life))
 
 
 def _entry(r: TimelineRow, warned: dict[str, list[ClaimWarning]]) -> TimelineEntry:
@@ -130,7 +138,8 @@ def _replay_rows(code: str, rows: list[TimelineRow]) -> list[EventRow]:
     ]
 
 
-def _segments(rows: list[TimelineRow], life: BatteryLifecycle) -> list[TraceSegment]:
+def segments(rows: list[TimelineRow], life: BatteryLifecycle) -> list[TraceSegment]:
+    """The replay's whereabouts, holders named from the events' reporters."""
     names = {r.reporter.uscc: r.reporter.name for r in rows if r.reporter.uscc}
     return [
         TraceSegment.model_validate(
