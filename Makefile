@@ -69,9 +69,9 @@ api: $(STAMP) ## serve the API on http://API_HOST:API_PORT with API_WORKERS proc
 api-url: ## print the URL `make api` serves on, from the same settings (the README sets API=$(make -s api-url))
 	@echo "http://$(if $(filter 0.0.0.0,$(API_HOST)),127.0.0.1,$(API_HOST)):$(API_PORT)"
 
-run: neo4j-start demo demo-keys ui api ## local Neo4j (NEO4J_PORT), schema, demo world, then the API on API_HOST:API_PORT
+run: pdf-deps neo4j-start demo demo-keys ui api ## local Neo4j (NEO4J_PORT), schema, demo world, then the API on API_HOST:API_PORT
 
-test: $(STAMP) e2e-deps ui ## the whole suite against a real Neo4j
+test: $(STAMP) e2e-deps pdf-deps ui ## the whole suite against a real Neo4j
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## only the tests that need no database
@@ -83,7 +83,7 @@ UI_OUT := app/static/ui/index.html
 # Swagger UI and ReDoc for /docs and /redoc, copied from the same npm install (no CDN at run time).
 APIDOCS := app/static/apidocs
 UI_SRC := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/package.json ui/package-lock.json ui/tsconfig.json ui/vite.config.ts
-.PHONY: ui e2e-deps test-e2e
+.PHONY: ui e2e-deps pdf-deps test-e2e
 
 ui: $(UI_OUT) $(APIDOCS)/swagger-ui-bundle.js ## build the web UI into app/static/ui/ (npm ci, unit tests, vite; skipped when up to date)
 
@@ -105,6 +105,10 @@ $(APIDOCS)/swagger-ui-bundle.js: ui/node_modules/.package-lock.json
 e2e-deps: ## Debian's chromium for the browser tests (apt-get as root, only when it is missing)
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
+
+pdf-deps: ## Debian's CJK font for the dossier PDF and poppler-utils for its tests (apt-get as root, only when missing)
+	@if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || [ ! -x /usr/bin/pdftotext ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-wqy-microhei poppler-utils; fi
 
 test-e2e: $(STAMP) e2e-deps ui ## only the browser tests: headless Chromium against a real API server
 	$(PY) -m pytest -m e2e tests/e2e

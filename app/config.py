@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     findings_time_sweep_s: float = Field(3600.0, gt=0)
     leakage_holidays: list[date] = []
     leakage_workdays: list[date] = []
+    # The investigator's dossier (GET /v1/batteries/{code}/dossier.pdf) embeds this CJK font, TrueType or
+    # OpenType, or a face of a collection (DOSSIER_FONT_INDEX); the default is Debian's fonts-wqy-microhei,
+    # which `make pdf-deps` installs. Missing: the API starts, logs it, and the dossier answers 503.
+    dossier_font_file: Path = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    dossier_font_index: int = Field(0, ge=0)
 
     @model_validator(mode="after")
     def _local_server(self) -> Settings:

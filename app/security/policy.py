@@ -79,6 +79,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/batteries/{code}/trace"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/epcis"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/verify"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+    # the investigator's dossier: as the trace; a reporter's holds only the findings naming its company
+    ("GET", "/v1/batteries/{code}/dossier.pdf"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/components"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/vehicles/{vin}/batteries"): Access(READERS, provinces="hide"),
     ("GET", "/v1/stations/{station_id}/swaps"): Access(READERS, provinces="hide"),
