@@ -69,9 +69,9 @@ api: $(STAMP) ## serve the API on http://API_HOST:API_PORT with API_WORKERS proc
 api-url: ## print the URL `make api` serves on, from the same settings (the README sets API=$(make -s api-url))
 	@echo "http://$(if $(filter 0.0.0.0,$(API_HOST)),127.0.0.1,$(API_HOST)):$(API_PORT)"
 
-run: neo4j-start demo demo-keys ui api ## local Neo4j (NEO4J_PORT), schema, demo world, then the API on API_HOST:API_PORT
+run: pdf-deps neo4j-start demo demo-keys ui api ## local Neo4j (NEO4J_PORT), schema, demo world, then the API on API_HOST:API_PORT
 
-test: $(STAMP) e2e-deps ui ## the whole suite against a real Neo4j
+test: $(STAMP) e2e-deps pdf-deps ui ## the whole suite against a real Neo4j
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## only the tests that need no database
@@ -84,7 +84,7 @@ UI_OUT := app/static/ui/index.html
 APIDOCS := app/static/apidocs
 UI_SRC := $(shell find ui/src -type f 2>/dev/null) ui/index.html ui/package.json ui/package-lock.json ui/tsconfig.json ui/vite.config.ts \
 	  app/identifiers/provinces.json
-.PHONY: ui e2e-deps test-e2e
+.PHONY: ui e2e-deps pdf-deps test-e2e
 
 ui: $(UI_OUT) $(APIDOCS)/swagger-ui-bundle.js ## build the web UI into app/static/ui/ (npm ci, unit tests, vite; skipped when up to date)
 
@@ -109,6 +109,10 @@ e2e-deps: ## Debian's chromium and a CJK font for the browser tests (apt-get as 
 	@# a CJK font, so the Chinese pages (and their screenshots) show characters, not boxes
 	@if ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-wqy-microhei; fi
+
+pdf-deps: ## Debian's CJK font for the dossier PDF and poppler-utils for its tests (apt-get as root, only when missing)
+	@if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || [ ! -x /usr/bin/pdftotext ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-wqy-microhei poppler-utils; fi
 
 test-e2e: $(STAMP) e2e-deps ui ## only the browser tests: headless Chromium against a real API server
 	$(PY) -m pytest -m e2e tests/e2e

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     # Where a battery's Digital Link URI points (``<base>/battery/<code>``, printed in its QR code and
     # resolved by this API's public ``/battery/{code}``); unset: the address the request reached the API at.
     digital_link_base: str | None = Field(None, pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$")
+    # The investigator's dossier (GET /v1/batteries/{code}/dossier.pdf) embeds this CJK font, TrueType or
+    # OpenType, or a face of a collection (DOSSIER_FONT_INDEX); the default is Debian's fonts-wqy-microhei,
+    # which `make pdf-deps` installs. Missing: the API starts, logs it, and the dossier answers 503.
+    dossier_font_file: Path = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    dossier_font_index: int = Field(0, ge=0)
 
     @model_validator(mode="after")
     def _local_server(self) -> Settings:

@@ -126,6 +126,12 @@ class AuditUnavailable(DomainError):
     status_code = 503
 
 
+class FontMissing(DomainError):
+    """A document that must print Chinese names cannot be made without its font: 503, naming the setting."""
+
+    status_code = 503
+
+
 class Contended(DomainError):
     """Concurrent batches kept creating what this batch names, pass after pass; nothing was stored."""
 

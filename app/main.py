@@ -19,6 +19,7 @@ from app.middleware import BodyLimit, CausalReads, audit_requests
 from app.openapi import install_openapi
 from app.queries import registry
 from app.security import AuditLog, KeyStore, RateLimiter
+from app.services.dossier import font_problem
 from app.services.findings import Keeper
 from app.services.ledger import Signing
 from app.services.store import apply_schema
@@ -45,6 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             apply_schema(db)
         except (DriverError, AuthError, TransientError, OSError) as exc:
             log.warning("Neo4j not ready at start-up (%s); will retry on /readyz", exc)
+        font = font_problem(settings.dossier_font_file)
+        if font is not None:  # the rest of the API serves; only the dossier needs the font
+            log.error("%s; GET /v1/batteries/{code}/dossier.pdf answers 503 until it is there", font)
         keeper = Keeper(db, settings) if settings.findings_sweep_s > 0 else None
         yield
         if keeper is not None:

@@ -7,6 +7,7 @@ from app.api import (
     analytics,
     batteries,
     compliance,
+    dossier,
     epcis,
     events,
     findings,
@@ -28,6 +29,7 @@ router.include_router(registry.router)
 router.include_router(batteries.router)
 router.include_router(passport.router)
 router.include_router(passport.public)
+router.include_router(dossier.router)
 router.include_router(admin.router)
 router.include_router(analytics.router)
 router.include_router(leakage.router)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.passport_meanings import MEANINGS
 from app.schemas.trace import TraceSegment
 
 T = TypeVar("T")
@@ -28,9 +29,9 @@ class Known(BaseModel, Generic[T]):
 
     model_config = ConfigDict(extra="forbid")
 
-    present: Literal[True]
-    value: T
-    unit: str | None = None
+    present: Literal[True] = Field(description="this platform holds the attribute")
+    value: T = Field(description="the attribute's value")
+    unit: str | None = Field(None, description="the value's unit, when it has one")
     source: str = Field(description="where the value comes from: the battery code, an event (by id), the replay")
 
 
@@ -71,12 +72,12 @@ class Identity(BaseModel):
     second_life: bool
 
 
-class Company(BaseModel):
+class Party(BaseModel):
     uscc: str = Field(description="unified social credit code (GB 32100)")
     name: str | None = Field(description="the registered name")
 
 
-class Manufacturer(Company):
+class Manufacturer(Party):
     maker_code: str = Field(description="the maker code opening the battery code")
 
 
@@ -103,7 +104,7 @@ class RecoveredMaterials(BaseModel):
 
     event_id: str
     recycled_at: datetime
-    recycler: Company
+    recycler: Party
     input_mass_kg: float | None
     recovered_kg: dict[str, float] = Field(description="kilograms by element (li, co, ni, mn, ...)")
 
@@ -111,7 +112,7 @@ class RecoveredMaterials(BaseModel):
 class Repurposing(BaseModel):
     event_id: str
     at: datetime
-    by: Company
+    by: Party
     application: str | None
     new_code: str | None
 
@@ -122,7 +123,9 @@ class SecondLife(BaseModel):
     second_life_products: list[str] = Field(description="codes of the batteries made from this one")
 
 
-class Installation(BaseModel):
+class VehicleStay(BaseModel):
+    """One installation of the battery in a vehicle, from the replay."""
+
     vin: str
     since: datetime
     until: datetime | None
@@ -237,8 +240,8 @@ class LifecycleHistory(BaseModel):
     """Not a Battery Pass group: the custody and second-life history this platform was told."""
 
     custody: list[TraceSegment] = Field(description="where the battery was, in order: the same segments as its trace")
-    installations: list[Installation]
-    second_life: SecondLife
+    installations: list[VehicleStay]
+    second_life: SecondLife = Field(description="where this battery came from and what it became in a second life")
     event_count: int = Field(description="the battery's own events that stand (uncorrected)")
     last_event_at: datetime | None
 
@@ -257,6 +260,46 @@ class Passport(BaseModel):
     circularity: Circularity
     performance_and_durability: PerformanceAndDurability
     lifecycle_history: LifecycleHistory
+
+
+def _describe(*models: type[BaseModel]) -> None:
+    """Give every field without its own description the attribute's meaning. Models come inner
+    first, and a Known[<model>] field's wrapper is rebuilt before its holder, since each holds the
+    schema of what it wraps as it was when it was built."""
+    for model in models:
+        for name, info in model.model_fields.items():
+            if info.description is None and name in MEANINGS:
+                info.description = MEANINGS[name]
+            for arg in (info.annotation, *get_args(info.annotation)):
+                if isinstance(arg, type) and issubclass(arg, Known):
+                    arg.model_rebuild(force=True)
+        model.model_rebuild(force=True)
+
+
+_describe(
+    Absent,
+    Identity,
+    Party,
+    Manufacturer,
+    Place,
+    StatusValue,
+    Chemistry,
+    RecoveredMaterials,
+    Repurposing,
+    SecondLife,
+    VehicleStay,
+    GeneralProductInformation,
+    Labels,
+    CarbonFootprint,
+    SupplyChainDueDiligence,
+    MaterialComposition,
+    Circularity,
+    BatteryTechnicalProperties,
+    BatteryCondition,
+    PerformanceAndDurability,
+    LifecycleHistory,
+    Passport,
+)
 
 
 def passport_json_schema() -> str:

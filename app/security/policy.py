@@ -83,6 +83,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/batteries/{code}/epcis"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/provenance"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/verify"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
+    # the investigator's dossier: as the trace; a reporter's holds only the findings naming its company
+    ("GET", "/v1/batteries/{code}/dossier.pdf"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/components"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/passport"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/qr"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),

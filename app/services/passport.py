@@ -21,11 +21,11 @@ from app.schemas.passport import (
     Circularity,
     GeneralProductInformation,
     Identity,
-    Installation,
     LifecycleHistory,
     MaterialComposition,
     Passport,
     PerformanceAndDurability,
+    VehicleStay,
     absent,
     known,
 )
@@ -228,7 +228,7 @@ def _history(history: BatteryHistory, effective: list[TimelineRow]) -> Lifecycle
     return LifecycleHistory(
         custody=segments(history.own, life),
         installations=[
-            Installation(
+            VehicleStay(
                 vin=i.target,
                 since=_at(i.since),
                 until=_at(i.until),

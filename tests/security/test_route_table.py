@@ -111,6 +111,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/v1/batteries/{code}/trace"): Sample(f"/v1/batteries/{CODE}/trace"),
     ("GET", "/v1/batteries/{code}/epcis"): Sample(f"/v1/batteries/{CODE}/epcis"),
     ("GET", "/v1/batteries/{code}/provenance"): Sample(f"/v1/batteries/{CODE}/provenance", {"format": "prov-o"}),
+    ("GET", "/v1/batteries/{code}/dossier.pdf"): Sample(f"/v1/batteries/{CODE}/dossier.pdf"),
     ("GET", "/v1/batteries/{code}/verify"): Sample(f"/v1/batteries/{CODE}/verify"),
     ("GET", "/v1/batteries/{code}/components"): Sample(f"/v1/batteries/{CODE}/components"),
     ("GET", "/v1/batteries/{code}/passport"): Sample(f"/v1/batteries/{CODE}/passport"),

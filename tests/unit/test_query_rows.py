@@ -19,6 +19,7 @@ from app.db import Row
 from app.queries import get_query
 from app.repositories import analytics, integrity
 from app.repositories.integrity import ChainHeadRow, ChainLinkRow
+from app.schemas.dossier import CompanyName
 from app.schemas.integrity import Checkpoint
 
 
@@ -54,3 +55,4 @@ def test_the_single_column_and_model_answers_are_what_their_queries_return() -> 
     assert _returns("analytics.sample_vehicles") == ["vin"]
     assert _returns("integrity.list_checkpoints") == list(Checkpoint.model_fields)
     assert _returns("integrity.record_checkpoint") == ["id"]
+    assert _returns("dossier.company_names") == list(CompanyName.model_fields)
