@@ -158,6 +158,13 @@ analytics-eval: $(STAMP) ## do the analyses find the planted broker and ring in 
 leakage-eval: $(STAMP) ## precision and recall of every leakage rule against planted ground truth (100,000 packs)
 	$(BT) eval leakage --batteries $(EVAL_BATTERIES) --seed $(EVAL_SEED) --neo4j-home var/neo4j-leval --port 7722
 
+# Fade by chemistry: mean SoH by age band per chemistry from a synthetic world's health readings
+# (no database), printed as a table and drawn into docs/fade_by_chemistry.png.
+FADE_BATTERIES ?= 50000
+.PHONY: fade-plot
+fade-plot: $(STAMP) ## mean state of health by age band and chemistry (table, docs/fade_by_chemistry.png)
+	$(BT) eval fade --batteries $(FADE_BATTERIES) --seed $(EVAL_SEED) --png docs/fade_by_chemistry.png
+
 clean: ## stop Neo4j and remove local state (var/), keeping the cached jars
 	-$(BT) neo4j stop
 	-$(BT) neo4j stop --home var/neo4j-test

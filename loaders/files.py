@@ -245,7 +245,8 @@ def load_events(
         try:
             for first, end_offset, rows in read_batches(path, batch_size, offset):
                 earlier = frozenset(str(r.get("event_id")) for b in in_flight for r in b.rows if isinstance(r, dict))
-                in_flight.append(_Batch(first, end_offset, rows, send(rows), earlier))
+                named = frozenset(c for b in in_flight for r in b.rows if isinstance(r, dict) for c in _codes(r))
+                in_flight.append(_Batch(first, end_offset, rows, send(rows), earlier, named))
                 if len(in_flight) >= max(1, workers):
                     settle()
             while in_flight:
@@ -268,15 +269,37 @@ class _Batch:
     rows: list[Any]
     future: Future[IngestResult | workers_.Refused]
     earlier: frozenset[str]
+    named: frozenset[str] = frozenset()  # battery codes the batches then in flight name
 
     def waited_on_earlier(self, refused: workers_.Refused) -> bool:
-        """Was it refused only for corrections of events that were then in flight, not yet stored?"""
-        targets = [self._corrects(p.index) for p in refused.problems if p.field == "corrects"]
-        return len(targets) == len(refused.problems) > 0 and all(t in self.earlier for t in targets)
+        """Was it refused only for what batches then in flight would settle: corrections of their
+        events, or health readings by a company one of their events links to the battery?"""
+        if not refused.problems:
+            return False
+        for p in refused.problems:
+            if p.field == "corrects":
+                if self._corrects(p.index) not in self.earlier:
+                    return False
+            elif p.field == "reporter":
+                row = self.rows[p.index] if p.index is not None and p.index < len(self.rows) else None
+                if not (
+                    isinstance(row, dict) and row.get("type") == "health_measured" and row.get("battery") in self.named
+                ):
+                    return False
+            else:
+                return False
+        return True
 
     def _corrects(self, index: int | None) -> str | None:
         row = self.rows[index] if index is not None and index < len(self.rows) else None
         return str(row.get("corrects")) if isinstance(row, dict) else None
+
+
+def _codes(row: dict[str, Any]) -> list[str]:
+    """The battery codes an event row names (what a health reading's link may come from)."""
+    found = [str(row[k]) for k in ("battery", "battery_in", "battery_out", "new_code") if row.get(k)]
+    found.extend(str(c) for c in row.get("components", ()) or ())
+    return found
 
 
 def _pool(target: Target, workers: int) -> Executor:

@@ -14,7 +14,7 @@ from typing import Any
 
 from app.config import Settings
 from app.db import Database
-from app.errors import FieldProblem, InvalidInput
+from app.errors import ClaimRefused, FieldProblem, InvalidInput
 from app.schemas.events import IngestResult
 from loaders.targets import LocalTarget, Target
 
@@ -23,7 +23,7 @@ _db: Database | None = None
 
 @dataclass(frozen=True)
 class Refused:
-    """An InvalidInput raised in a worker, as data."""
+    """An InvalidInput (422) or a ClaimRefused (403) raised in a worker, as data."""
 
     message: str
     problems: list[FieldProblem]
@@ -40,7 +40,7 @@ def through(target: Target, rows: list[Any], allow_recorded_at: bool) -> IngestR
     """One batch through ``target``, a refusal returned as data (threads and processes alike)."""
     try:
         return target.ingest(rows, allow_recorded_at)
-    except InvalidInput as err:
+    except (InvalidInput, ClaimRefused) as err:
         return Refused(err.message, list(err.problems))
 
 

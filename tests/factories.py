@@ -140,11 +140,27 @@ class Events:
     def repaired(self, battery: str, at: datetime, reporter: str = REPAIRER) -> dict[str, Any]:
         return self._base("repaired", reporter, at, battery=battery)
 
-    def repurposed(self, battery: str, at: datetime, application: str, new_code: str | None = None) -> dict[str, Any]:
-        fields: dict[str, Any] = {"battery": battery, "application": application}
+    def repurposed(
+        self, battery: str, at: datetime, application: str, new_code: str | None = None, **kw: Any
+    ) -> dict[str, Any]:
+        fields: dict[str, Any] = {"battery": battery, "application": application, **kw}
         if new_code:
             fields["new_code"] = new_code
         return self._base("repurposed", SECOND_LIFE, at, **fields)
+
+    def health(
+        self,
+        battery: str,
+        at: datetime,
+        reporter: str,
+        soh_pct: float = 92.0,
+        capacity_kwh: float = 55.0,
+        cycle_count: int = 300,
+        method: str = "bms_readout",
+        **kw: Any,
+    ) -> dict[str, Any]:
+        fields = {"soh_pct": soh_pct, "capacity_kwh": capacity_kwh, "cycle_count": cycle_count, "method": method}
+        return self._base("health_measured", reporter, at, battery=battery, **fields, **kw)
 
     def recycled(self, battery: str, at: datetime, reporter: str = RECYCLER) -> dict[str, Any]:
         recovered = {"li": 5.0, "co": 0.0, "ni": 0.0}

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from app.cli.common import Subparsers
-from evaluation import analytics, leakage
+from evaluation import analytics, fade, leakage
 from evaluation.common import ServerOptions
 
 
@@ -54,6 +54,23 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--criterion", choices=("informal", "all"), default="informal", help="ranking the broker check uses")
     p.add_argument("--top", type=int, default=10, help="intermediaries listed per ranking")
     p.set_defaults(handler=_analytics)
+
+    p = evals.add_parser(
+        "fade",
+        help="mean state of health by age band and chemistry in a synthetic world (table and PNG)",
+        description="Print mean SoH by age band per chemistry from a synthetic world's readings and draw them.",
+    )
+    p.add_argument("--batteries", type=int, default=50_000)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--world", type=Path, default=None, help="world directory (default var/fade-world-N-S)")
+    p.add_argument("--regenerate", action="store_true", help="generate the world even if it exists")
+    p.add_argument("--png", type=Path, default=Path("docs/fade_by_chemistry.png"))
+    p.set_defaults(handler=_fade)
+
+
+def _fade(args: argparse.Namespace) -> int:
+    rows = fade.run(args.batteries, args.seed, args.world, args.png, regenerate=args.regenerate)
+    return 0 if rows else 1
 
 
 def _server(args: argparse.Namespace) -> ServerOptions | None:

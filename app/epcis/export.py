@@ -66,6 +66,7 @@ _STEPS: Final = {
     "removed": "removing",
     "swapped": "replacing",
     "repaired": "repairing",
+    "health_measured": "inspecting",
     "vehicle_sold": "retail_selling",
     "vehicle_exported": "departing",
     "vehicle_scrapped": "disassembling",
@@ -180,15 +181,25 @@ def _swapped(payload: Payload) -> dict[str, Any]:
     )
 
 
+_HEALTH_FIELDS: Final = ("soh_pct", "capacity_kwh", "cycle_count", "internal_resistance_mohm", "method")
+_HAND_OVER_FIELDS: Final = ("soh_pct", "residual_capacity_kwh")
+
+
+def _extensions(payload: Payload, names: Iterable[str]) -> dict[str, Any]:
+    return {f"bt:{name}": payload[name] for name in names if payload.get(name) is not None}
+
+
 def _repurposed(payload: Payload) -> dict[str, Any]:
+    condition = _extensions(payload, _HAND_OVER_FIELDS)
     if payload.get("new_code"):
         return {
             "type": "TransformationEvent",
             "inputEPCList": [battery(payload["battery"])],
             "outputEPCList": [battery(payload["new_code"])],
             "bt:application": payload["application"],
+            **condition,
         }
-    return _object("OBSERVE", [battery(payload["battery"])], **{"bt:application": payload["application"]})
+    return _object("OBSERVE", [battery(payload["battery"])], **{"bt:application": payload["application"]}, **condition)
 
 
 def _recycled(payload: Payload) -> dict[str, Any]:
@@ -207,6 +218,7 @@ _BODIES: Final = {
     "removed": lambda p: _association("DELETE", p, p["battery"], **{"bt:reason": p["reason"]}),
     "swapped": _swapped,
     "repaired": lambda p: _object("OBSERVE", [battery(p["battery"])]),
+    "health_measured": lambda p: _object("OBSERVE", [battery(p["battery"])], **_extensions(p, _HEALTH_FIELDS)),
     "vehicle_sold": lambda p: _object("OBSERVE", [vehicle(p["vehicle"])]),
     "vehicle_exported": lambda p: _object("OBSERVE", [vehicle(p["vehicle"])], **{"bt:destination": p["destination"]}),
     "vehicle_scrapped": lambda p: _object("OBSERVE", [vehicle(p["vehicle"])]),

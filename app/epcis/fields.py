@@ -30,6 +30,8 @@ __all__ = [
     "read_batteries",
     "read_battery",
     "read_destination_country",
+    "read_hand_over_condition",
+    "read_health",
     "read_location_id",
     "read_note",
     "read_number",
@@ -344,3 +346,49 @@ def read_note(event: Event) -> str | None:
         return field[1]
     event.problem(field[0], f"expected text of at most {_MAX_NOTE} characters")
     return None
+
+
+_HEALTH_METHODS: Final = ("bms_readout", "residual_energy_test", "estimate")
+
+
+def read_health(event: Event) -> Native | None:
+    """bt:soh_pct, bt:capacity_kwh, bt:cycle_count, bt:method (bt:internal_resistance_mohm optional):
+    what inspecting maps to health_measured with. Ranges are the native contract's to check."""
+    why = (
+        "inspecting maps to health_measured only with bt:soh_pct (%), bt:capacity_kwh (measured kWh), "
+        "bt:cycle_count and bt:method (bms_readout, residual_energy_test or estimate)"
+    )
+    soh = read_number_ext(event, "soh_pct", why, minimum_exclusive=False)
+    capacity = read_number_ext(event, "capacity_kwh", why, minimum_exclusive=True)
+    cycles = read_number_ext(event, "cycle_count", why, minimum_exclusive=False)
+    resistance = read_number_ext(event, "internal_resistance_mohm", why, minimum_exclusive=True, required=False)
+    if cycles is not None and not cycles.is_integer():
+        field = event.ext("cycle_count")
+        event.problem(field[0] if field else "bt:cycle_count", f"expected a whole number of cycles, got {cycles:g}")
+        cycles = None
+    method: str | None = None
+    field = event.ext("method")
+    if field is None:
+        event.problem("bt:method", f"missing: {why}")
+    elif field[1] not in _HEALTH_METHODS:
+        event.problem(field[0], f"expected one of {', '.join(_HEALTH_METHODS)}, got {show(field[1])}")
+    else:
+        method = str(field[1])
+    if soh is None or capacity is None or cycles is None or method is None:
+        return None
+    found: Native = {"soh_pct": soh, "capacity_kwh": capacity, "cycle_count": int(cycles), "method": method}
+    if resistance is not None:
+        found["internal_resistance_mohm"] = resistance
+    return found
+
+
+def read_hand_over_condition(event: Event) -> Native:
+    """bt:soh_pct and bt:residual_capacity_kwh, optional on a repurposing: its condition at hand-over."""
+    found: Native = {}
+    soh = read_number_ext(event, "soh_pct", "", minimum_exclusive=False, required=False)
+    residual = read_number_ext(event, "residual_capacity_kwh", "", minimum_exclusive=True, required=False)
+    if soh is not None:
+        found["soh_pct"] = soh
+    if residual is not None:
+        found["residual_capacity_kwh"] = residual
+    return found

@@ -46,11 +46,17 @@ EXTENSION_FIELDS: Final = frozenset(
         "input_mass_kg",
         "recovered",
         "destination",
+        "soh_pct",
+        "cycle_count",
+        "internal_resistance_mohm",
+        "method",
+        "residual_capacity_kwh",
     }
 )
 
 MAPPED_STEPS: Final = (
     "ObjectEvent: commissioning (ADD), shipping (OBSERVE), receiving (OBSERVE), repairing, "
+    "inspecting (OBSERVE, one battery with bt:soh_pct, bt:capacity_kwh, bt:cycle_count, bt:method), "
     "departing (OBSERVE, vehicles with bt:destination), retail_selling (OBSERVE, vehicles), "
     "decommissioning (with bt:application), destroying or disassembling (a battery with "
     "bt:input_mass_kg and bt:recovered, or vehicles: scrapped); AggregationEvent: assembling (ADD); "

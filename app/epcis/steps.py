@@ -16,6 +16,8 @@ from app.epcis.fields import (
     read_batteries,
     read_battery,
     read_destination_country,
+    read_hand_over_condition,
+    read_health,
     read_location_id,
     read_number,
     read_number_ext,
@@ -117,6 +119,20 @@ def _repaired(event: Event, action: str | None) -> list[Draft]:
     return [("repaired", {"battery": code}) for code in read_batteries(event, "epcList")]
 
 
+def _inspected(event: Event, action: str | None) -> list[Draft]:
+    """A measurement of one battery's health (CBV inspecting): state of health, capacity, cycles."""
+    codes = read_batteries(event, "epcList")
+    if len(codes) > 1:
+        event.problem(
+            "epcList",
+            f"lists {len(codes)} batteries; a health reading describes one battery, so send one event per battery",
+        )
+    health = read_health(event)
+    if len(codes) != 1 or health is None:
+        return []
+    return [("health_measured", {"battery": codes[0], **health})]
+
+
 def _installed(event: Event, action: str | None) -> list[Draft]:
     vehicle = read_vehicle(event)
     codes = read_batteries(event, "childEPCs")
@@ -190,9 +206,10 @@ def _repurposed_by_decommissioning(event: Event, action: str | None) -> list[Dra
             event.problem(field[0], err.reason)
         if new_code is not None and new_code in codes:
             event.problem(field[0], "equals a battery it was made from")
+    condition = read_hand_over_condition(event)
     drafts: list[Draft] = []
     for code in codes:
-        fields: Native = {"battery": code, "application": application}
+        fields: Native = {"battery": code, "application": application, **condition}
         if new_code is not None:
             fields["new_code"] = new_code
         drafts.append(("repurposed", fields))
@@ -211,7 +228,11 @@ def _repurposed_by_transformation(event: Event, action: str | None) -> list[Draf
     new_code = outputs[0] if len(outputs) == 1 else None
     if new_code is not None and new_code in originals:
         event.problem("outputEPCList[0]", "equals a battery it was made from")
-    return [("repurposed", {"battery": code, "application": application, "new_code": new_code}) for code in originals]
+    condition = read_hand_over_condition(event)
+    return [
+        ("repurposed", {"battery": code, "application": application, "new_code": new_code, **condition})
+        for code in originals
+    ]
 
 
 def _recycled_by_object(event: Event, action: str | None) -> list[Draft]:
@@ -268,6 +289,7 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("ObjectEvent", "shipping"): Rule(_shipped, ("OBSERVE",), reporter_list="sourceList"),
     ("ObjectEvent", "receiving"): Rule(_received, ("OBSERVE",), reporter_list="destinationList"),
     ("ObjectEvent", "repairing"): Rule(_repaired),
+    ("ObjectEvent", "inspecting"): Rule(_inspected, ("OBSERVE",)),
     ("ObjectEvent", "departing"): Rule(_exported_by_departing, ("OBSERVE",)),
     ("ObjectEvent", "retail_selling"): Rule(_sold_by_retail_selling, ("OBSERVE",)),
     ("ObjectEvent", "decommissioning"): Rule(_repurposed_by_decommissioning),

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from app.lifecycle.health import CAPACITY_TOLERANCE
 from app.lifecycle.replay import BatteryLifecycle
 
 WarningCode = Literal[
@@ -30,6 +31,8 @@ WarningCode = Literal[
     "not_holder",
     "role_mismatch",
     "station_not_operated",
+    "capacity_above_rated",
+    "cycle_count_decreased",
 ]
 
 
@@ -73,6 +76,13 @@ ACTS: Mapping[str, Act] = {
     "vehicle_exported": Act(
         "the automaker or importer that exported the vehicle", frozenset({"automaker", "importer"})
     ),
+    "health_measured": Act(
+        "a company the record links to the battery: its maker, a company that reported an event about it "
+        "or was named as its sender or addressee (holder, installer, repairer, swap operator, dismantler, "
+        "second-life company, recycler), in the store or earlier in the same batch",
+        _ANY,
+        "refused (403) from a company the record does not link to the battery",
+    ),
     "repurposed": Act("the second-life company that took the battery over", frozenset({"second_life"})),
     "recycled": Act("the recycler", frozenset({"recycler"})),
     "correction": Act(
@@ -91,6 +101,9 @@ _SENTENCES: Mapping[str, str] = {
     "unexplained_receipt": "a receipt that no shipment to the receiver explains",
     "produced_repeatedly": "a second production report of this code (the first: {other})",
     "not_holder": "by the record the battery was held by {other} at that moment, not by the reporter",
+    "capacity_above_rated": f"a measured capacity more than {CAPACITY_TOLERANCE:.0%} above the capacity the "
+    "battery was produced with ({other})",
+    "cycle_count_decreased": "a cycle count lower than an earlier reading of the same battery ({other})",
 }
 
 

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from app.lifecycle import candidates, custody
+from app.lifecycle import candidates, custody, health
+from app.lifecycle.health import HealthReading
 from app.lifecycle.rows import EventRow
 
 # Within one instant, apply events in lifecycle order (a pack is produced before it is shipped).
@@ -26,6 +27,7 @@ LIFECYCLE_RANK = {
     "swapped": 3,
     "removed": 4,
     "repaired": 5,
+    "health_measured": 5,
     "repurposed": 6,
     "recycled": 7,
 }
@@ -77,6 +79,8 @@ ContradictionKind = Literal[
     "two_vehicles",
     "unexplained_receipt",
     "not_holder",
+    "capacity_above_rated",
+    "cycle_count_decreased",
 ]
 # Acts that only the battery's holder can perform (a shipment, an installation, a hand-over to
 # second life, recycling): anyone else reporting them did not hold it, by the record.
@@ -137,6 +141,8 @@ class BatteryLifecycle:
     last_t: int = -(2**62)
     event_count: int = 0
     contradictions: list[Contradiction] = field(default_factory=list)
+    # Measurements of its health, oldest first (``app.lifecycle.health``).
+    health: list[HealthReading] = field(default_factory=list)
     # The leakage rules' candidates (see app.lifecycle.candidates).
     suspect_receipts: list[str] = field(default_factory=list)
     suspect_closings: list[str] = field(default_factory=list)
@@ -304,6 +310,7 @@ def replay_battery(code: str, events: Sequence[EventRow], *, segments: bool = Tr
     out.suspect_receipts = candidates.suspect_receipts(events, installed)
     out.longest_transit_days = candidates.longest_transit_days(events)
     out.produced_repeatedly = candidates.produced_repeatedly(events)
+    out.health = health.readings(ordered)
     out.contradictions.extend(_contradictions(ordered, out))
     custody.decide_outcomes(out.held, out.installed, out.recycled.event_id if out.recycled else None)
     custody.link_swaps(out.swaps)
@@ -327,6 +334,8 @@ def _contradictions(ordered: Sequence[EventRow], out: BatteryLifecycle) -> Itera
         yield Contradiction("produced_repeatedly", ev.event_id, own_production[0].event_id)
     for event_id in out.suspect_receipts:
         yield Contradiction("unexplained_receipt", event_id)
+    for kind, event_id, other in health.contradictions(out.health, out.attrs.get("capacity_kwh")):
+        yield Contradiction(kind, event_id, other)
 
 
 def replay_all(codes: Sequence[str], rows: Iterable[EventRow], *, segments: bool = True) -> list[BatteryLifecycle]:

@@ -34,7 +34,12 @@ class EventRow:
     to_company: str | None = None
     chemistry: str | None = None
     mass_kg: float | None = None
-    capacity_kwh: float | None = None
+    capacity_kwh: float | None = None  # produced: rated; health_measured: measured
+    soh_pct: float | None = None  # health_measured, repurposed (at hand-over)
+    cycle_count: int | None = None
+    method: str | None = None
+    residual_capacity_kwh: float | None = None  # repurposed
+    application: str | None = None  # repurposed
 
 
 #: The columns a query feeding the replay must return, in order.
@@ -93,4 +98,9 @@ def event_row(code: str, role: str, t: int, payload: Mapping[str, Any]) -> Event
         chemistry=payload.get("chemistry"),
         mass_kg=payload.get("mass_kg"),
         capacity_kwh=payload.get("capacity_kwh"),
+        soh_pct=payload.get("soh_pct"),
+        cycle_count=payload.get("cycle_count"),
+        method=payload.get("method"),
+        residual_capacity_kwh=payload.get("residual_capacity_kwh"),
+        application=payload.get("application"),
     )

@@ -97,6 +97,14 @@ def stored_productions(tx: ManagedTransaction, codes: Sequence[str]) -> list[Sto
     return [StoredProduction(**row) for row in run(tx, "ingest.productions", codes=list(codes))]
 
 
+def linked_pairs(tx: ManagedTransaction, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (battery code, USCC) pairs the stored record links (``ingest.linked_companies``)."""
+    if not pairs:
+        return set()
+    rows = run(tx, "ingest.linked_companies", pairs=[{"code": c, "uscc": u} for c, u in pairs])
+    return {(r["code"], r["uscc"]) for r in rows}
+
+
 def stored_subjects(tx: ManagedTransaction, codes: Sequence[str], vins: Sequence[str]) -> StoredSubjects:
     """Which of these batteries and vehicles are stored, by element id, each kind in key order."""
     found: dict[str, dict[str, str]] = {"battery": {}, "vehicle": {}}

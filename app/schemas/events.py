@@ -293,6 +293,41 @@ class VehicleScrapped(_EventBase):
     vehicle: Annotated[VinStr, Field(description=f"A registered vehicle. {VIN_TEXT}")]
 
 
+# --- health_measured: state of health, capacity and cycles, as a company measured them ----------
+#: How a measurement was taken: the pack's own BMS, a residual energy test (GB/T 34015, which the
+#: cascade-use rules require of second-life firms) or an estimate.
+HealthMethod = Literal["bms_readout", "residual_energy_test", "estimate"]
+# A new pack reads a little above 100% (manufacturers' margin over the rated capacity); more than
+# this is not a measurement.
+SOH_MAX_PCT = 110.0
+SohPct = Annotated[float, AfterValidator(_finite), Field(ge=0, le=SOH_MAX_PCT)]
+SOH_TEXT = f"state of health in % of the rated capacity, 0 to {SOH_MAX_PCT:g}"
+Kwh = Annotated[float, AfterValidator(_finite), Field(gt=0, le=2_000)]
+
+
+class HealthMeasured(_EventBase):
+    """The battery's state of health was measured by the reporter (a company the record links to it)."""
+
+    type: Annotated[Literal["health_measured"], Field(description="a measurement of the battery's health")]
+    battery: Annotated[BatteryCodeStr, Field(description=f"The battery measured. {BATTERY_CODE_TEXT}")]
+    soh_pct: Annotated[SohPct, Field(description=SOH_TEXT)]
+    capacity_kwh: Annotated[Kwh, Field(description="measured usable energy in kWh, above 0 and at most 2,000")]
+    cycle_count: Annotated[
+        int, Field(ge=0, le=1_000_000, description="equivalent full cycles so far (the BMS counter), 0 to 1,000,000")
+    ]
+    internal_resistance_mohm: Annotated[
+        Annotated[float, AfterValidator(_finite), Field(gt=0, le=100_000)] | None,
+        Field(description="pack internal resistance in milliohms, where known"),
+    ] = None
+    method: Annotated[
+        HealthMethod,
+        Field(description="bms_readout, residual_energy_test (GB/T 34015) or estimate"),
+    ]
+
+
+# --- end of health_measured -------------------------------------------------------------------
+
+
 class Repurposed(_EventBase):
     """The battery began a second life (cascade use), possibly under a new second-life code."""
 
@@ -309,6 +344,10 @@ class Repurposed(_EventBase):
         BatteryCodeStr | None,
         Field(description="the second-life code it carries from now on (optional), not `battery`"),
     ] = None
+    residual_capacity_kwh: Annotated[
+        Kwh | None, Field(description="the residual energy in kWh at hand-over, as tested (optional)")
+    ] = None
+    soh_pct: Annotated[SohPct | None, Field(description=f"{SOH_TEXT}, at hand-over (optional)")] = None
 
     @model_validator(mode="after")
     def _new_code_differs(self) -> Repurposed:
@@ -360,6 +399,7 @@ Event = Annotated[
     | Repaired
     | VehicleScrapped
     | VehicleExported
+    | HealthMeasured
     | Repurposed
     | Recycled
     | Correction,
@@ -376,6 +416,7 @@ EVENT_TYPES = (
     "repaired",
     "vehicle_scrapped",
     "vehicle_exported",
+    "health_measured",
     "repurposed",
     "recycled",
     "correction",

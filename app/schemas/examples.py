@@ -158,6 +158,15 @@ EVENT_EXAMPLES = {
         "repaired: the repairer reports the repair",
         _event("HB-2024-0002", "repaired", "2024-09-05T16:00:00+08:00", REPAIRER, battery=SPARE),
     ),
+    "health_measured": _example(
+        "health_measured: the repairer reads the spare pack's BMS",
+        _event("HB-2024-0003", "health_measured", "2024-09-05T17:00:00+08:00", REPAIRER, battery=SPARE,
+               soh_pct=96.5, capacity_kwh=72.4, cycle_count=180, method="bms_readout"),
+        "Only a company the record links to the battery may report its health (here the repairer that took it "
+        "out). `method` is bms_readout, residual_energy_test (GB/T 34015) or estimate; internal_resistance_mohm "
+        "is optional. A capacity more than 10% above the produced one, or a cycle count lower than an earlier "
+        "reading, is stored with a warning.",
+    ),
     "vehicle_scrapped": _example(
         "vehicle_scrapped: the dismantler scraps the vehicle",
         _event("SD-2025-0001", "vehicle_scrapped", "2025-01-10T10:00:00+08:00", DISMANTLER, vehicle=VEHICLE),
@@ -171,8 +180,9 @@ EVENT_EXAMPLES = {
     "repurposed": _example(
         "repurposed: a second-life company turns the first pack into storage",
         _event("SS-2025-0001", "repurposed", "2025-03-01T09:00:00+08:00", SECOND_LIFE, battery=PACK,
-               application="energy_storage"),
-        "Stored, with a `not_holder` warning: by the record the swap operator still holds the pack, since no "
+               application="energy_storage", soh_pct=78.0, residual_capacity_kwh=58.5),
+        "`soh_pct` and `residual_capacity_kwh` (optional) give its condition at hand-over. Stored, with a "
+        "`not_holder` warning: by the record the swap operator still holds the pack, since no "
         "shipment to the second-life company was reported. A claim that contradicts the record is kept as said "
         "and answered with `warnings`; missing steps like this one are what the leakage rules look for. "
         "Applications are published at GET /v1/vocabularies; e_bike is banned but recordable as evidence.",

@@ -16,7 +16,7 @@ from typing import Any, Generic, Literal, TypeVar, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.passport_meanings import MEANINGS
-from app.schemas.trace import TraceSegment
+from app.schemas.trace import HealthPoint, TraceSegment
 
 T = TypeVar("T")
 
@@ -115,6 +115,8 @@ class Repurposing(BaseModel):
     by: Party
     application: str | None
     new_code: str | None
+    soh_pct: float | None = Field(description="state of health in % at hand-over, as the repurposing reported it")
+    residual_capacity_kwh: float | None = Field(description="residual energy in kWh at hand-over, as reported")
 
 
 class SecondLife(BaseModel):
@@ -216,10 +218,10 @@ class BatteryTechnicalProperties(BaseModel):
 class BatteryCondition(BaseModel):
     energy_throughput: Absent
     capacity_throughput: Absent
-    number_of_full_cycles: Absent
-    state_of_certified_energy: Absent
-    capacity_fade: Absent
-    remaining_energy: Absent
+    number_of_full_cycles: Known[int] | Absent
+    state_of_certified_energy: Known[float] | Absent
+    capacity_fade: Known[float] | Absent
+    remaining_energy: Known[float] | Absent
     remaining_capacity: Absent
     negative_events: Absent
     temperature_information: Absent
@@ -229,6 +231,10 @@ class BatteryCondition(BaseModel):
     internal_resistance_increase: Absent
     remaining_round_trip_energy_efficiency: Absent
     state_of_charge: Absent
+    health_readings: list[HealthPoint] = Field(
+        description="not a Battery Pass attribute: every health reading of the battery, oldest first (the same as "
+        "its trace's health); the attributes above are read from the latest"
+    )
 
 
 class PerformanceAndDurability(BaseModel):

@@ -107,12 +107,29 @@ class TraceSegment(BaseModel):
     closed_by: str | None = Field(description="the event that took it away (null while it is here)")
 
 
+class HealthPoint(BaseModel):
+    """One measurement of the battery's health (``health_measured``), or its condition at a
+    hand-over to second life (``repurposed``; no method)."""
+
+    event_id: str = Field(description="the event that carried the reading")
+    type: str = Field(description="health_measured, or repurposed (the condition at hand-over)")
+    at: datetime = Field(description="when it was measured (the event's occurred_at)")
+    reporter: str = Field(description="USCC of the company that measured")
+    soh_pct: float | None = Field(description="state of health in % of the rated capacity")
+    capacity_kwh: float | None = Field(description="measured (or residual, at hand-over) energy in kWh")
+    cycle_count: int | None = Field(description="equivalent full cycles, as counted by the BMS")
+    method: str | None = Field(description="bms_readout, residual_energy_test or estimate; null at a hand-over")
+
+
 class Trace(BaseModel):
     code: str
     status: str | None
     events: list[TimelineEntry]
     segments: list[TraceSegment] = Field(
         description="where the battery was, in order: the server's replay of the effective events"
+    )
+    health: list[HealthPoint] = Field(
+        default_factory=list, description="its measured health over life, oldest first (the same replay)"
     )
 
 

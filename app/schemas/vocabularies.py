@@ -39,6 +39,7 @@ class Vocabularies(BaseModel):
     vehicle_categories: list[Term]
     removal_reasons: list[Term]
     correction_reasons: list[Term]
+    health_methods: list[Term] = Field(description="how a health_measured reading was taken")
     second_life_applications: list[ApplicationTerm] = Field(
         description="known applications; others matching [a-z][a-z0-9_]{1,39} are accepted"
     )

@@ -15,7 +15,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from app.errors import ClaimRefused, Conflict, FieldProblem
-from app.lifecycle import BatteryLifecycle
+from app.lifecycle import BatteryLifecycle, roles_in
 from app.lifecycle.claims import ClaimWarning, history_warnings, registry_warnings
 from app.repositories import ingest as repo
 from app.repositories.ingest import KnownReferences
@@ -83,6 +83,7 @@ def check_claims(
             problem = _maker_problem(known, p)
             if problem is not None:
                 problems.append(FieldProblem("reporter", problem, index, eid))
+    problems.extend(_unlinked_measurements(tx, events, known))
     problems.extend(_in_batch_foreign_voids(events, actor))
     if problems:
         raise ClaimRefused(problems)
@@ -101,6 +102,50 @@ def _maker_problem(known: KnownReferences, p: Mapping[str, Any]) -> str | None:
         f"only the company registered with maker code {code[:3]} (positions 1-3 of {code}) may report its "
         f"production, or an importer declared for it{held}"
     )
+
+
+def _links_in_batch(events: Sequence[tuple[int, Mapping[str, Any]]]) -> set[tuple[str, str]]:
+    """(battery, company) pairs the batch's own events link: reporter, sender or addressee."""
+    found: set[tuple[str, str]] = set()
+    for _, p in events:
+        if p["type"] in ("correction", "health_measured"):
+            continue
+        companies = [str(p[k]) for k in ("reporter", "to", "from") if k in p]
+        for code, _role in roles_in(p):
+            found.update((code, u) for u in companies)
+    return found
+
+
+def _unlinked_measurements(
+    tx: ManagedTransaction, events: Sequence[tuple[int, Mapping[str, Any]]], known: KnownReferences
+) -> list[FieldProblem]:
+    """A health measurement from a company the record does not link to the battery: who never made,
+    held, fitted, repaired, swapped or received it has not measured it either."""
+    measured = [(i, p) for i, p in events if p["type"] == "health_measured"]
+    if not measured:
+        return []
+    in_batch = _links_in_batch(events)
+    open_pairs: list[tuple[str, str]] = []
+    for _, p in measured:
+        code, reporter = str(p["battery"]), str(p["reporter"])
+        company = known.companies.get(reporter)
+        maker = company is not None and (company.maker_code == code[:3] or code[:3] in company.imports_for)
+        if not maker and (code, reporter) not in in_batch:
+            open_pairs.append((code, reporter))
+    linked = repo.linked_pairs(tx, sorted(set(open_pairs)))
+    return [
+        FieldProblem(
+            "reporter",
+            f"{_company(known, str(p['reporter']))} is not linked to battery {p['battery']} by the record (not its "
+            "maker, and no event about it reported by or naming the company); only a company that has had the "
+            "battery may report its health",
+            i,
+            str(p["event_id"]),
+        )
+        for i, p in measured
+        if (str(p["battery"]), str(p["reporter"])) in open_pairs
+        and (str(p["battery"]), str(p["reporter"])) not in linked
+    ]
 
 
 def _in_batch_foreign_voids(events: Sequence[tuple[int, Mapping[str, Any]]], actor: Actor) -> list[FieldProblem]:

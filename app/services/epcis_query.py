@@ -34,6 +34,7 @@ STEP_TYPES: Final[dict[str, tuple[str, ...]]] = {
     "removing": ("removed",),
     "replacing": ("swapped",),
     "repairing": ("repaired",),
+    "inspecting": ("health_measured",),
     "retail_selling": ("vehicle_sold",),
     "departing": ("vehicle_exported",),
     "disassembling": ("vehicle_scrapped",),

@@ -36,6 +36,11 @@ _COPIED = (
     "corrects",
     "corrective_event_ids",
     "destination",
+    "soh_pct",
+    "cycle_count",
+    "internal_resistance_mohm",
+    "method",
+    "residual_capacity_kwh",
 )
 #: Every flat property derived from the payload (what verification compares).
 DERIVED = (*_COPIED, "to_company", "from_company", "recovered_elements", "recovered_kg", "recovered_total_kg")

@@ -30,6 +30,7 @@ from app.schemas.passport import (
     known,
 )
 from app.services import passport_absent as na
+from app.services.passport_condition import condition
 from app.services.trace import BatteryHistory, battery_history, segments
 
 #: The path of a battery's Digital Link under its base; this API resolves it (``GET /battery/{code}``).
@@ -91,7 +92,7 @@ def build_passport(history: BatteryHistory, link_base: str) -> Passport:
         circularity=Circularity(**na.circularity(), recovered_materials=_recovered(life, effective, names)),
         performance_and_durability=PerformanceAndDurability(
             battery_technical_properties=na.technical_properties(rated_energy=_rated_energy(life, produced)),
-            battery_condition=na.condition(),
+            battery_condition=condition(life),
         ),
         lifecycle_history=_history(history, effective),
     )
@@ -221,6 +222,8 @@ def _history(history: BatteryHistory, effective: list[TimelineRow]) -> Lifecycle
             "by": {"uscc": r.reporter.uscc, "name": r.reporter.name},
             "application": r.payload.get("application"),
             "new_code": r.payload.get("new_code"),
+            "soh_pct": r.payload.get("soh_pct"),
+            "residual_capacity_kwh": r.payload.get("residual_capacity_kwh"),
         }
         for r in effective
         if r.type == "repurposed" and r.role == "subject"

@@ -23,6 +23,7 @@ from app.schemas.passport import absent as _absent
 
 _DECLARED: Final = "a declaration of the economic operator; no event carries it"
 _MEASURED_BMS: Final = "a measurement from the battery management system; no event carries it"
+_NOT_MEASURED: Final = "no health reading of this battery (health_measured, or a repurposing's condition) carries it"
 _TESTED: Final = "a value from the maker's type tests; no event carries it"
 
 REASONS: Final[dict[str, str]] = {
@@ -81,10 +82,10 @@ REASONS: Final[dict[str, str]] = {
     # performance: condition
     "energy_throughput": _MEASURED_BMS,
     "capacity_throughput": _MEASURED_BMS,
-    "number_of_full_cycles": _MEASURED_BMS,
-    "state_of_certified_energy": _MEASURED_BMS,
-    "capacity_fade": _MEASURED_BMS,
-    "remaining_energy": _MEASURED_BMS,
+    "number_of_full_cycles": _NOT_MEASURED,
+    "state_of_certified_energy": _NOT_MEASURED,
+    "capacity_fade": _NOT_MEASURED,
+    "remaining_energy": _NOT_MEASURED,
     "remaining_capacity": _MEASURED_BMS,
     "negative_events": "accidents and other negative events are not reported as such (repairs and removals are "
     "in lifecycle_history)",
@@ -134,5 +135,7 @@ def technical_properties(*, rated_energy: Any) -> BatteryTechnicalProperties:
     )
 
 
-def condition() -> BatteryCondition:
-    return BatteryCondition(**_all(_fields(BatteryCondition)))
+def condition(held: dict[str, Any], readings: list[Any]) -> BatteryCondition:
+    """The condition group: what the readings give (``held``), every other attribute absent."""
+    rest = _fields(BatteryCondition, *held, "health_readings")
+    return BatteryCondition(**_all(rest), **held, health_readings=readings)

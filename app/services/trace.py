@@ -23,6 +23,7 @@ from app.schemas.trace import (
     BatterySummary,
     Components,
     EventWarning,
+    HealthPoint,
     Page,
     StationSwaps,
     TimelineEntry,
@@ -81,7 +82,30 @@ def get_trace(db: Database, code: str) -> Trace:
     history = battery_history(db, code)
     warned = _warnings(history.life, history.rows)
     events = [_entry(r, warned) for r in history.rows]
-    return Trace(code=code, status=history.status, events=events, segments=segments(history.own, history.life))
+    return Trace(
+        code=code,
+        status=history.status,
+        events=events,
+        segments=segments(history.own, history.life),
+        health=health_points(history.life),
+    )
+
+
+def health_points(life: BatteryLifecycle) -> list[HealthPoint]:
+    """The replay's health readings, as the trace and the passport show them."""
+    return [
+        HealthPoint(
+            event_id=r.event_id,
+            type=r.type,
+            at=datetime.fromisoformat(r.at),
+            reporter=r.reporter,
+            soh_pct=r.soh_pct,
+            capacity_kwh=r.capacity_kwh,
+            cycle_count=r.cycle_count,
+            method=r.method,
+        )
+        for r in life.health
+    ]
 
 
 def _entry(r: TimelineRow, warned: dict[str, list[ClaimWarning]]) -> TimelineEntry:

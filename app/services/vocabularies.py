@@ -8,7 +8,7 @@ from typing import get_args
 from app.identifiers.chemistry import CHEMISTRIES
 from app.identifiers.provinces import PROVINCES
 from app.lifecycle.claims import ACTS, WarningCode
-from app.schemas.events import BANNED_APPLICATIONS, CorrectionReason, RemovalReason
+from app.schemas.events import BANNED_APPLICATIONS, CorrectionReason, HealthMethod, RemovalReason
 from app.schemas.registry import LicenceScope, Role, VehicleCategory
 from app.schemas.vocabularies import (
     ActTerm,
@@ -58,6 +58,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "not_holder": ("上报方未持有", "reporter did not hold it"),
     "role_mismatch": ("与登记角色不符", "outside the reporter's roles"),
     "station_not_operated": ("非本企业换电站", "station of another operator"),
+    "capacity_above_rated": ("实测容量高于额定", "capacity above the rated one"),
+    "cycle_count_decreased": ("循环次数减少", "cycle count went down"),
+    "bms_readout": ("BMS读数", "BMS readout"),
+    "residual_energy_test": ("剩余能量检测（GB/T 34015）", "residual energy test (GB/T 34015)"),
+    "estimate": ("估算", "estimate"),
 }
 _APPLICATIONS = ("energy_storage", "backup_power", "base_station", "low_speed_vehicle", *sorted(BANNED_APPLICATIONS))
 
@@ -78,6 +83,7 @@ def vocabularies() -> Vocabularies:
         vehicle_categories=_terms(get_args(VehicleCategory)),
         removal_reasons=_terms(get_args(RemovalReason)),
         correction_reasons=_terms(get_args(CorrectionReason)),
+        health_methods=_terms(get_args(HealthMethod)),
         second_life_applications=[
             ApplicationTerm(name=n, zh=_WORDS[n][0], en=_WORDS[n][1], banned=n in BANNED_APPLICATIONS)
             for n in _APPLICATIONS

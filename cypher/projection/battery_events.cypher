@@ -2,7 +2,7 @@
 // The lock makes concurrent batches touching one battery recompute one after the other.
 // mode: write
 // params: codes: list[str]
-// returns: code, role, event_id, type, t (epoch ms), occurred_at (RFC 3339 str), reporter, vehicle, station, battery, from_company, to_company, chemistry, mass_kg, capacity_kwh
+// returns: code, role, event_id, type, t (epoch ms), occurred_at (RFC 3339 str), reporter, vehicle, station, battery, from_company, to_company, chemistry, mass_kg, capacity_kwh, soh_pct, cycle_count, method, residual_capacity_kwh, application
 UNWIND $codes AS code
 MATCH (b:Battery {code: code})
 SET b.projection_version = coalesce(b.projection_version, 0) + 1
@@ -24,4 +24,9 @@ RETURN code,
        e.to_company AS to_company,
        e.chemistry AS chemistry,
        e.mass_kg AS mass_kg,
-       e.capacity_kwh AS capacity_kwh
+       e.capacity_kwh AS capacity_kwh,
+       e.soh_pct AS soh_pct,
+       e.cycle_count AS cycle_count,
+       e.method AS method,
+       e.residual_capacity_kwh AS residual_capacity_kwh,
+       e.application AS application

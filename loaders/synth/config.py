@@ -287,6 +287,56 @@ class SynthConfig:
     )  # our estimate
     second_life_years: tuple[float, float] = (1.0, 5.0)  # before recycling; our estimate
 
+    # --- state of health (health_measured; loaders/synth/health.py) ---------------------------
+    # SoH = initial - pace x (a x years^0.7 + per-cycle loss x equivalent full cycles). Sources:
+    # - Geotab's fleet studies (telematics SoH of real EVs): 2.3% a year on average over 6,300
+    #   vehicles (2019, geotab.com/blog/ev-battery-health), 1.8% over 10,000 (2024), 2.3% over
+    #   22,700 in 21 models (2025 report, press of January 2026: fleetwise.services, evshift.com),
+    #   about 81.6% after eight years; up to 3.0% a year with frequent DC fast charging above
+    #   100 kW, about 1.5% with mostly AC charging; hot climates about +0.4% a year.
+    # - LFP ages more slowly than nickel-based (NCM/NCA) packs: fleet and press figures put LFP
+    #   at 1-2% a year, about half the nickel-based rate (UC Davis / Nature Energy study as
+    #   reported, nextminutenews.online); cycle life to 80% about 3,000 or more for LFP against
+    #   1,000-2,000 for NCM (nenpower.com; esite.hj-net.com: 3,000 against 2,000 at 80% DoD).
+    # - The power-law calendar term t^0.7 and its form (calendar plus per-cycle loss) follow the
+    #   two-term model of plugorpump.app/battery (a = 2.0% NMC, 1.2% LFP; 0.008% and 0.005%
+    #   per cycle), calibrated there on the fleet data above.
+    # Our calibration: a = 3.4 (ternary) and 2.0 (LFP) so a ternary passenger pack reads about
+    # 84% at eight years (Geotab's 81.6% includes fast-charged fleets) and LFP about 91%;
+    # per-cycle loss from cycle life (20% over 2,000 cycles: 0.010%; over 4,000: 0.005%).
+    fade_calendar_pct: dict[str, float] = field(default_factory=lambda: {"LFP": 2.0, "ternary": 3.4})
+    fade_per_cycle_pct: dict[str, float] = field(default_factory=lambda: {"LFP": 0.005, "ternary": 0.010})
+    # Pack-to-pack spread of the fade pace (lognormal sigma): climate and charging habits move the
+    # yearly rate between about 1.5% and 3.0% (Geotab 2025, above); our fit of that range.
+    fade_spread: float = 0.25
+    # A new pack reads a little above its nameplate (makers' margin); our estimate.
+    initial_soh_pct: tuple[float, float] = (100.0, 103.0)
+    soh_floor_pct: float = 30.0
+    # Equivalent full cycles a year, from distance, consumption and pack size (our estimate):
+    # a passenger BEV 15,000 km at 15 kWh/100 km on 60 kWh is about 40; a PHEV's small pack
+    # cycles daily on commutes (about 100); a city bus about 200 km a day on 300 kWh (about 240);
+    # swap packs circulate among many vehicles (passenger 60, heavy truck 300).
+    cycles_per_year: dict[str, float] = field(
+        default_factory=lambda: {
+            "passenger_bev": 40.0, "passenger_phev": 100.0, "mini_bev": 35.0, "bus": 240.0, "truck": 180.0,
+            "swap:passenger_bev": 60.0, "swap:truck": 300.0,
+        }
+    )  # fmt: skip
+    bms_noise_pct: float = 3.0  # BMS SoH estimates: a few points either way (our estimate)
+    test_noise_pct: float = 1.0  # a GB/T 34015 residual energy test: within about 1 point
+    # Pack internal resistance when new (milliohms, our estimate for 96-108 series-cell packs)
+    # and its rise per point of SoH lost (about +50% at 70% SoH; our estimate).
+    initial_resistance_mohm: dict[str, tuple[float, float]] = field(
+        default_factory=lambda: {"LFP": (60.0, 110.0), "ternary": (70.0, 130.0)}
+    )
+    resistance_rise_per_soh_pct: float = 0.017
+    swap_readout_share: float = 0.02  # swaps at which the operator logs the pack's BMS; ours
+    # Second-life thresholds (the unfit_second_life rule's defaults): a company tests every pack
+    # before repurposing and sends one below the stationary-storage threshold to backup power.
+    second_life_min_soh_pct: float = 70.0
+    backup_min_soh_pct: float = 60.0
+    test_before_repurpose_days: tuple[int, int] = (1, 30)  # test to repurposing; our estimate
+
     # Mass fractions of elements in a whole pack (kg per kg of pack), our estimate: cells are
     # about 65-70% of a pack, cathode about a third of a cell; LiFePO4 holds 4.4% Li, NCM
     # (a 523/622/811 mix) about 7% Li, 36% Ni, 12% Co, 11% Mn.

@@ -61,6 +61,7 @@ class Pack:
     capacity_kwh: float
     produced_t: int
     retire_t: int = 0  # swap packs: from when the operator takes it out of service
+    usage: str = ""  # its category (swap packs: swap:<category>), which sets its cycles a year
 
 
 @dataclass(slots=True)

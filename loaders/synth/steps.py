@@ -14,6 +14,7 @@ from typing import Any
 from loaders.synth.codes import CHEM_LETTER, Minter
 from loaders.synth.config import CategorySpec, SynthConfig
 from loaders.synth.draws import cum
+from loaders.synth.health import Fade
 from loaders.synth.model import Event, Lifecycle, Pack
 from loaders.synth.registry import Company, Registry
 from loaders.synth.timeline import DAY, YEAR, Clock
@@ -36,6 +37,7 @@ class Steps:
         self._lfp = dict(config.lfp_share_by_year)
         self._app_cum = cum([w for _, w in config.applications])
         self._destination_cum = cum([w for _, w in config.export_destinations])
+        self.fade = Fade(config)
 
     def lookalike(self, life: Lifecycle, what: str, **subject: str) -> None:
         """Label a legitimate history that resembles leakage (written when leakage is planted)."""
@@ -85,7 +87,7 @@ class Steps:
                 )
             self.modules_made += n
         code = self.minter.battery_code(maker, "pack", letter, maker.specs[key], produced_on)
-        pack = Pack(code, maker, chemistry, round(mass, 1), round(capacity, 1), t)
+        pack = Pack(code, maker, chemistry, round(mass, 1), round(capacity, 1), t, usage=key)
         self.ev(
             life,
             t,
@@ -137,6 +139,7 @@ class Steps:
         rng, clock = self.rng, self.clock
         repairer = self.registry.pick_local(rng, "repairer", home, self.config.local_handler_share)
         self.ev(life, t, "removed", repairer, None, battery=pack.code, vehicle=vin, reason="repair")
+        self.fade.measure(life, pack, pack.code, t + 3600, repairer, "bms_readout")
         repaired = clock.later(rng, t, 1, 10)
         self.ev(life, repaired, "repaired", repairer, None, battery=pack.code)
         back = clock.later(rng, repaired, 0, 3)
@@ -163,6 +166,7 @@ class Steps:
         new = self.produce(life, maker, category, cfg.categories[category], prod_t)
         self.move(life, new.code, maker, repairer, clock.later(rng, prod_t, 1, 10))
         self.ev(life, t, "removed", repairer, None, battery=old.code, vehicle=vin, reason="replacement")
+        self.fade.measure(life, old, old.code, t + 3600, repairer, "bms_readout")
         installed = clock.later(rng, t, 0, 2)
         self.ev(life, installed, "installed", repairer, None, battery=new.code, vehicle=vin)
         self.retire(life, old, old.code, repairer, clock.later(rng, t, 1, 15), cfg.leak_share)
@@ -192,6 +196,7 @@ class Steps:
             vehicle=vin,
             reason="scrapping",
         )
+        self.fade.measure(life, pack, pack.code, removed + 3600, dismantler, "bms_readout")
         self.retire(life, pack, pack.code, dismantler, clock.later(rng, removed, 1, 15), cfg.leak_share)
 
     def retire(
@@ -247,6 +252,13 @@ class Steps:
             return
         draw = rng.random() * self._app_cum[-1]
         application = cfg.applications[bisect.bisect(self._app_cum, draw)][0]
+        # The GB/T 34015 residual energy test the cascade-use rules require before repurposing;
+        # a pack below the storage threshold goes to backup power instead.
+        lo, hi = cfg.test_before_repurpose_days
+        test_t = max(received + 3600, t - Random(f"{cfg.seed}:test:{code}").randint(lo, hi) * DAY)
+        test = self.fade.measure(life, pack, code, test_t, company, "residual_energy_test")
+        if application != "backup_power" and test["soh_pct"] < cfg.second_life_min_soh_pct:
+            application = "backup_power"
         if rng.random() < cfg.second_life_short_code_share:
             # The 19-character form: the code without its traceability field, plus R, P.
             new_code = code[:7] + code[14:24] + "RP"
@@ -263,6 +275,8 @@ class Steps:
             battery=code,
             application=application,
             new_code=new_code,
+            soh_pct=test["soh_pct"],
+            residual_capacity_kwh=test["capacity_kwh"],
         )
         end = t + int(rng.uniform(*cfg.second_life_years) * YEAR)
         if end >= clock.end:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
+from random import Random
 
 from loaders.synth.config import CategorySpec
 from loaders.synth.model import Lifecycle, Pack, VehicleRecord
@@ -134,6 +135,9 @@ class ClusterSim:
                 battery_out=pack_out.code,
                 battery_in=pack_in.code,
             )
+            cfg = w.config
+            if Random(f"{cfg.seed}:swap-readout:{pack_out.code}:{t}").random() < cfg.swap_readout_share:
+                w.fade.measure(self.life, pack_out, pack_out.code, t + 300, self.operator, "bms_readout")
             self._back_to_pool(pack_out, s, t)
         # At least ten minutes between two swaps of one vehicle.
         self._push(t + 600 + int(rng.expovariate(self.rate)), "swap", ref)

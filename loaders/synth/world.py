@@ -19,6 +19,7 @@ from random import Random
 from loaders.synth.build import build_registry
 from loaders.synth.config import CATEGORIES, SynthConfig
 from loaders.synth.draws import cum, pick_province
+from loaders.synth.health import keep_linked
 from loaders.synth.leakage import LeakagePlanter
 from loaders.synth.model import Lifecycle, Pack, Planter, VehicleRecord
 from loaders.synth.plant import NetworkPlanter
@@ -73,6 +74,7 @@ class World:
             self.leakage(life, self)
         if self.planter is not None:
             self.planter(life, self)
+        keep_linked(life)
         return life
 
     def vehicle_lifecycle(self) -> Lifecycle:

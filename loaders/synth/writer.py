@@ -28,6 +28,10 @@ __all__ = ["FILES", "Writer", "generator_fingerprint"]
 FILES = ("companies.jsonl", "stations.jsonl", "vehicles.jsonl", "events.jsonl")
 
 
+#: Events the local shuffle never moves anything across (see ``_shuffle_locally``).
+_UNMOVED = frozenset({"correction", "health_measured"})
+
+
 def _by_time(event: Event) -> int:
     return event.t
 
@@ -279,7 +283,8 @@ class Writer:
             j = min(last, index + 1 + int(rng.random() * cfg.out_of_order_window))
             # Never across a correction: it must stay after the event it corrects (the API
             # refuses a correction of an event it has not stored, even one batch later).
-            if not any(e.type == "correction" for e in events[index : j + 1]):
+            # Nor across a health reading: the company must be linked to the pack by then.
+            if not any(e.type in _UNMOVED for e in events[index : j + 1]):
                 events[index], events[j] = events[j], events[index]
             index += 1 + self._gap(cfg.out_of_order_share)
         self._until_shuffle = max(0, index - len(events))

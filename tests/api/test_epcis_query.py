@@ -150,7 +150,7 @@ def test_queries_narrow_as_asked_and_pages_miss_nothing(
 def test_bad_parameters_are_named(client: TestClient) -> None:
     cases = {
         "MATCH_epc": {"MATCH_epc": "urn:epc:id:sgtin:0614141.107346.2018"},
-        "EQ_bizStep": {"EQ_bizStep": "inspecting"},
+        "EQ_bizStep": {"EQ_bizStep": "storing"},
         "EQ_bizLocation": {"EQ_bizLocation": "urn:gbt32100:uscc:91320400MA1MK7A3F4"},
         "nextPageToken": {"nextPageToken": "abc"},
         "GE_eventTime": {"GE_eventTime": "2025-01-01T00:00:00"},

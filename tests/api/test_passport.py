@@ -20,6 +20,7 @@ from app.db import Database
 from app.main import create_app
 from app.security import issue_key
 from tests.factories import (
+    AUTOMAKER,
     DISMANTLER,
     MAKER,
     RECYCLER,
@@ -100,6 +101,29 @@ def test_a_first_life_pack_in_the_battery_pass_groups(client: TestClient, db: Da
     assert not p["carbon_footprint"]["battery_carbon_footprint"]["present"]
 
 
+def test_health_readings_fill_the_condition_group(client: TestClient, db: Database) -> None:
+    seed_registry(db)
+    ev = Events("hp")
+    code, car = pack(1), vin(1)
+    events = first_life(ev, code, car)
+    post(client, events)
+    before = passport(client, code)["performance_and_durability"]["battery_condition"]
+    assert before["health_readings"] == []
+    assert before["state_of_certified_energy"]["reason"].startswith(ABSENT + "no health reading")
+    first = ev.health(code, day(300), AUTOMAKER, soh_pct=95.0, capacity_kwh=57.0, cycle_count=150)
+    latest = ev.health(code, day(700), AUTOMAKER, soh_pct=88.25, capacity_kwh=52.9, cycle_count=420,
+                       method="estimate")  # fmt: skip
+    post(client, [latest, first])  # out of order: the latest in event time wins
+    condition = passport(client, code)["performance_and_durability"]["battery_condition"]
+    soce, fade = condition["state_of_certified_energy"], condition["capacity_fade"]
+    assert (soce["value"], soce["unit"], fade["value"], fade["unit"]) == (88.25, "%", 11.75, "%")
+    assert latest["event_id"] in soce["source"] and "estimate" in soce["source"]
+    assert (condition["remaining_energy"]["value"], condition["remaining_energy"]["unit"]) == (52.9, "kWh")
+    assert condition["number_of_full_cycles"]["value"] == 420
+    assert [r["event_id"] for r in condition["health_readings"]] == [first["event_id"], latest["event_id"]]
+    assert not condition["remaining_capacity"]["present"]  # in Ah: no event carries it
+
+
 def test_second_life_recycling_and_a_correction(client: TestClient, db: Database) -> None:
     seed_registry(db)
     ev = Events("sl")
@@ -109,7 +133,7 @@ def test_second_life_recycling_and_a_correction(client: TestClient, db: Database
         ev.removed(a, car, day(400), DISMANTLER, "scrapping"),
         ev.shipped(a, SECOND_LIFE, day(401), DISMANTLER),
         ev.received(a, DISMANTLER, day(405), SECOND_LIFE),
-        ev.repurposed(a, day(420), "energy_storage", new_code=new_code),
+        ev.repurposed(a, day(420), "energy_storage", new_code=new_code, soh_pct=72.0, residual_capacity_kwh=43.2),
         ev.shipped(a, WORKSHOP, day(430), SECOND_LIFE),  # moved on: still a repurposed battery
         ev.produced(b, day(0)),
         ev.shipped(b, RECYCLER, day(1), MAKER),
@@ -126,6 +150,10 @@ def test_second_life_recycling_and_a_correction(client: TestClient, db: Database
         ("energy_storage", new_code, SECOND_LIFE)
     ]
     assert second["second_life_products"] == [new_code] and second["derived_from"] is None
+    assert (second["repurposed"][0]["soh_pct"], second["repurposed"][0]["residual_capacity_kwh"]) == (72.0, 43.2)
+    condition = original["performance_and_durability"]["battery_condition"]
+    assert condition["state_of_certified_energy"]["value"] == 72.0
+    assert condition["remaining_energy"]["value"] == 43.2 and not condition["number_of_full_cycles"]["present"]
 
     derived = passport(client, new_code)
     assert derived["identity"]["maker_code"] == "SWL"

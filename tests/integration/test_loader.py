@@ -22,7 +22,7 @@ from bench.server import api_process
 from loaders.files import LoadError, load_directory, load_events, load_registry, read_batches
 from loaders.synth import generate_world
 from loaders.targets import HttpError, HttpTarget, LocalTarget
-from tests.factories import AUTOMAKER, MAKER, Events, day, first_life, pack, uscc, vin
+from tests.factories import AUTOMAKER, MAKER, RECYCLER, Events, day, first_life, pack, uscc, vin
 
 
 def _write(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -232,4 +232,28 @@ def test_a_correction_of_an_event_nowhere_is_still_refused_with_its_line(db: Dat
     events.insert(12, Events("fix").correction("no-such-event", day(30), MAKER))
     _write(tmp_path / "events.jsonl", events)
     with pytest.raises(LoadError, match=r"line 13: corrects: no event no-such-event"):
+        load_directory(db, tmp_path, batch_size=10, progress=False, workers=2)
+
+
+def test_a_health_reading_linked_by_a_batch_still_in_flight_is_sent_again(db: Database, tmp_path: Path) -> None:
+    events = _world(tmp_path, 4)  # batches of 10: packs 0-1, then 2-3
+    installed = events[3]  # the automaker fitted pack 0: what links it to the pack
+    reading = Events("hm").health(pack(0), day(200), AUTOMAKER)
+    events.insert(12, reading)  # in the second batch
+    _write(tmp_path / "events.jsonl", events)
+    load_registry(db, tmp_path)
+    target = _HeldBack(db, installed["event_id"], reading["event_id"])
+    report = load_events(target, tmp_path / "events.jsonl", 10, progress=False, workers=2)
+    assert target.attempts == ["correction batch", "correction batch"], "refused once, then sent again"
+    assert (report.accepted, report.duplicates) == (len(events), 0)
+
+
+def test_a_health_reading_from_an_unlinked_company_is_refused_with_its_line(db: Database, tmp_path: Path) -> None:
+    events = _world(tmp_path, 4)
+    events.insert(12, Events("hm").health(pack(0), day(200), RECYCLER))
+    _write(tmp_path / "events.jsonl", events)
+    companies = (tmp_path / "companies.jsonl").read_text()
+    recycler = {"uscc": RECYCLER, "name": "Recycler", "roles": ["recycler"], "province": "430000"}
+    (tmp_path / "companies.jsonl").write_text(companies + json.dumps(recycler) + "\n")
+    with pytest.raises(LoadError, match=r"line 13: reporter: .* is not linked to battery"):
         load_directory(db, tmp_path, batch_size=10, progress=False, workers=2)

@@ -60,6 +60,7 @@ WIRING = {
     ("findings", "rebuild"): (["findings", "rebuild", "--check"], findings._rebuild),
     ("eval", "leakage"): (["eval", "leakage"], evaluate._leakage),
     ("eval", "analytics"): (["eval", "analytics"], evaluate._analytics),
+    ("eval", "fade"): (["eval", "fade"], evaluate._fade),
 }
 
 

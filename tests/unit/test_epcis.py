@@ -70,7 +70,11 @@ V1_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "repaired": ({"battery"}, set()),
     "vehicle_scrapped": ({"vehicle"}, set()),
     "vehicle_exported": ({"vehicle", "destination"}, set()),
-    "repurposed": ({"battery", "application"}, {"new_code"}),
+    "health_measured": (
+        {"battery", "soh_pct", "capacity_kwh", "cycle_count", "method"},
+        {"internal_resistance_mohm"},
+    ),
+    "repurposed": ({"battery", "application"}, {"new_code", "soh_pct", "residual_capacity_kwh"}),
     "recycled": ({"battery", "input_mass_kg", "recovered"}, set()),
     "correction": ({"corrects", "reason"}, {"corrective_event_ids"}),
 }
@@ -160,10 +164,17 @@ def test_gs1_digital_link_is_refused_with_its_own_reason() -> None:
 
 
 def test_gs1_unmapped_step_names_the_mapped_steps() -> None:
-    mapping = gs1("PersistentDisposition-example.jsonld")
-    reason = next(p.reason for p in mapping.problems if p.index == 1 and p.field == "bizStep")
-    assert reason.startswith("bizStep 'inspecting' is not mapped")
+    mapping = gs1("Example_9.6.3-AggregationEvent.jsonld")
+    reason = next(p.reason for p in mapping.problems if p.index == 0 and p.field == "bizStep")
+    assert reason.startswith("bizStep 'receiving' is not mapped (on an ObjectEvent only)")
     assert "mapped steps are" in reason and "commissioning" in reason and "replacing" in reason
+
+
+def test_gs1_inspecting_is_a_health_reading_that_needs_its_figures() -> None:
+    mapping = gs1("PersistentDisposition-example.jsonld")
+    found = {p.field for p in mapping.problems if p.index == 1}
+    assert "bizStep" not in found
+    assert {"bt:soh_pct", "bt:capacity_kwh", "bt:cycle_count", "bt:method"} <= found
 
 
 def test_gs1_party_identifiers_are_refused_as_companies() -> None:
@@ -278,6 +289,17 @@ def expected_swap_and_repair() -> list[dict[str, object]]:
             "occurred_at": "2025-08-12T16:45:00+08:00",
             "reporter": REPAIRER,
             "battery": P1,
+        },
+        {
+            "event_id": eid(120),
+            "type": "health_measured",
+            "occurred_at": "2025-08-12T17:30:00+08:00",
+            "reporter": REPAIRER,
+            "battery": P1,
+            "soh_pct": 91.5,
+            "capacity_kwh": 57.2,
+            "cycle_count": 412,
+            "method": "bms_readout",
         },
         {
             "event_id": eid(104),
@@ -469,7 +491,7 @@ def test_a_document_with_one_bad_event_still_maps_the_others() -> None:
     doc["epcisBody"]["eventList"][2]["epcList"] = ["urn:gbt34014:battery:K7NPE12"]
     mapping = map_document(doc)
     assert fields(mapping) == [(2, "epcList[0]")]
-    assert len(mapping.events) == 5
+    assert len(mapping.events) == 6
     assert "repaired" not in {e["type"] for e in mapping.events}
 
 
@@ -657,7 +679,7 @@ def test_document_header_problems_are_reported_alongside_the_events(
         (shipping_event(type="https://example.org/MyEvent"), "type", "mapped event types are"),
         (shipping_event(type=None), "type", "event type"),
         (shipping_event(bizStep=None), "bizStep", "missing; mapped steps are"),
-        (shipping_event(bizStep="inspecting"), "bizStep", "bizStep 'inspecting' is not mapped; mapped steps are"),
+        (shipping_event(bizStep="storing"), "bizStep", "bizStep 'storing' is not mapped; mapped steps are"),
         (shipping_event(bizStep="urn:epcglobal:cbv:bizstep:loading"), "bizStep", "is not mapped"),
         (shipping_event(bizStep="Shipping"), "bizStep", "is not mapped"),  # CBV words are case-sensitive
         (shipping_event(epcList=[f"urn:gbt34014:battery:{P1[:20]}"]), "epcList[0]", "expected 24 characters"),
@@ -1135,6 +1157,86 @@ def test_a_correction_keeps_the_province_of_the_original() -> None:
     mapping = map_document(document(declared(shipping_event(**{"bt:province": "320000"}))))
     assert mapping.problems == []
     assert mapping.events[0]["province"] == "320000"
+
+
+def inspecting_event(**changes: object) -> dict[str, object]:
+    event: dict[str, object] = {
+        "type": "ObjectEvent",
+        "eventID": "urn:uuid:00000000-0000-4000-8000-0000000000a1",
+        "eventTime": "2025-07-01T10:00:00+08:00",
+        "eventTimeZoneOffset": "+08:00",
+        "epcList": [f"urn:gbt34014:battery:{P1}"],
+        "action": "OBSERVE",
+        "bizStep": "inspecting",
+        "bt:reporter": f"urn:gbt32100:uscc:{REPAIRER}",
+        "bt:soh_pct": 88.5,
+        "bt:capacity_kwh": "53.1",
+        "bt:cycle_count": 640,
+        "bt:method": "bms_readout",
+    }
+    for key, value in changes.items():
+        if value is None:
+            event.pop(key, None)
+        else:
+            event[key] = value
+    return event
+
+
+def test_inspecting_maps_to_a_health_reading() -> None:
+    mapping = map_document(document(inspecting_event(**{"bt:internal_resistance_mohm": 92})))
+    assert mapping.problems == []
+    (native,) = mapping.events
+    assert {k: native[k] for k in ("type", "battery", "soh_pct", "capacity_kwh", "cycle_count", "method")} == {
+        "type": "health_measured",
+        "battery": P1,
+        "soh_pct": 88.5,
+        "capacity_kwh": 53.1,
+        "cycle_count": 640,
+        "method": "bms_readout",
+    }
+    assert native["internal_resistance_mohm"] == 92.0 and native["reporter"] == REPAIRER
+    assert isinstance(native["cycle_count"], int)
+
+
+@pytest.mark.parametrize(
+    ("event", "field", "words"),
+    [
+        (inspecting_event(**{"bt:soh_pct": None}), "bt:soh_pct", "missing: inspecting maps to health_measured"),
+        (inspecting_event(**{"bt:soh_pct": "high"}), "bt:soh_pct", "expected a number"),
+        (inspecting_event(**{"bt:cycle_count": 12.5}), "bt:cycle_count", "whole number"),
+        (inspecting_event(**{"bt:method": "guess"}), "bt:method", "bms_readout, residual_energy_test, estimate"),
+        (inspecting_event(**{"bt:capacity_kwh": 0}), "bt:capacity_kwh", "above 0"),
+        (inspecting_event(action="ADD"), "action", "expected OBSERVE"),
+        (
+            inspecting_event(epcList=[f"urn:gbt34014:battery:{P1}", f"urn:gbt34014:battery:{P2}"]),
+            "epcList",
+            "one event per battery",
+        ),
+        (inspecting_event(**{"bt:application": "energy_storage"}), "bt:application", "is not used by bizStep"),
+    ],
+)
+def test_inspecting_problems_name_the_field(event: dict[str, object], field: str, words: str) -> None:
+    mapping = map_document(document(event))
+    assert mapping.events == []
+    reason = next((p.reason for p in mapping.problems if p.field == field), "")
+    assert words in reason, mapping.problems
+
+
+def test_decommissioning_carries_the_condition_at_hand_over() -> None:
+    event = {
+        "type": "ObjectEvent",
+        "eventTime": "2025-08-01T10:00:00+08:00",
+        "eventTimeZoneOffset": "+08:00",
+        "epcList": [f"urn:gbt34014:battery:{P1}"],
+        "action": "OBSERVE",
+        "bizStep": "decommissioning",
+        "bt:reporter": f"urn:gbt32100:uscc:{SECOND}",
+        "bt:application": "energy_storage",
+        "bt:soh_pct": 74,
+        "bt:residual_capacity_kwh": 44.4,
+    }
+    (native,) = map_document(document(event)).events
+    assert (native["soh_pct"], native["residual_capacity_kwh"]) == (74.0, 44.4)
 
 
 @pytest.mark.parametrize(

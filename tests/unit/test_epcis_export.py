@@ -15,7 +15,7 @@ from app.epcis import map_document
 from app.epcis.export import document, query_document, to_epcis
 from app.schemas.events import canonical_payload, event_adapter
 from loaders.synth import generate_world
-from tests.factories import MAKER, Events, day, pack
+from tests.factories import MAKER, REPAIRER, SECOND_LIFE, Events, day, pack
 
 SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "epcis" / "gs1" / "EPCIS-JSON-Schema.json"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -46,7 +46,10 @@ def payloads(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
         voided,
         admin_void,
         ev.repurposed(old, day(8), "energy_storage", new_code=second),
-        ev.repurposed(pack(93), day(8), "backup_power"),
+        ev.repurposed(pack(93), day(8), "backup_power", soh_pct=71.5, residual_capacity_kwh=42.0),
+        ev.repurposed(pack(96), day(8), "energy_storage", new_code="K7NPE12A3B5C7DF62R" + "P", soh_pct=80.0),
+        ev.health(pack(93), day(7), SECOND_LIFE, method="residual_energy_test", internal_resistance_mohm=120.5),
+        ev.health(pack(92), day(7), REPAIRER, soh_pct=100, capacity_kwh=60, cycle_count=0),
         ev.recycled(pack(94), day(9)),
         wrong,
         fix,
@@ -81,6 +84,7 @@ def test_the_world_has_every_event_type(payloads: list[dict[str, Any]]) -> None:
         "vehicle_sold",
         "vehicle_exported",
         "vehicle_scrapped",
+        "health_measured",
         "repurposed",
         "recycled",
         "correction",

@@ -31,13 +31,15 @@ REQUIRED: dict[str, set[str]] = {
     "repaired": {"battery"},
     "vehicle_scrapped": {"vehicle"},
     "vehicle_exported": {"vehicle", "destination"},
+    "health_measured": {"battery", "soh_pct", "capacity_kwh", "cycle_count", "method"},
     "repurposed": {"battery", "application"},
     "recycled": {"battery", "input_mass_kg", "recovered"},
     "correction": {"corrects", "reason"},
 }
 OPTIONAL: dict[str, set[str]] = {
     "produced": {"capacity_kwh"},
-    "repurposed": {"new_code"},
+    "repurposed": {"new_code", "soh_pct", "residual_capacity_kwh"},
+    "health_measured": {"internal_resistance_mohm"},
     "correction": {"corrective_event_ids"},
 }
 COMMON = {"event_id", "type", "occurred_at", "reporter", "province"}
