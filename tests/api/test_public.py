@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -374,3 +375,34 @@ def test_keys_change_nothing(public: TestClient, db: Database, world: list[dict[
     for header in headers:
         res = public.get(f"/public/batteries/{RECYCLED}", headers=header)
         assert res.status_code == 200 and res.json() == plain, (header, res.text)
+
+
+ODD = [
+    "' OR 1=1 //",
+    '"}) MATCH (n) DETACH DELETE n //',
+    "$code",
+    "%00",
+    "..%2F..%2Fetc%2Fpasswd",
+    "ＣＡＴＰＢ０１",  # full-width look-alikes
+    "catpb01trace01d5h0000007",  # lower case: read as upper case
+    " CATPB01TRACE01D5H0000007 ",
+    "ı" * 24,
+    "9" * 64,
+]
+
+
+def test_odd_input_is_answered_never_a_server_error(public: TestClient, world: list[dict[str, Any]]) -> None:
+    for text in ODD:
+        quoted = quote(text, safe="")
+        for path, params in (
+            (f"/public/batteries/{quoted}", {}),
+            (f"/public/companies/{quoted}/licence", {}),
+            ("/public/recyclers", {"province": text}),
+        ):
+            res = public.get(path, params=params)
+            assert res.status_code in (200, 404, 422), (path, params, res.status_code, res.text)
+            if path.startswith("/public/batteries/") and res.status_code == 200:
+                body = res.json()
+                assert body["stage"] == "unknown" and body["advice"] == "check_code", (text, body)
+    lower = battery(public, INSTALLED.lower())
+    assert (lower["code"], lower["stage"]) == (INSTALLED, "in_use")
