@@ -83,9 +83,10 @@ def in_force(licence: LicenceRecord, day: date) -> bool:
 
 
 def _term(kind: str, name: str) -> PublicTerm:
+    """A role or licence scope with the vocabulary's words (a value stored before the vocabulary had it: as is)."""
     terms = vocabularies().licence_scopes if kind == "scope" else vocabularies().company_roles
-    word = next(t for t in terms if t.name == name)
-    return PublicTerm(name=name, zh=word.zh, en=word.en)
+    word = next((t for t in terms if t.name == name), None)
+    return PublicTerm(name=name, zh=word.zh if word else name, en=word.en if word else name)
 
 
 def _province(code: str | None) -> PublicProvince | None:
