@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     audit_segment_bytes: int = Field(16 * 1024 * 1024, ge=4096)
     rate_limit_per_minute: int = Field(12_000, ge=1)
     rate_limit_burst: int = Field(2_000, ge=1)
+    # The public routes (/public/..., no key): a bucket per client address (IPv6 by its /64), at most
+    # ``public_rate_buckets`` of them in memory (the least recently seen is dropped first).
+    public_rate_limit_per_minute: int = Field(30, ge=1)
+    public_rate_limit_burst: int = Field(30, ge=1)
+    public_rate_buckets: int = Field(100_000, ge=1)
     # Working days for the leakage rules beyond the years chinese-calendar knows (it raises for them):
     # weekdays minus these holidays plus these adjusted workdays, as JSON lists of dates.
     leakage_workers: int = Field(

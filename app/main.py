@@ -38,6 +38,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = db
         app.state.keys = KeyStore(db, settings.key_cache_s)
         app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        app.state.public_limiter = RateLimiter(
+            settings.public_rate_limit_per_minute,
+            settings.public_rate_limit_burst,
+            max_buckets=settings.public_rate_buckets,
+            what="this client address",
+        )
         signer = load_signer(settings.log_key_path())
         app.state.signer = signer
         app.state.signing = Signing(signer, settings.receipt_proofs_max)

@@ -20,6 +20,8 @@ _AUDITED_READ = re.compile(
     r"^/v1/(?:(batteries|vehicles)/([^/]+)(/.*)?|analytics/vehicle-batteries|stations/[^/]+/swaps)$"
 )
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The public answers (no key): every call, whatever its answer, under the caller's address.
+_PUBLIC = re.compile(r"^/public(?:/batteries/([^/]+))?(?:/.*)?$")
 
 
 class BodyLimit:
@@ -113,22 +115,42 @@ async def audit_requests(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
         who = getattr(request.state, "principal", None)
         match = _AUDITED_READ.match(request.url.path)
-        if who is None or not (write or match):
+        public = _PUBLIC.match(request.url.path) if who is None else None
+        if public is not None:
+            entry = _public_entry(request, public.group(1), response.status_code)
+        elif who is None or not (write or match):
             return response
-        entry = {
-            "key_id": who.key_id,
-            "role": who.role,
-            "company": who.company,
-            "method": request.method,
-            "path": request.url.path,
-            "status": response.status_code,
-            "battery": match.group(2) if match and match.group(1) == "batteries" else None,
-            "events": None,
-            "note": getattr(request.state, "audit_note", None),
-        }
+        else:
+            entry = {
+                "key_id": who.key_id,
+                "role": who.role,
+                "company": who.company,
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "battery": match.group(2) if match and match.group(1) == "batteries" else None,
+                "events": None,
+                "note": getattr(request.state, "audit_note", None),
+            }
         sealed = await run_in_threadpool(lambda: audit.record(entry, store=write))
     except AuditUnavailable as exc:
         retry_after = request.app.state.settings.retry_after_s
         return JSONResponse(exc.body(), status_code=503, headers={"Retry-After": str(retry_after)})
     response.headers["X-Audit-Id"] = sealed["id"]
     return response
+
+
+def _public_entry(request: Request, battery: str | None, status: int) -> dict[str, Any]:
+    """A public call's entry: no key, so the caller is its address (``public:<address>``)."""
+    host = request.client.host if request.client else "unknown"
+    return {
+        "key_id": f"public:{host}",
+        "role": "public",
+        "company": None,
+        "method": request.method,
+        "path": request.url.path,
+        "status": status,
+        "battery": battery[:64] if battery else None,
+        "events": None,
+        "note": None,
+    }

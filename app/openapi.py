@@ -78,6 +78,7 @@ def document_answers(
     """Add to ``op`` the answers the guards around its route give, as the route table and its dependencies say."""
     access = access_for(method, path)
     keyed = access is None or not access.public  # an undeclared route refuses every key (403)
+    per_client = access is not None and access.per_client
     has_body = "requestBody" in op
     media = [m for call in calls for m in getattr(call, "media_types", ())]
     responses: dict[str, Any] = op.setdefault("responses", {})
@@ -100,7 +101,7 @@ def document_answers(
         if refusal or "403" in responses:
             add(403, refusal, _detail(example))
     parameters = [p for p in op.get("parameters", []) if p.get("in") == "path"]
-    if parameters:
+    if parameters and not per_client:  # the public answers say "unknown" in a 200, never 404
         hidden = access is not None and access.provinces == "hide"
         named = ", ".join(f"`{p['name']}`" for p in parameters if "enum" not in p.get("schema", {}))
         if named or "404" in responses:
@@ -130,6 +131,16 @@ def document_answers(
             "over the key's rate limit (RATE_LIMIT_PER_MINUTE, bursts up to RATE_LIMIT_BURST): "
             "wait `Retry-After` seconds",
             _detail(f"rate limit of {settings.rate_limit_per_minute} requests per minute for this key"),
+            retry=True,
+        )
+    if per_client:
+        add(
+            429,
+            "over the client address's rate limit (PUBLIC_RATE_LIMIT_PER_MINUTE, bursts up to "
+            "PUBLIC_RATE_LIMIT_BURST; IPv6 addresses share one per /64): wait `Retry-After` seconds",
+            _detail(
+                f"rate limit of {settings.public_rate_limit_per_minute} requests per minute for this client address"
+            ),
             retry=True,
         )
     if keyed or get_db in calls:

@@ -11,6 +11,10 @@ export default defineConfig({
   },
   server: {
     // `npm run dev` against `make api` on :8000.
-    proxy: { "/v1": "http://127.0.0.1:8000", "/openapi.json": "http://127.0.0.1:8000" },
+    proxy: {
+      "/v1": "http://127.0.0.1:8000",
+      "/public": "http://127.0.0.1:8000",
+      "/openapi.json": "http://127.0.0.1:8000",
+    },
   },
 });

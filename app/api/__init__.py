@@ -15,6 +15,7 @@ from app.api import (
     leakage,
     log,
     passport,
+    public,
     registry,
     vocabularies,
 )
@@ -29,6 +30,7 @@ router.include_router(registry.router)
 router.include_router(batteries.router)
 router.include_router(passport.router)
 router.include_router(passport.public)
+router.include_router(public.router)
 router.include_router(dossier.router)
 router.include_router(admin.router)
 router.include_router(analytics.router)

@@ -34,7 +34,10 @@ def audit_trail(
     db: DbDep,
     since: datetime | None = None,
     until: datetime | None = None,
-    key_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{1,32}$")] = None,
+    key_id: Annotated[
+        str | None,
+        Query(pattern=r"^(?:[0-9a-f]{1,32}|public:[0-9A-Za-z.:%-]{1,64})$", description="a key, or public:<address>"),
+    ] = None,
     battery: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEntry]:

@@ -280,3 +280,27 @@ ANSWER_EXAMPLES = {
         "The answer may also name `events`: ids of the missing steps the company has since reported itself.",
     ),
 }
+
+
+# --- public answers (no key): sent after the events above, so the packs have their stages --------
+
+PUBLIC_PROVINCE_EXAMPLES = {
+    "jiangsu": _example(
+        "the white list of Jiangsu", "320000", "Suzhou Storage, a second-life firm listed in batch 2, in force today"
+    ),
+    "prefecture": _example("a prefecture's code instead of its province's", "320500", status=422),
+}
+PUBLIC_USCC_EXAMPLES = {
+    "recycler": _example("a licensed recycler", RECYCLER, "licensed for recycling since 2018 (batch 1)"),
+    "automaker": _example("a registered company off the white list", AUTOMAKER),
+    "check_character": _example(
+        "a wrong check character", RECYCLER[:-1] + ("0" if RECYCLER[-1] != "0" else "1"), status=422
+    ),
+}
+PUBLIC_CODE_EXAMPLES = {
+    "recycled": _example("a recycled pack", PACK, "stage recycled, its recycler licensed, nothing to do"),
+    "removed": _example(
+        "a pack taken out of its vehicle", SPARE, "held by a repairer off the white list: hand it to a licensed firm"
+    ),
+    "malformed": _example("a code cut short", PACK[:20], "answered like a code the platform does not know"),
+}

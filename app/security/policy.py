@@ -45,9 +45,13 @@ class Access:
     analyst: AnalystView = "same"
     reporter_own: bool = False
     public: bool = False  # no key at all (health checks, the UI redirect)
+    #: Public answers from the data: charged to the client address's bucket, audited as ``public:<address>``.
+    per_client: bool = False
 
 
 PUBLIC = Access((), public=True)
+#: The public answers (``/public/...``, docs/public.md): read-only, rate-limited per client address.
+PUBLIC_ANSWER = Access((), public=True, per_client=True)
 
 ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/"): PUBLIC,
@@ -60,6 +64,11 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/oauth2-redirect"): PUBLIC,
     ("GET", "/redoc"): PUBLIC,
+    # the public answers for vehicle owners: the white list, one company's licence, what a code says
+    # (a stage and advice, never holders, vehicles or dates); no listing route
+    ("GET", "/public/recyclers"): PUBLIC_ANSWER,
+    ("GET", "/public/companies/{uscc}/licence"): PUBLIC_ANSWER,
+    ("GET", "/public/batteries/{code}"): PUBLIC_ANSWER,
     # capture
     ("POST", "/v1/events"): Access(WRITERS, reporter_own=True),
     ("POST", "/v1/epcis/capture"): Access(WRITERS, reporter_own=True),

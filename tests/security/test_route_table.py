@@ -80,6 +80,10 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/healthz"): Sample("/healthz"),
     ("GET", "/readyz"): Sample("/readyz"),
     ("GET", "/battery/{code}"): Sample(f"/battery/{CODE}"),
+    # the public answers: 7 columns x 3 routes stay within one address's burst (PUBLIC_RATE_LIMIT_BURST)
+    ("GET", "/public/recyclers"): Sample("/public/recyclers", {"province": "320000"}),
+    ("GET", "/public/companies/{uscc}/licence"): Sample(f"/public/companies/{MAKER}/licence"),
+    ("GET", "/public/batteries/{code}"): Sample(f"/public/batteries/{CODE}"),
     ("GET", "/docs"): Sample("/docs"),
     ("GET", "/docs/oauth2-redirect"): Sample("/docs/oauth2-redirect"),
     ("GET", "/redoc"): Sample("/redoc"),

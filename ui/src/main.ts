@@ -7,6 +7,7 @@ import { forgetLeakageCache } from "./leakage";
 import { forgetNames } from "./names";
 import { renderAnalyst } from "./pages/analyst";
 import { renderBattery, renderSearchHome, renderVehicle } from "./pages/battery";
+import { renderPublic } from "./pages/public";
 import { renderRegulator } from "./pages/regulator";
 import { loadVocabularies } from "./vocab";
 
@@ -62,6 +63,7 @@ async function route(): Promise<void> {
         });
         break;
       }
+      case "public": await renderPublic(view, new URLSearchParams(qs)); break; // no key needed
       default:
         location.hash = "#/battery";
     }

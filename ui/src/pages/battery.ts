@@ -23,6 +23,7 @@ import { GraphBuilder, type GNode, neighbourhood, nodeId } from "../neighbourhoo
 import { provinceName } from "../provinces";
 import { ruleTitle } from "../rules_zh";
 import { legend, renderTimeline } from "../timeline";
+import { publicLead } from "./public";
 import type {
   BatteryDetail,
   Company,
@@ -505,6 +506,7 @@ export async function renderBattery(root: HTMLElement, code: string): Promise<vo
       err instanceof ApiError && err.status === 404
         ? notice("info", t("battery.notFound", { code }), "not-found")
         : errorNotice(err, "load-error"),
+      ...(err instanceof ApiError && err.status === 401 ? [publicLead(code)] : []), // no key: the public answer
     );
     return;
   }
