@@ -51,7 +51,7 @@ interface RuleCount {
   per_thousand: number | null;
 }
 
-interface ProvinceCount {
+export interface ProvinceCount {
   province: string | null;
   rule: string;
   count: number;
@@ -64,7 +64,7 @@ interface CompanyCount extends ProvinceCount {
   name: string | null;
 }
 
-interface SummaryDoc {
+export interface SummaryDoc {
   as_of: string;
   packs: number;
   batteries: number;
@@ -134,7 +134,11 @@ export function aggregate<T extends ProvinceCount>(
 
 export async function getSummary(filter: FindingFilter = {}): Promise<Summary | null> {
   const doc = await getOptional<SummaryDoc>("/v1/leakage/summary", { ...filter });
-  if (!doc) return null;
+  return doc ? summaryOf(doc) : null;
+}
+
+/** The summary document as the page shows it: one row per rule, province and company. */
+export function summaryOf(doc: SummaryDoc): Summary {
   return {
     asOf: doc.as_of,
     packs: doc.packs,
@@ -153,7 +157,7 @@ export async function getSummary(filter: FindingFilter = {}): Promise<Summary | 
 
 export async function listFindings(
   rule: string,
-  filter: FindingFilter = {},
+  filter: Query = {},
   skip = 0,
   limit = 50,
 ): Promise<FindingsPage> {

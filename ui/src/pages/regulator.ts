@@ -8,29 +8,21 @@ import { PROVINCES, provinceLabel, provinceName } from "../provinces";
 import { ruleTitle, ruleWords } from "../rules_zh";
 import {
   type Finding,
-  type FindingFilter,
   type FindingsPage,
-  getSummary,
   leakageAvailable,
   listFindings,
   listRules,
   type Rule,
   type Summary,
   type SummaryRow,
+  summaryOf,
+  type SummaryDoc,
 } from "../leakage";
+import { provinceMap } from "./map";
+import { leakageQuery, provinceFigures, type RegulatorRoute, regulatorHash, summaryDoc } from "./reg_route";
+import { w } from "./regulator_words";
 
-export interface RegulatorRoute {
-  rule: string | null;
-  filter: FindingFilter;
-}
-
-export function regulatorHash(route: RegulatorRoute): string {
-  const q = new URLSearchParams();
-  if (route.filter.province) q.set("province", route.filter.province);
-  if (route.filter.company) q.set("company", route.filter.company);
-  const qs = q.toString();
-  return `#/regulator${route.rule ? `/${encodeURIComponent(route.rule)}` : ""}${qs ? `?${qs}` : ""}`;
-}
+export { type RegulatorRoute, regulatorHash, regulatorRoute } from "./reg_route";
 
 function fmtRate(v: number | null): string {
   return v === null ? "—" : num(v, v < 10 ? 2 : 1);
@@ -193,7 +185,7 @@ async function findingsCard(route: RegulatorRoute & { rule: string }, rule: Rule
   let shown = 0;
   const load = async (skip: number): Promise<void> => {
     try {
-      const page: FindingsPage = await listFindings(route.rule, route.filter, skip);
+      const page: FindingsPage = await listFindings(route.rule, leakageQuery(route.filter), skip);
       shown += page.items.length;
       if (!shown) {
         body.replaceChildren(notice("info", t("reg.noMatch"), "no-findings"));
@@ -250,6 +242,40 @@ function summarySection(route: RegulatorRoute, summary: Summary, titles: Map<str
   ];
 }
 
+/** The map of provinces (national figures under the other filters) and its reset. */
+function mapSection(route: RegulatorRoute, doc: SummaryDoc | null): HTMLElement {
+  const picked = route.filter.province;
+  const reset = h(
+    "a",
+    { class: `button${picked ? "" : " current"}`, href: regulatorHash({ ...route, filter: { ...route.filter, province: undefined } }), "data-testid": "map-reset", "aria-current": picked ? null : "true" },
+    w("map.all"),
+  );
+  return section(
+    w("map.title"),
+    "map-card",
+    h(
+      "div",
+      { class: "map-layout" },
+      doc
+        ? provinceMap({
+            figures: provinceFigures(doc),
+            selected: picked,
+            onPick: (code) => {
+              location.hash = regulatorHash({ ...route, filter: { ...route.filter, province: code === picked ? undefined : code } });
+            },
+          })
+        : notice("unavailable", t("reg.summaryUnavailable")),
+      h(
+        "div",
+        { class: "map-info" },
+        h("div", { class: "map-bar" }, reset, picked ? h("strong", { "data-testid": "map-selected" }, w("map.showing", { name: provinceName(picked) })) : null),
+        h("p", { class: "muted small", "data-testid": "map-denominator" }, w("map.legend", { rate: w("map.rate") })),
+        h("p", { class: "muted small" }, w("map.hint")),
+      ),
+    ),
+  );
+}
+
 export async function renderRegulator(root: HTMLElement, route: RegulatorRoute): Promise<void> {
   const title = h("h1", {}, t("reg.title"));
   root.replaceChildren(title, h("p", { class: "muted" }, t("common.loading")));
@@ -258,8 +284,12 @@ export async function renderRegulator(root: HTMLElement, route: RegulatorRoute):
       root.replaceChildren(title, notice("unavailable", t("reg.unavailable"), "leakage-unavailable"));
       return;
     }
-    // The summary runs every rule over the graph: start it first, show the rest without it.
-    const summaryPromise = getSummary(route.filter);
+    // The summary runs every rule over the graph (or reads the stored findings): start it first.
+    // The map shows every province under the other filters; the page, the province chosen.
+    const pageQuery = leakageQuery(route.filter);
+    const docPromise = summaryDoc(pageQuery);
+    const nationalPromise = route.filter.province ? summaryDoc(leakageQuery(route.filter, false)) : docPromise;
+    const summaryPromise = docPromise.then((d) => (d ? summaryOf(d) : null));
     const rules = await listRules();
     const titles = new Map((rules ?? []).map((r) => [r.id, r.title]));
     const filters = [
@@ -267,6 +297,7 @@ export async function renderRegulator(root: HTMLElement, route: RegulatorRoute):
       route.filter.company ? [t("reg.company"), await companyLabel(route.filter.company)] : null,
     ].filter((f): f is string[] => f !== null);
     const summaryBody = h("div", { "data-state": "loading" }, h("p", { class: "muted" }, t("reg.running")));
+    const mapSlot = h("div", { class: "map-slot" }, section(w("map.title"), "map-card", h("p", { class: "muted" }, t("reg.running"))));
     const grid = h("div", { class: "regulator-grid" });
     grid.append(section(t("reg.rules"), "rules-card", rules ? rulesList(rules, route) : notice("unavailable", t("reg.noRules"))));
     root.replaceChildren(
@@ -282,11 +313,18 @@ export async function renderRegulator(root: HTMLElement, route: RegulatorRoute):
             h("a", { href: regulatorHash({ rule: route.rule, filter: {} }) }, t("reg.showAll")),
           )
         : "",
+      mapSlot,
       section(t("reg.summary"), "summary", summaryBody),
       grid,
     );
     if (route.rule) grid.append(await findingsCard({ ...route, rule: route.rule }, rules?.find((r) => r.id === route.rule)));
     else grid.append(section(t("reg.findings"), "findings-card", h("p", { class: "muted" }, t("reg.chooseRule"))));
+    try {
+      const national = await nationalPromise;
+      mapSlot.replaceChildren(mapSection(route, national));
+    } catch (err) {
+      mapSlot.replaceChildren(section(w("map.title"), "map-card", errorNotice(err)));
+    }
     try {
       const summary = await summaryPromise;
       if (!summary) {
