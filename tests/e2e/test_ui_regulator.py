@@ -4,8 +4,12 @@ no sideways scroll). Screenshots: tests/e2e/artifacts/regulator-*.png."""
 
 from __future__ import annotations
 
+import csv
 import json
+import urllib.parse
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,6 +23,7 @@ CHINESE = [pytest.param("zh-CN", id="zh-CN")]
 # Small on the map (a click at the centre may land on a neighbour): not the ones a test clicks.
 SMALL = {"110000", "120000", "310000", "810000", "820000", "710000"}
 PHONE = {"width": 390, "height": 844}
+CST = ZoneInfo("Asia/Shanghai")
 
 
 def by_province(summary: dict[str, Any]) -> dict[str, int]:
@@ -77,7 +82,7 @@ def test_the_map_narrows_the_page_to_a_province(
     code, count, total = busiest_province(server)
     summary_ready(page)
     map_drawn(page)
-    expect(page.get_by_test_id("map-denominator")).to_contain_text("per 1,000 custodies")
+    expect(page.get_by_test_id("map-denominator")).to_contain_text("per 1,000 packs with an event in the province")
     assert rule_total(page) == total
     shot(page, "regulator-map-en")
 
@@ -112,7 +117,7 @@ def test_the_map_in_chinese_on_a_phone(page: Page, server: Server, world: World,
     summary_ready(page)
     map_drawn(page)
     expect(page.get_by_test_id("map-card").locator("h2")).to_have_text("各省发现")
-    expect(page.get_by_test_id("map-denominator")).to_contain_text("每千次持有")
+    expect(page.get_by_test_id("map-denominator")).to_contain_text("每千个电池包")
     no_sideways_scroll(page)
     shot(page, "regulator-map-zh-390")
 
@@ -124,3 +129,117 @@ def test_the_map_in_chinese_on_a_phone(page: Page, server: Server, world: World,
     expect(page.get_by_test_id("map-reset")).to_have_text("全部省份")
     no_sideways_scroll(page)
     shot(page, "regulator-province-zh-390")
+
+
+def busiest_rule(server: Server) -> tuple[str, int]:
+    """The battery rule with most findings now, and how many."""
+    rules = {r["id"] for r in server.get("/v1/leakage/rules")["rules"] if r["level"] == "battery"}
+    counts = {r["rule"]: r["count"] for r in server.get("/v1/leakage/summary")["by_rule"] if r["rule"] in rules}
+    rule = max(counts, key=lambda r: counts[r])
+    assert counts[rule] > 0, counts
+    return rule, counts[rule]
+
+
+def test_a_rules_findings_open_under_it_in_view(
+    page: Page, server: Server, world: World, api_keys: dict[str, str]
+) -> None:
+    rule, _ = busiest_rule(server)
+    open_ui(page, server, "#/regulator", key=api_keys["regulator"])
+    summary_ready(page)
+    # Parameters in words, never their JSON.
+    params = page.get_by_test_id("rules").locator("li[data-rule='dark_after_removal'] [data-testid=rule-params]")
+    expect(params).to_contain_text("30 working days")
+    assert "{" not in page.get_by_test_id("rules").inner_text()
+    expect(page.get_by_test_id("summary-rule-rate")).to_contain_text("per 1,000 packs in the graph")
+
+    page.get_by_test_id("rules").locator(f"li[data-rule='{rule}'] > a").click()
+    ready(page, f"#/regulator/{rule}")
+    card = page.get_by_test_id("rules").locator(f"li[data-rule='{rule}'] [data-testid=findings-card]")
+    expect(card).to_be_in_viewport()
+    rows = card.get_by_test_id("findings").locator("tbody tr")
+    expect(rows.first).to_be_in_viewport()
+    first = rows.first.bounding_box()
+    assert first and first["height"] < 45, f"a finding's row is {first} tall"
+    shot(page, "regulator-findings-en")
+
+    # The evidence opens under its row on a click, with the API's event ids.
+    api = server.get(f"/v1/leakage/{rule}?limit=1")["items"][0]
+    evidence = rows.first.get_by_test_id("finding-evidence")
+    expect(evidence).to_be_hidden()
+    rows.first.get_by_test_id("finding-toggle").click()
+    expect(evidence).to_be_visible()
+    for event in api["evidence"]:
+        expect(evidence.locator(f"[data-event='{event}']")).to_be_visible()
+    shot(page, "regulator-evidence-en")
+
+    # From the summary's table too: the page comes back with the findings in view.
+    page.get_by_test_id("rules").locator(f"li[data-rule='{rule}'] > a").click()  # closes
+    ready(page, "#/regulator")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.get_by_test_id("summary-rule").locator(f"tr[data-key='{rule}'] a").click()
+    ready(page, f"#/regulator/{rule}")
+    expect(page.get_by_test_id("findings-card")).to_be_in_viewport()
+
+
+def csv_rows(path: str) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_tables_export_csv(page: Page, server: Server, world: World, api_keys: dict[str, str]) -> None:
+    rule, count = busiest_rule(server)
+    open_ui(page, server, f"#/regulator/{rule}", key=api_keys["regulator"])
+    summary_ready(page)
+    with page.expect_download() as got:
+        page.get_by_test_id("export-summary-rule").click()
+    download = got.value
+    assert download.suggested_filename == "leakage-summary-by-rule.csv"
+    rows = csv_rows(str(download.path()))
+    rules = server.get("/v1/leakage/rules")["rules"]
+    assert [r["rule"] for r in rows] == [
+        r.get_attribute("data-key") for r in page.get_by_test_id("summary-rule").locator("tbody tr").all()
+    ]
+    assert len(rows) == len(rules) and sum(int(r["findings"]) for r in rows) == rule_total(page)
+
+    with page.expect_download() as got:
+        page.get_by_test_id("export-findings").click()
+    download = got.value
+    assert download.suggested_filename == f"leakage-{rule}.csv"
+    rows = csv_rows(str(download.path()))
+    assert len(rows) == count and {r["rule"] for r in rows} == {rule}
+
+
+def test_as_of_and_a_period(page: Page, server: Server, world: World, api_keys: dict[str, str]) -> None:
+    rule, _ = busiest_rule(server)
+    found = server.get(f"/v1/leakage/{rule}/export?format=json")
+    days = sorted({datetime.fromisoformat(f["since"]).astimezone(CST).date() for f in found})
+    start, end = days[len(days) // 2], days[-1]
+    today = datetime.now(CST).date()
+    open_ui(page, server, "#/regulator", key=api_keys["regulator"])
+    page.get_by_test_id("as-of").fill(today.isoformat())
+    page.get_by_test_id("period-from").fill(start.isoformat())
+    page.get_by_test_id("period-to").fill(end.isoformat())
+    page.get_by_test_id("period-apply").click()
+    target = f"#/regulator?as_of={today}&from={start}&to={end}"
+    ready(page, target)
+    summary_ready(page)
+    query = urllib.parse.urlencode(
+        {
+            "as_of": f"{today}T23:59:59.999+08:00",
+            "since_from": f"{start}T00:00:00+08:00",
+            "since_until": f"{end}T23:59:59.999+08:00",
+        }
+    )
+    api = server.get(f"/v1/leakage/summary?{query}")
+    assert rule_total(page) == sum(r["count"] for r in api["by_rule"])
+    in_period = sum(1 for f in found if start <= datetime.fromisoformat(f["since"]).astimezone(CST).date() <= end)
+    assert {r["rule"]: r["count"] for r in api["by_rule"]}[rule] == in_period < len(found)
+    as_of = page.get_by_test_id("summary-as-of")
+    assert datetime.fromisoformat(as_of.get_attribute("data-as-of") or "").astimezone(CST).date() == today
+    expect(page.get_by_test_id("period")).to_contain_text("as of the end of")
+    shot(page, "regulator-period-en")
+
+    # The rule's findings keep the period: only those whose problem began in it.
+    page.get_by_test_id("summary-rule").locator(f"tr[data-key='{rule}'] a").click()
+    ready(page, f"#/regulator/{rule}?as_of={today}&from={start}&to={end}")
+    expect(page.get_by_test_id("findings").locator("tbody tr")).to_have_count(min(in_period, 50))

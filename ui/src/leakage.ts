@@ -57,6 +57,8 @@ export interface ProvinceCount {
   count: number;
   handled: number;
   per_thousand: number | null;
+  /** Packs with an event in the province (servers before the map's denominators: absent). */
+  packs?: number;
 }
 
 interface CompanyCount extends ProvinceCount {
@@ -71,6 +73,8 @@ export interface SummaryDoc {
   by_rule: RuleCount[];
   by_province: ProvinceCount[];
   by_company: CompanyCount[];
+  /** Every province's denominators, with findings or not. */
+  provinces?: Array<{ province: string; packs: number; handled: number }>;
 }
 
 /** One row of a summary table: a rule, a province or a company, over all rules. */

@@ -1,5 +1,5 @@
-// The regulator's map: China's provinces coloured by findings per 1,000 custodies (the summary's
-// own rate), drawn by ECharts from the bundled outlines (china_map.ts). A click on a province
+// The regulator's map: China's provinces coloured by findings per 1,000 packs with an event there
+// (the summary's denominators), drawn by ECharts from the bundled outlines (china_map.ts). A click on a province
 // narrows the page to it; the province tables stay the accessible way to the same choice.
 
 import { MapChart } from "echarts/charts";
@@ -15,14 +15,15 @@ import { w } from "./regulator_words";
 echarts.use([MapChart, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 let registered = false;
-let shown: echarts.ECharts | null = null;
-let watcher: ResizeObserver | null = null;
+/** Undoes the map shown last (its chart and its size watcher): one map at a time. */
+let releaseShown: () => void = () => undefined;
 
 /** One province's figures over every rule. */
 export interface ProvinceFigure {
   code: string;
   count: number;
-  handled: number;
+  /** The denominator: packs with an event in the province. */
+  packs: number;
   rate: number | null;
 }
 
@@ -39,13 +40,6 @@ function ensureMap(): void {
   registered = true;
 }
 
-/** Forget the chart of a page no longer shown (the router drops its element). */
-function release(): void {
-  watcher?.disconnect();
-  watcher = null;
-  shown?.dispose();
-  shown = null;
-}
 
 function fmt(rate: number | null): string {
   return rate === null ? "—" : num(rate, rate < 10 ? 2 : 1);
@@ -57,7 +51,7 @@ function fmt(rate: number | null): string {
  * can click a province as a person would, and `data-state` (`drawn` once ECharts has finished).
  */
 export function provinceMap(opts: MapOptions): HTMLElement {
-  release();
+  releaseShown();
   const canvas = h("div", { class: "map-canvas", role: "img", "aria-label": w("map.aria"), "data-testid": "province-map" });
   const box = h("div", { class: "map-box" }, canvas);
   const byCode = new Map(opts.figures.map((f) => [f.code, f]));
@@ -68,13 +62,19 @@ export function provinceMap(opts: MapOptions): HTMLElement {
     try {
       ensureMap();
       const chart = echarts.init(canvas, null, { renderer: "canvas" });
-      shown = chart;
+      let watcher: ResizeObserver | null = null;
+      const release = (): void => {
+        watcher?.disconnect();
+        watcher = null;
+        if (!chart.isDisposed()) chart.dispose();
+      };
+      releaseShown = release;
       const data = chinaMap().features.map((f) => {
         const fig = byCode.get(f.id);
         const picked = f.id === opts.selected;
         return {
           name: f.id,
-          value: fig && fig.handled > 0 ? (fig.rate ?? 0) : null,
+          value: fig && fig.packs > 0 ? (fig.rate ?? 0) : null,
           itemStyle: picked ? { borderColor: "#111", borderWidth: 2.5 } : {},
         };
       });
@@ -87,7 +87,7 @@ export function provinceMap(opts: MapOptions): HTMLElement {
             const fig = byCode.get(p.name);
             const name = provinceLabel(p.name);
             if (!fig || fig.count === 0) return w("map.tipNone", { name });
-            return w("map.tip", { name, count: num(fig.count), rate: fmt(fig.rate), handled: num(fig.handled) });
+            return w("map.tip", { name, count: num(fig.count), rate: fmt(fig.rate), packs: num(fig.packs) });
           },
         },
         visualMap: {
@@ -123,6 +123,7 @@ export function provinceMap(opts: MapOptions): HTMLElement {
         if (typeof p.name === "string" && /^\d{6}$/.test(p.name)) opts.onPick(p.name);
       });
       const place = (): void => {
+        if (chart.isDisposed()) return;
         const centres: Record<string, [number, number]> = {};
         for (const f of chinaMap().features) {
           const cp = f.properties.cp;
@@ -135,7 +136,9 @@ export function provinceMap(opts: MapOptions): HTMLElement {
       };
       chart.on("finished", place);
       watcher = new ResizeObserver(() => {
+        // The router dropped the page: let the chart go. A hidden (zero-sized) box is not drawn.
         if (!canvas.isConnected) return release();
+        if (chart.isDisposed() || canvas.clientWidth === 0 || canvas.clientHeight === 0) return;
         chart.resize();
         place();
       });

@@ -9,7 +9,7 @@ import type { ProvinceFigure } from "./map";
 export interface RegFilter {
   province?: string | undefined;
   company?: string | undefined;
-  /** The moment the rules judge at (RFC 3339); default now. */
+  /** The day the rules judge at the end of (YYYY-MM-DD, China time); default now. */
   asOf?: string | undefined;
   /** Only findings whose `since` is on or after this day (YYYY-MM-DD, China time). */
   from?: string | undefined;
@@ -64,7 +64,7 @@ export function leakageQuery(filter: RegFilter, withProvince = true): Query {
   return {
     province: withProvince ? filter.province : undefined,
     company: filter.company,
-    as_of: filter.asOf,
+    as_of: filter.asOf ? dayEnd(filter.asOf) : undefined,
     since_from: filter.from ? dayStart(filter.from) : undefined,
     since_until: filter.to ? dayEnd(filter.to) : undefined,
   };
@@ -89,16 +89,16 @@ export function forgetSummaries(): void {
   summaries.clear();
 }
 
-/** Each province's findings over every rule, with its denominator (custodies there) and rate. */
+/** Each province's findings over every rule, with its denominator (packs with an event there) and rate. */
 export function provinceFigures(doc: SummaryDoc): ProvinceFigure[] {
   const out = new Map<string, ProvinceFigure>();
+  for (const d of doc.provinces ?? []) out.set(d.province, { code: d.province, count: 0, packs: d.packs, rate: null });
   for (const r of doc.by_province) {
     if (!r.province) continue;
-    const fig = out.get(r.province) ?? { code: r.province, count: 0, handled: r.handled, rate: null };
+    const fig = out.get(r.province) ?? { code: r.province, count: 0, packs: r.packs ?? 0, rate: null };
     fig.count += r.count;
-    fig.handled = r.handled;
     out.set(r.province, fig);
   }
-  for (const fig of out.values()) fig.rate = fig.handled > 0 ? (fig.count * 1000) / fig.handled : null;
+  for (const fig of out.values()) fig.rate = fig.packs > 0 ? (fig.count * 1000) / fig.packs : null;
   return [...out.values()];
 }
