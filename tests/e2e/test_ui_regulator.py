@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import urllib.parse
+import urllib.request
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -206,7 +207,9 @@ def test_tables_export_csv(page: Page, server: Server, world: World, api_keys: d
     download = got.value
     assert download.suggested_filename == f"leakage-{rule}.csv"
     rows = csv_rows(str(download.path()))
-    assert len(rows) == count and {r["rule"] for r in rows} == {rule}
+    everything = server.get(f"/v1/leakage/{rule}/export?format=json")
+    assert len(rows) == len(everything) >= count > 0 and {r["rule"] for r in rows} == {rule}
+    assert [r["battery"] for r in rows] == [f["battery"] for f in everything]
 
 
 def test_as_of_and_a_period(page: Page, server: Server, world: World, api_keys: dict[str, str]) -> None:
@@ -243,3 +246,118 @@ def test_as_of_and_a_period(page: Page, server: Server, world: World, api_keys: 
     page.get_by_test_id("summary-rule").locator(f"tr[data-key='{rule}'] a").click()
     ready(page, f"#/regulator/{rule}?as_of={today}&from={start}&to={end}")
     expect(page.get_by_test_id("findings").locator("tbody tr")).to_have_count(min(in_period, 50))
+
+
+@pytest.fixture(scope="module")
+def swept(server: Server) -> dict[str, Any]:
+    """The stored findings brought up to date, as the API's keeper does on its own schedule."""
+    request = urllib.request.Request(
+        server.url + "/v1/findings/sweep", method="POST", headers={"X-API-Key": server.key}
+    )
+    with urllib.request.urlopen(request, timeout=300) as resp:
+        report: dict[str, Any] = json.load(resp)
+    assert report["open"] > 0, report
+    return report
+
+
+def cases_ready(page: Page) -> None:
+    expect(page.get_by_test_id("cases").locator("[data-state=done]")).to_have_count(1, timeout=TIMEOUT_MS)
+
+
+def case_of(server: Server, case_id: str) -> dict[str, Any]:
+    detail: dict[str, Any] = server.get(f"/v1/findings/{case_id}")
+    return detail
+
+
+def test_a_regulator_works_a_case(
+    page: Page, server: Server, world: World, api_keys: dict[str, str], swept: dict[str, Any]
+) -> None:
+    queue = server.get("/v1/findings?status=open&status=under_review&status=company_answered&limit=25")["items"]
+    assert queue, "the world's sweep stored no open case"
+    open_ui(page, server, "#/regulator", key=api_keys["regulator"])
+    cases_ready(page)
+    rows = page.get_by_test_id("case-list").locator("tbody tr.case-row")
+    assert [r.get_attribute("data-case") for r in rows.all()] == [c["id"] for c in queue]
+    case_id = queue[0]["id"]
+    row = rows.first
+    row.click()
+    detail = page.get_by_test_id("case-detail")
+    expect(detail).to_be_visible()
+    expect(detail.get_by_test_id("case-history")).to_contain_text("opened")
+
+    # A dismissal without its reason is refused here, and nothing is sent.
+    detail.get_by_test_id("case-status").select_option("dismissed")
+    detail.get_by_test_id("case-save").click()
+    expect(detail.get_by_test_id("case-error")).to_contain_text("needs a note")
+    assert case_of(server, case_id)["case"]["status"] == queue[0]["status"]
+
+    # With the reason, an assignee: stored, shown in the row and the history.
+    detail.get_by_test_id("case-assignee").fill("Inspector Wang")
+    detail.get_by_test_id("case-note").fill("Checked on site: the pack is at a licensed service point.")
+    detail.get_by_test_id("case-save").click()
+    expect(detail.get_by_test_id("case-saved")).to_contain_text("dismissed")
+    expect(row.locator("[data-status]")).to_have_attribute("data-status", "dismissed")
+    expect(row).to_contain_text("Inspector Wang")
+    history = detail.get_by_test_id("case-history")
+    expect(history.locator("li[data-kind=status]")).to_contain_text("dismissed")
+    expect(history).to_contain_text("Checked on site")
+    stored = case_of(server, case_id)
+    assert stored["case"]["status"] == "dismissed" and stored["case"]["assignee"] == "Inspector Wang"
+    assert any(c["kind"] == "status" and c["note"].startswith("Checked on site") for c in stored["history"])
+    shot(page, "regulator-case-en")
+
+    # The queue's export: the API's CSV of the cases still to work, the dismissed one gone.
+    with page.expect_download() as got:
+        page.get_by_test_id("export-cases").click()
+    assert got.value.suggested_filename == "cases-todo.csv"
+    exported = csv_rows(str(got.value.path()))
+    assert exported and case_id not in {r["id"] for r in exported}
+    assert {r["status"] for r in exported} <= {"open", "under_review", "company_answered"}
+
+
+@pytest.mark.parametrize("page", CHINESE, indirect=True)
+def test_the_page_in_chinese_on_a_phone(
+    page: Page, server: Server, world: World, api_keys: dict[str, str], swept: dict[str, Any]
+) -> None:
+    page.set_viewport_size(PHONE)
+    rule, _ = busiest_rule(server)
+    found = server.get(f"/v1/leakage/{rule}?limit=1")["items"][0]
+    code = found["province"]
+    open_ui(page, server, f"#/regulator?province={code}", key=api_keys["regulator"])
+    summary_ready(page)
+    expect(
+        page.get_by_test_id("rules").locator("li[data-rule='dark_after_removal'] [data-testid=rule-params]")
+    ).to_contain_text("30 个工作日")
+    expect(page.get_by_test_id("summary-rule-rate")).to_contain_text("每千个电池包")
+
+    # The rule's findings open under it, in view, in Chinese, without sideways scroll.
+    page.get_by_test_id("rules").locator(f"li[data-rule='{rule}'] > a").click()
+    ready(page, f"#/regulator/{rule}?province={code}")
+    card = page.get_by_test_id("findings-card")
+    expect(card).to_be_in_viewport()
+    expect(card.locator("h3")).to_contain_text("发现：")
+    rows = page.get_by_test_id("findings").locator("tbody tr")
+    for r in rows.all():
+        expect(r.locator("td[data-province]")).to_have_attribute("data-province", code)
+    rows.first.get_by_test_id("finding-toggle").click()
+    expect(rows.first.get_by_test_id("finding-evidence")).to_be_visible()
+    no_sideways_scroll(page)
+    shot(page, "regulator-findings-zh-390")
+
+    # The cases of the province and the rule; one put under review, in Chinese.
+    cases_ready(page)
+    case_rows = page.get_by_test_id("case-list").locator("tbody tr.case-row")
+    expect(case_rows.first).to_be_visible()
+    for r in case_rows.all():
+        expect(r.locator("td[data-province]")).to_have_attribute("data-province", code)
+    case_id = case_rows.first.get_attribute("data-case") or ""
+    case_rows.first.click()
+    detail = page.get_by_test_id("case-detail")
+    detail.get_by_test_id("case-status").select_option("under_review")
+    detail.get_by_test_id("case-note").fill("已通知企业补报")
+    detail.get_by_test_id("case-save").click()
+    expect(detail.get_by_test_id("case-saved")).to_contain_text("审查中")
+    expect(detail.get_by_test_id("case-history")).to_contain_text("已通知企业补报")
+    assert case_of(server, case_id)["case"]["status"] == "under_review"
+    no_sideways_scroll(page)
+    shot(page, "regulator-case-zh-390")

@@ -9,6 +9,7 @@ import { companyName } from "../names";
 import { PROVINCES, provinceLabel, provinceName } from "../provinces";
 import { ruleTitle } from "../rules_zh";
 import { provinceMap } from "./map";
+import { casesSection } from "./reg_cases";
 import { type Cell, exportButton, fileName, saveCsv } from "./reg_export";
 import { rulesList } from "./reg_rules";
 import { leakageQuery, provinceFigures, type RegFilter, type RegulatorRoute, regulatorHash, summaryDoc } from "./reg_route";
@@ -277,6 +278,7 @@ export async function renderRegulator(root: HTMLElement, route: RegulatorRoute):
       mapSlot,
       section(t("reg.summary"), "summary", summaryBody),
       rulesCard,
+      casesSection(route, titles),
     );
     try {
       mapSlot.replaceChildren(mapSection(route, await nationalPromise));
