@@ -62,6 +62,12 @@ def _filters(
     company: Annotated[str | None, Query(max_length=64, description="USCC of the company answerable")] = None,
     battery: Annotated[str | None, Query(max_length=64, description="GB/T 34014 battery code")] = None,
     since: Annotated[datetime | None, AwareQuery("since", "only findings first seen at or after this moment")] = None,
+    since_from: Annotated[
+        datetime | None, AwareQuery("since_from", "only findings whose `since` is at or after this moment")
+    ] = None,
+    since_until: Annotated[
+        datetime | None, AwareQuery("since_until", "only findings whose `since` is at or before this moment")
+    ] = None,
 ) -> findings.CaseFilters:
     for p in province or []:
         check_province_param(who, p)
@@ -72,6 +78,8 @@ def _filters(
         company=_company_filter(who, company),
         battery=None if battery is None else checked(battery, check_battery_code, "battery", INVALID_BATTERY_CODE),
         seen_since=since,
+        since_from=since_from,
+        since_until=since_until,
     )
 
 

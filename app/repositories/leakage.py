@@ -67,6 +67,11 @@ def province_handled(db: Database) -> dict[str | None, int]:
     return {r["province"]: int(r["handled"]) for r in db.read("leakage.stats.province_handled")}
 
 
+def province_packs(db: Database) -> dict[str, int]:
+    """Packs with a standing event in each province (a pack may count in several)."""
+    return {r["province"]: int(r["packs"]) for r in db.read("leakage.stats.province_packs")}
+
+
 def company_handled(db: Database, usccs: Sequence[str]) -> dict[str, HandledBy]:
     rows = db.read("leakage.stats.company_handled", usccs=list(usccs))
     return {r["uscc"]: HandledBy(r["uscc"], int(r["handled"]), r["name"], r["province"]) for r in rows}

@@ -89,6 +89,16 @@ class ProvinceCount(BaseModel):
     count: int
     handled: int = Field(description="battery custodies by companies registered in the province")
     per_thousand: float | None = Field(description="findings per 1,000 custodies in the province")
+    packs: int = Field(0, description="packs with a standing event in the province (a pack may count in several)")
+    per_thousand_packs: float | None = Field(None, description="findings per 1,000 of those packs")
+
+
+class ProvinceDenominator(BaseModel):
+    """One province's denominators, whether or not any finding is there (the map colours every province)."""
+
+    province: str = Field(description="GB/T 2260 province code")
+    packs: int = Field(description="packs with a standing event in the province")
+    handled: int = Field(description="battery custodies by companies registered in the province")
 
 
 class CompanyCount(BaseModel):
@@ -108,6 +118,9 @@ class Summary(BaseModel):
     by_rule: list[RuleCount]
     by_province: list[ProvinceCount]
     by_company: list[CompanyCount]
+    provinces: list[ProvinceDenominator] = Field(
+        [], description="every province's denominators (packs and custodies), with findings or not"
+    )
     calendar: str
     source: Literal["computed", "stored"] = Field(
         "computed", description="computed now by every rule, or read from the stored findings (see swept_at)"

@@ -51,12 +51,14 @@ interface RuleCount {
   per_thousand: number | null;
 }
 
-interface ProvinceCount {
+export interface ProvinceCount {
   province: string | null;
   rule: string;
   count: number;
   handled: number;
   per_thousand: number | null;
+  /** Packs with an event in the province (servers before the map's denominators: absent). */
+  packs?: number;
 }
 
 interface CompanyCount extends ProvinceCount {
@@ -64,13 +66,15 @@ interface CompanyCount extends ProvinceCount {
   name: string | null;
 }
 
-interface SummaryDoc {
+export interface SummaryDoc {
   as_of: string;
   packs: number;
   batteries: number;
   by_rule: RuleCount[];
   by_province: ProvinceCount[];
   by_company: CompanyCount[];
+  /** Every province's denominators, with findings or not. */
+  provinces?: Array<{ province: string; packs: number; handled: number }>;
 }
 
 /** One row of a summary table: a rule, a province or a company, over all rules. */
@@ -134,7 +138,11 @@ export function aggregate<T extends ProvinceCount>(
 
 export async function getSummary(filter: FindingFilter = {}): Promise<Summary | null> {
   const doc = await getOptional<SummaryDoc>("/v1/leakage/summary", { ...filter });
-  if (!doc) return null;
+  return doc ? summaryOf(doc) : null;
+}
+
+/** The summary document as the page shows it: one row per rule, province and company. */
+export function summaryOf(doc: SummaryDoc): Summary {
   return {
     asOf: doc.as_of,
     packs: doc.packs,
@@ -153,7 +161,7 @@ export async function getSummary(filter: FindingFilter = {}): Promise<Summary | 
 
 export async function listFindings(
   rule: string,
-  filter: FindingFilter = {},
+  filter: Query = {},
   skip = 0,
   limit = 50,
 ): Promise<FindingsPage> {

@@ -8,7 +8,7 @@ import { forgetNames } from "./names";
 import { renderAnalyst } from "./pages/analyst";
 import { renderBattery, renderSearchHome, renderVehicle } from "./pages/battery";
 import { renderPublic } from "./pages/public";
-import { renderRegulator } from "./pages/regulator";
+import { regulatorRoute, renderRegulator } from "./pages/regulator";
 import { loadVocabularies } from "./vocab";
 
 function app(): HTMLElement {
@@ -47,11 +47,7 @@ async function route(): Promise<void> {
         await renderVehicle(view, parts[1] ?? "");
         break;
       case "regulator": {
-        const q = new URLSearchParams(qs);
-        await renderRegulator(view, {
-          rule: parts[1] || null,
-          filter: { province: q.get("province") ?? undefined, company: q.get("company") ?? undefined },
-        });
+        await renderRegulator(view, regulatorRoute(parts[1], new URLSearchParams(qs)));
         break;
       }
       case "analyst": {

@@ -50,12 +50,16 @@ class CaseFilters:
     company: str | None = None
     battery: str | None = None
     seen_since: datetime | None = None
+    since_from: datetime | None = None
+    since_until: datetime | None = None
 
 
 def list_cases(
     db: Database, filters: CaseFilters, *, provinces: Collection[str] | None, skip: int = 0, limit: int = 50
 ) -> CasePage:
     """A page of stored findings, oldest problem first; a limited key's own provinces at most."""
+    if filters.since_from and filters.since_until and filters.since_until < filters.since_from:
+        raise InvalidInput([FieldProblem("since_until", f"is before since_from ({filters.since_from.isoformat()})")])
     scope = _scope(provinces, filters.province)
     rows: list[Case] = []
     if scope != []:
@@ -69,6 +73,8 @@ def list_cases(
             company=filters.company,
             battery=filters.battery,
             seen_since=filters.seen_since,
+            since_from=filters.since_from,
+            since_until=filters.since_until,
         )
     state = repo.feed_state(db)
     return CasePage(

@@ -63,13 +63,26 @@ class RuleParams(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     #: Parameters Python consumes itself: the rule's query does not declare them.
-    python_only: ClassVar[frozenset[str]] = frozenset()
+    python_only: ClassVar[frozenset[str]] = frozenset({"since_from", "since_until"})
 
     as_of: Moment = Field(
         default_factory=_now, description="the moment the rules judge at (RFC 3339 with offset); default now"
     )
     province: Province = Field(None, description="only findings in this province (GB/T 2260 code)")
     company: Uscc = Field(None, description="only findings naming this company as answerable (USCC)")
+    since_from: OptionalMoment = Field(None, description="only findings whose `since` is at or after this moment")
+    since_until: OptionalMoment = Field(None, description="only findings whose `since` is at or before this moment")
+
+    def within(self, since: datetime) -> bool:
+        """Whether a finding's ``since`` lies in the period asked for (``since_from``..``since_until``)."""
+        if self.since_from is not None and since < self.since_from:
+            return False
+        return self.since_until is None or since <= self.since_until
+
+    @property
+    def windowed(self) -> bool:
+        """Whether a period is asked for: findings are then selected before any paging."""
+        return self.since_from is not None or self.since_until is not None
 
     @property
     def grouped(self) -> bool:
@@ -134,7 +147,7 @@ class SilentBatteryParams(RuleParams):
 
 
 class LateReportParams(RuleParams):
-    python_only: ClassVar[frozenset[str]] = frozenset({"by", "persistent_months"})
+    python_only: ClassVar[frozenset[str]] = RuleParams.python_only | {"by", "persistent_months"}
 
     since: OptionalMoment = Field(None, description="only events that occurred at or after this moment")
     binding_wd: Int = _workdays(15, "installations by automakers (certificate issued, codes bound to the VIN)")
@@ -275,6 +288,8 @@ def parse_params(model: type[P], rule_id: str, raw: Iterable[tuple[str, Any]] | 
             problems.append(FieldProblem(name, "given more than once"))
         elif name in reasons:
             problems.append(FieldProblem(name, reasons[name]))
+    if parsed is not None and parsed.since_from and parsed.since_until and parsed.since_until < parsed.since_from:
+        problems.append(FieldProblem("since_until", f"is before since_from ({parsed.since_from.isoformat()})"))
     if problems or parsed is None:
         raise InvalidInput(problems, f"invalid parameters for rule {rule_id}")
     return parsed

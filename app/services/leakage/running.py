@@ -119,7 +119,20 @@ def find(
     params = rule.parse(raw_params)
     _check_store(db, rule)
     split = _split(params, provinces)
-    if split is not None:
+    if params.windowed:
+        # A period selects findings before the page is cut: every finding is read and sieved.
+        stream: Findings
+        if split is not None:
+            stream = MergedStream(db, rule, params, split, calendar)
+        else:
+            stream = FindingStream(db, rule, params, calendar)
+        try:
+            found = list(islice(stream, skip, skip + limit + 1))
+        finally:
+            stream.close()
+        items = found[:limit]
+        more = len(found) > limit
+    elif split is not None:
         merged = MergedStream(db, rule, params, split, calendar, upto=skip + limit + 1)
         try:
             found = list(islice(merged, skip, skip + limit + 1))
@@ -167,8 +180,8 @@ class FindingStream:
         self.rule = rule
         self.params = params
         grouping = rule.grouped is not None and params.grouped
-        # Python groups what the query returns: it must return everything, whatever the page.
-        limit = ALL if grouping else upto
+        # Python groups (or sieves by period) what the query returns: it must return everything.
+        limit = ALL if grouping or params.windowed else upto
         self._rows = repo.RuleRowStream(db, rule.query, query_params(rule, params, calendar, 0, limit))
         self._findings: Iterator[Finding] = (to_finding(rule, row, calendar) for row in self._rows)
         self._grouped: list[Finding] | None = None
@@ -177,9 +190,13 @@ class FindingStream:
 
     def __iter__(self) -> Iterator[Finding]:
         if self._grouped is not None:
-            yield from self._grouped
+            yield from (f for f in self._grouped if self.params.within(f.since))
             return
-        yield from self._findings
+        for f in self._findings:
+            if self.params.within(f.since):
+                yield f
+            elif self.params.since_until is not None and f.since > self.params.since_until:
+                return  # the query orders by since: nothing later can be in the period
 
     def close(self) -> None:
         self._rows.close()

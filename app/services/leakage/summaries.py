@@ -1,7 +1,8 @@
 """The summary: every rule with its defaults, counted by rule, province and company.
 
 Rates are per thousand of a denominator the graph holds (packs nationally, custodies of the
-province's or the company's registered companies), so that a large recycler and a small
+province's or the company's registered companies, and for provinces also the packs with an event
+there), so that a large recycler and a small
 workshop can be compared. For a province-limited key only the findings in its provinces are
 counted, and the packs within them (``app.security.access``) are the national denominator.
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 from app.db import Database
 from app.repositories import leakage as repo
-from app.schemas.leakage import CompanyCount, ProvinceCount, RuleCount, Summary
+from app.schemas.leakage import CompanyCount, ProvinceCount, ProvinceDenominator, RuleCount, Summary
 from app.services.leakage.catalogue import RULES, list_rules
 from app.services.leakage.params import RuleParams, parse_params
 from app.services.leakage.recovery import recovery_report
@@ -86,6 +87,7 @@ def assemble(
         for r, n in by_rule.items()
     ]
     province_handled = repo.province_handled(db)
+    province_packs = repo.province_packs(db)
     companies = repo.company_handled(db, sorted(c for c, _ in by_company if c))
     province_rows = [
         ProvinceCount(
@@ -94,6 +96,8 @@ def assemble(
             count=n,
             handled=province_handled.get(p, 0),
             per_thousand=_rate(n, province_handled.get(p, 0)),
+            packs=province_packs.get(p or "", 0),
+            per_thousand_packs=_rate(n, province_packs.get(p or "", 0)),
         )
         for (p, r), n in sorted(by_province.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))
     ]
@@ -120,6 +124,11 @@ def assemble(
         by_rule=rule_rows,
         by_province=province_rows,
         by_company=company_rows,
+        provinces=[
+            ProvinceDenominator(province=p, packs=province_packs.get(p, 0), handled=province_handled.get(p, 0))
+            for p in sorted({*province_packs, *(k for k in province_handled if k)})
+            if provinces is None or p in provinces
+        ],
         calendar=list_rules(calendar).calendar,
         **extra,
     )

@@ -1,57 +1,55 @@
 // Regulator's page: where batteries leave the licensed chain, by rule, province and company,
-// down to the batteries and the events that prove it.
+// down to the batteries and the events that prove it; a map of the provinces, a period and an
+// as_of, every table exportable, and the queue of open cases. The state is in the hash.
 
-import { batteryLink, errorNotice, formatDate, h, notice, section, words } from "../dom";
+import { errorNotice, formatDate, h, notice, section } from "../dom";
 import { num, t } from "../i18n";
+import { leakageAvailable, listRules, type Summary, type SummaryDoc, type SummaryRow, summaryOf } from "../leakage";
 import { companyName } from "../names";
 import { PROVINCES, provinceLabel, provinceName } from "../provinces";
-import { ruleTitle, ruleWords } from "../rules_zh";
-import {
-  type Finding,
-  type FindingFilter,
-  type FindingsPage,
-  getSummary,
-  leakageAvailable,
-  listFindings,
-  listRules,
-  type Rule,
-  type Summary,
-  type SummaryRow,
-} from "../leakage";
+import { ruleTitle } from "../rules_zh";
+import { provinceMap } from "./map";
+import { casesSection } from "./reg_cases";
+import { type Cell, exportButton, fileName, saveCsv } from "./reg_export";
+import { rulesList } from "./reg_rules";
+import { leakageQuery, provinceFigures, type RegFilter, type RegulatorRoute, regulatorHash, summaryDoc } from "./reg_route";
+import { w } from "./regulator_words";
 
-export interface RegulatorRoute {
-  rule: string | null;
-  filter: FindingFilter;
-}
-
-export function regulatorHash(route: RegulatorRoute): string {
-  const q = new URLSearchParams();
-  if (route.filter.province) q.set("province", route.filter.province);
-  if (route.filter.company) q.set("company", route.filter.company);
-  const qs = q.toString();
-  return `#/regulator${route.rule ? `/${encodeURIComponent(route.rule)}` : ""}${qs ? `?${qs}` : ""}`;
-}
+export { type RegulatorRoute, regulatorHash, regulatorRoute } from "./reg_route";
 
 function fmtRate(v: number | null): string {
   return v === null ? "—" : num(v, v < 10 ? 2 : 1);
 }
 
-function summaryTable(
-  title: string,
-  rateOf: string,
-  rows: SummaryRow[],
-  testId: string,
-  href: (row: SummaryRow) => string,
-  active: string | null | undefined,
-  label: (row: SummaryRow) => string,
-  titles: Map<string, string>,
-): HTMLElement {
+interface TableSpec {
+  title: string;
+  /** The rate's denominator, said under the table. */
+  rateOf: string;
+  rows: SummaryRow[];
+  testId: string;
+  href: (row: SummaryRow) => string;
+  active: string | null | undefined;
+  label: (row: SummaryRow) => string;
+  /** The file's name parts and the key column's header, for the export. */
+  file: string;
+  keyHeader: string;
+}
+
+function summaryTable(spec: TableSpec, titles: Map<string, string>, filter: RegFilter): HTMLElement {
+  const { rows, testId } = spec;
   const shown = rows.filter((r) => r.count > 0 || testId === "summary-rule");
   const max = Math.max(1, ...shown.map((r) => r.count));
+  const exporter = exportButton(`export-${testId}`, () =>
+    saveCsv(
+      fileName(["leakage-summary", spec.file, filter.province, filter.company, filter.from && `from-${filter.from}`, filter.to && `to-${filter.to}`, filter.asOf && `as-of-${filter.asOf}`]),
+      [spec.keyHeader, "name", "findings", "per_1000", "denominator"],
+      shown.map((r): Cell[] => [r.key, spec.label(r), r.count, r.perThousand, spec.rateOf]),
+    ),
+  );
   return h(
     "div",
     { class: "summary-block" },
-    h("h3", {}, title),
+    h("div", { class: "block-head" }, h("h3", {}, spec.title), shown.length ? exporter : null),
     shown.length
       ? h(
           "table",
@@ -59,7 +57,7 @@ function summaryTable(
           h(
             "thead",
             {},
-            h("tr", {}, h("th", {}, ""), h("th", { class: "num" }, t("reg.colFindings")), h("th", { class: "num", title: rateOf }, t("reg.colRate"))),
+            h("tr", {}, h("th", {}, ""), h("th", { class: "num" }, t("reg.colFindings")), h("th", { class: "num", title: spec.rateOf }, t("reg.colRate"))),
           ),
           h(
             "tbody",
@@ -67,11 +65,11 @@ function summaryTable(
             shown.slice(0, 25).map((r) =>
               h(
                 "tr",
-                { class: r.key === active ? "active" : null, "data-key": r.key, "data-count": r.count },
+                { class: r.key === spec.active ? "active" : null, "data-key": r.key, "data-count": r.count },
                 h(
                   "td",
                   {},
-                  h("a", { href: href(r) }, label(r)),
+                  h("a", { href: spec.href(r) }, spec.label(r)),
                   r.sub ? h("div", { class: "muted small code" }, r.sub) : null,
                   r.byRule.length
                     ? h("div", { class: "muted small" }, r.byRule.slice(0, 3).map(([rule, n]) => `${num(n)} ${ruleTitle(rule, titles.get(rule))}`).join(" · "))
@@ -85,14 +83,8 @@ function summaryTable(
           ),
         )
       : h("p", { class: "muted" }, t("reg.noFindings")),
+    h("p", { class: "muted small rate-of", "data-testid": `${testId}-rate` }, spec.rateOf),
   );
-}
-
-/** "reg", "practice", "ours" or a blend of them ("reg+ours"), in words. */
-function basis(b: string): string {
-  const one = (part: string): string =>
-    part === "reg" || part === "practice" || part === "ours" ? t(`basis.${part}`) : part;
-  return b.split("+").map(one).join(" + ");
 }
 
 /** A company filter by name, with its USCC beside it (the code alone when the registry is silent). */
@@ -101,8 +93,13 @@ async function companyLabel(uscc: string): Promise<string> {
   return name ? `${name} (${uscc})` : uscc;
 }
 
-/** Narrow the page to a province by its name, instead of typing a GB/T 2260 code. */
-function provincePicker(route: RegulatorRoute): HTMLElement {
+/** The day part of a filter's value for a date input. */
+function day(v: string | undefined): string {
+  return v ? v.slice(0, 10) : "";
+}
+
+/** The page's controls: a province by name, as_of, and the period the findings' problems began in. */
+function controls(route: RegulatorRoute): HTMLElement {
   const select = h(
     "select",
     { name: "province", "data-testid": "province-picker", "aria-label": t("reg.province") },
@@ -112,142 +109,134 @@ function provincePicker(route: RegulatorRoute): HTMLElement {
   select.addEventListener("change", () => {
     location.hash = regulatorHash({ ...route, filter: { ...route.filter, province: select.value || undefined } });
   });
-  return h("form", { class: "controls", onsubmit: ((e: Event) => e.preventDefault()) as EventListener }, h("label", {}, `${t("reg.province")} `, select));
-}
-
-function rulesList(rules: Rule[], route: RegulatorRoute): HTMLElement {
-  return h(
-    "ul",
-    { class: "rules", "data-testid": "rules" },
-    rules.map((r) =>
-      h(
-        "li",
-        { class: r.id === route.rule ? "active" : null, "data-rule": r.id },
-        h("a", { href: regulatorHash({ ...route, rule: r.id }) }, h("strong", {}, ruleWords(r).title)),
-        h("span", { class: "muted small", title: r.basis }, ` ${basis(r.basis)}${r.working_days ? t("reg.workingDays") : ""}`),
-        h("div", { class: "small" }, ruleWords(r).meaning),
-        r.parameters.length
-          ? h(
-              "div",
-              { class: "small muted" },
-              r.parameters.map((p) => `${p.name} = ${p.default === null ? "—" : JSON.stringify(p.default)}`).join(" · "),
-            )
-          : null,
-      ),
-    ),
+  const dateInput = (name: string, value: string | undefined, testId: string): HTMLInputElement =>
+    h("input", { type: "date", name, value: day(value), "data-testid": testId });
+  const asOf = dateInput("as_of", route.filter.asOf, "as-of");
+  const from = dateInput("from", route.filter.from, "period-from");
+  const to = dateInput("to", route.filter.to, "period-to");
+  const problem = h("span", { class: "notice-inline", role: "alert" });
+  const form = h(
+    "form",
+    { class: "controls period", "data-testid": "period-form" },
+    h("label", {}, `${t("reg.province")} `, select),
+    h("label", { title: w("period.asOfHint") }, `${w("period.asOf")} `, asOf),
+    h("label", {}, `${w("period.from")} `, from),
+    h("label", {}, `${w("period.to")} `, to),
+    h("button", { type: "submit", "data-testid": "period-apply" }, w("period.apply")),
+    h("a", { href: regulatorHash({ rule: route.rule, filter: { province: route.filter.province, company: route.filter.company } }) }, w("period.clear")),
+    problem,
   );
-}
-
-/** The finding's extra facts (recipient, vehicle, ...) as one muted line. */
-function detailsLine(details: Record<string, unknown>): HTMLElement | null {
-  const parts = Object.entries(details)
-    .filter(([, v]) => v !== null && v !== undefined && v !== "" && typeof v !== "object")
-    .map(([k, v]) => `${words(k)}: ${String(v)}`);
-  return parts.length ? h("div", { class: "muted" }, parts.join(" · ")) : null;
-}
-
-function findingRows(items: Finding[]): HTMLElement[] {
-  return items.map((f) =>
-    h(
-      "tr",
-      { "data-battery": f.battery ?? "" },
-      h("td", {}, f.battery ? batteryLink(f.battery) : h("span", { class: "muted" }, t("reg.companyLevel"))),
-      h("td", {}, formatDate(f.since)),
-      h(
-        "td",
-        {},
-        f.company_name ? h("div", {}, f.company_name) : null,
-        f.company ? h("a", { class: "code small", href: regulatorHash({ rule: f.rule, filter: { company: f.company } }) }, f.company) : "—",
-      ),
-      h("td", { "data-province": f.province ?? "" }, f.province ? provinceName(f.province) : "—"),
-      h("td", { class: "small" }, f.missing || "—", detailsLine(f.details)),
-      h("td", { class: "small code" }, f.evidence.join(", ") || "—"),
-    ),
-  );
-}
-
-async function findingsCard(route: RegulatorRoute & { rule: string }, rule: Rule | undefined): Promise<HTMLElement> {
-  const body = h("div", {});
-  const filters = [
-    route.filter.province ? `${t("reg.province")} ${provinceName(route.filter.province)}` : "",
-    route.filter.company ? `${t("reg.company")} ${route.filter.company}` : "",
-  ].filter(Boolean);
-  const words_ = rule ? ruleWords(rule) : null;
-  const card = section(
-    t("reg.findingsOf", { title: words_?.title ?? words(route.rule) }),
-    "findings-card",
-    words_ ? h("p", { class: "muted" }, words_.meaning, h("br"), t("reg.sinceAnswerable", { since: words_.since, company: words_.company })) : null,
-    filters.length
-      ? h("p", {}, t("reg.filteredBy"), filters.join(t("common.and")), " · ", h("a", { href: regulatorHash({ rule: route.rule, filter: {} }) }, t("reg.clear")))
-      : null,
-    body,
-  );
-  const tbody = h("tbody", {});
-  const table = h(
-    "table",
-    { class: "findings-table", "data-testid": "findings" },
-    h("thead", {}, h("tr", {}, (["col.battery", "reg.colSince", "reg.colCompany", "reg.colProvince", "reg.colMissing", "reg.colEvidence"] as const).map((k) => h("th", {}, t(k))))),
-    tbody,
-  );
-  const more = h("div", { class: "more" });
-  let shown = 0;
-  const load = async (skip: number): Promise<void> => {
-    try {
-      const page: FindingsPage = await listFindings(route.rule, route.filter, skip);
-      shown += page.items.length;
-      if (!shown) {
-        body.replaceChildren(notice("info", t("reg.noMatch"), "no-findings"));
-        return;
-      }
-      if (!table.isConnected) body.replaceChildren(table, more);
-      tbody.append(...findingRows(page.items));
-      more.replaceChildren(
-        h("span", { class: "muted" }, t("reg.shown", { n: num(shown) })),
-        page.next_skip !== null
-          ? h("button", { type: "button", onclick: (() => void load(page.next_skip ?? 0)) as EventListener }, t("reg.more"))
-          : h("span", { class: "muted" }, t("reg.all")),
-      );
-    } catch (err) {
-      body.append(errorNotice(err));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (from.value && to.value && to.value < from.value) {
+      problem.textContent = w("period.reversed");
+      return;
     }
-  };
-  await load(0);
-  return card;
+    location.hash = regulatorHash({
+      ...route,
+      filter: { ...route.filter, asOf: asOf.value || undefined, from: from.value || undefined, to: to.value || undefined },
+    });
+  });
+  return form;
+}
+
+/** "as of the end of 2026/12/04; findings whose problem began from … to …", said once. */
+function periodWords(filter: RegFilter): string {
+  const asOf = filter.asOf ? w("period.asOfDay", { date: formatDate(filter.asOf) }) : w("period.asOfNow");
+  const from = filter.from ? formatDate(filter.from) : "";
+  const to = filter.to ? formatDate(filter.to) : "";
+  const range = from && to ? w("period.range", { from, to }) : from ? w("period.fromOnly", { from }) : to ? w("period.toOnly", { to }) : w("period.anyTime");
+  return w("period.shown", { asOf, range });
 }
 
 function summarySection(route: RegulatorRoute, summary: Summary, titles: Map<string, string>): HTMLElement[] {
+  const f = route.filter;
   return [
-    h(
-      "p",
-      { class: "muted" },
-      t("reg.asOf", { date: formatDate(summary.asOf), packs: num(summary.packs) }),
-    ),
+    h("p", { class: "muted", "data-testid": "summary-as-of", "data-as-of": summary.asOf }, t("reg.asOf", { date: formatDate(summary.asOf), packs: num(summary.packs) })),
     h(
       "div",
       { class: "summary-grid" },
-      summaryTable(t("reg.byRule"), t("reg.rateRule"), summary.byRule, "summary-rule", (r) => regulatorHash({ ...route, rule: r.key }), route.rule, (r) => ruleTitle(r.key, titles.get(r.key)), titles),
       summaryTable(
-        t("reg.byProvince"),
-        t("reg.rateProvince"),
-        summary.byProvince,
-        "summary-province",
-        (r) => regulatorHash({ ...route, filter: { ...route.filter, province: r.key } }),
-        route.filter.province,
-        (r) => (r.key ? provinceName(r.key) : t("common.unknown")),
+        {
+          title: t("reg.byRule"),
+          rateOf: w("rate.rule", { packs: num(summary.packs) }),
+          rows: summary.byRule,
+          testId: "summary-rule",
+          href: (r) => regulatorHash({ ...route, rule: r.key }),
+          active: route.rule,
+          label: (r) => ruleTitle(r.key, titles.get(r.key)),
+          file: "by-rule",
+          keyHeader: "rule",
+        },
         titles,
+        f,
       ),
       summaryTable(
-        t("reg.byCompany"),
-        t("reg.rateCompany"),
-        summary.byCompany,
-        "summary-company",
-        (r) => regulatorHash({ ...route, filter: { ...route.filter, company: r.key } }),
-        route.filter.company,
-        (r) => r.label,
+        {
+          title: t("reg.byProvince"),
+          rateOf: w("rate.province"),
+          rows: summary.byProvince,
+          testId: "summary-province",
+          href: (r) => regulatorHash({ ...route, filter: { ...f, province: r.key } }),
+          active: f.province,
+          label: (r) => (r.key ? provinceName(r.key) : t("common.unknown")),
+          file: "by-province",
+          keyHeader: "province",
+        },
         titles,
+        f,
+      ),
+      summaryTable(
+        {
+          title: t("reg.byCompany"),
+          rateOf: w("rate.company"),
+          rows: summary.byCompany,
+          testId: "summary-company",
+          href: (r) => regulatorHash({ ...route, filter: { ...f, company: r.key } }),
+          active: f.company,
+          label: (r) => r.label,
+          file: "by-company",
+          keyHeader: "company",
+        },
+        titles,
+        f,
       ),
     ),
   ];
+}
+
+/** The map of provinces (every province under the other filters) and its reset. */
+function mapSection(route: RegulatorRoute, doc: SummaryDoc | null): HTMLElement {
+  const picked = route.filter.province;
+  const reset = h(
+    "a",
+    { class: `button${picked ? "" : " current"}`, href: regulatorHash({ ...route, filter: { ...route.filter, province: undefined } }), "data-testid": "map-reset", "aria-current": picked ? null : "true" },
+    w("map.all"),
+  );
+  return section(
+    w("map.title"),
+    "map-card",
+    h(
+      "div",
+      { class: "map-layout" },
+      doc
+        ? provinceMap({
+            figures: provinceFigures(doc),
+            selected: picked,
+            onPick: (code) => {
+              location.hash = regulatorHash({ ...route, filter: { ...route.filter, province: code === picked ? undefined : code } });
+            },
+          })
+        : notice("unavailable", t("reg.summaryUnavailable")),
+      h(
+        "div",
+        { class: "map-info" },
+        h("div", { class: "map-bar" }, reset, picked ? h("strong", { "data-testid": "map-selected" }, w("map.showing", { name: provinceName(picked) })) : null),
+        h("p", { class: "muted small", "data-testid": "map-denominator" }, w("map.legend", { rate: w("map.rate") })),
+        h("p", { class: "muted small" }, w("map.hint")),
+      ),
+    ),
+  );
 }
 
 export async function renderRegulator(root: HTMLElement, route: RegulatorRoute): Promise<void> {
@@ -258,8 +247,11 @@ export async function renderRegulator(root: HTMLElement, route: RegulatorRoute):
       root.replaceChildren(title, notice("unavailable", t("reg.unavailable"), "leakage-unavailable"));
       return;
     }
-    // The summary runs every rule over the graph: start it first, show the rest without it.
-    const summaryPromise = getSummary(route.filter);
+    // The summary runs every rule over the graph (or reads the stored findings): start it first.
+    // The map shows every province under the other filters; the page, the province chosen.
+    const docPromise = summaryDoc(leakageQuery(route.filter));
+    const nationalPromise = route.filter.province ? summaryDoc(leakageQuery(route.filter, false)) : docPromise;
+    const summaryPromise = docPromise.then((d) => (d ? summaryOf(d) : null));
     const rules = await listRules();
     const titles = new Map((rules ?? []).map((r) => [r.id, r.title]));
     const filters = [
@@ -267,11 +259,12 @@ export async function renderRegulator(root: HTMLElement, route: RegulatorRoute):
       route.filter.company ? [t("reg.company"), await companyLabel(route.filter.company)] : null,
     ].filter((f): f is string[] => f !== null);
     const summaryBody = h("div", { "data-state": "loading" }, h("p", { class: "muted" }, t("reg.running")));
-    const grid = h("div", { class: "regulator-grid" });
-    grid.append(section(t("reg.rules"), "rules-card", rules ? rulesList(rules, route) : notice("unavailable", t("reg.noRules"))));
+    const mapSlot = h("div", { class: "map-slot" }, section(w("map.title"), "map-card", h("p", { class: "muted" }, t("reg.running"))));
+    const rulesCard = section(t("reg.rules"), "rules-card", rules ? await rulesList(rules, route) : notice("unavailable", t("reg.noRules")));
     root.replaceChildren(
       title,
-      provincePicker(route),
+      controls(route),
+      h("p", { class: "muted small", "data-testid": "period" }, periodWords(route.filter)),
       filters.length
         ? h(
             "p",
@@ -282,26 +275,33 @@ export async function renderRegulator(root: HTMLElement, route: RegulatorRoute):
             h("a", { href: regulatorHash({ rule: route.rule, filter: {} }) }, t("reg.showAll")),
           )
         : "",
+      mapSlot,
       section(t("reg.summary"), "summary", summaryBody),
-      grid,
+      rulesCard,
+      casesSection(route, titles),
     );
-    if (route.rule) grid.append(await findingsCard({ ...route, rule: route.rule }, rules?.find((r) => r.id === route.rule)));
-    else grid.append(section(t("reg.findings"), "findings-card", h("p", { class: "muted" }, t("reg.chooseRule"))));
+    try {
+      mapSlot.replaceChildren(mapSection(route, await nationalPromise));
+    } catch (err) {
+      mapSlot.replaceChildren(section(w("map.title"), "map-card", errorNotice(err)));
+    }
     try {
       const summary = await summaryPromise;
       if (!summary) {
         summaryBody.replaceChildren(notice("unavailable", t("reg.summaryUnavailable"), "summary-unavailable"));
-        return;
-      }
-      summaryBody.replaceChildren(...summarySection(route, summary, titles));
-      for (const r of summary.byRule) {
-        grid.querySelector(`li[data-rule="${r.key}"] a`)?.after(h("span", { class: "pill" }, String(r.count)));
+      } else {
+        summaryBody.replaceChildren(...summarySection(route, summary, titles));
+        for (const r of summary.byRule) {
+          rulesCard.querySelector(`li[data-rule="${r.key}"] > a`)?.after(h("span", { class: "pill" }, String(r.count)));
+        }
       }
     } catch (err) {
       summaryBody.replaceChildren(errorNotice(err));
     } finally {
       summaryBody.dataset["state"] = "done";
     }
+    // Everything above is drawn: the findings of the rule clicked come into view where they are.
+    rulesCard.querySelector<HTMLElement>("[data-testid=findings-card]")?.scrollIntoView({ block: "start" });
   } catch (err) {
     root.replaceChildren(title, errorNotice(err, "load-error"));
   }
