@@ -16,6 +16,7 @@ from app.api import (
     log,
     passport,
     registry,
+    search,
     vocabularies,
 )
 
@@ -27,6 +28,7 @@ router.include_router(compliance.router)
 router.include_router(findings.router)
 router.include_router(registry.router)
 router.include_router(batteries.router)
+router.include_router(search.router)
 router.include_router(passport.router)
 router.include_router(passport.public)
 router.include_router(dossier.router)
