@@ -43,7 +43,13 @@ def companies(db: Database, code: str | None, words: list[str], limit: int) -> l
     rows = db.read("search.companies", code=code, words=words, limit=limit)
     return [
         SearchHit(
-            kind="company", id=r["uscc"], name=r["name"], match=r["match"], roles=r["roles"], province=r["province"]
+            kind="company",
+            id=r["uscc"],
+            name=r["name"],
+            match=r["match"],
+            roles=r["roles"],
+            province=r["province"],
+            maker_code=r["maker_code"],
         )
         for r in rows
     ]

@@ -23,7 +23,7 @@ class SearchHit(BaseModel):
     )
     status: str | None = Field(None, description="a battery's status")
     level: str | None = Field(None, description="a battery's level: pack, module or cell")
-    maker_code: str | None = Field(None, description="a battery's 3-character maker code")
+    maker_code: str | None = Field(None, description="a battery's 3-character maker code, or a battery maker's own")
     chemistry: str | None = Field(None, description="a battery's chemistry as its production event gave it")
     vehicle: str | None = Field(None, description="the VIN a battery is installed in now")
     battery: str | None = Field(None, description="the battery a vehicle carries now")

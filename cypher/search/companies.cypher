@@ -1,7 +1,7 @@
 // Search: companies (public registry records) by USCC or name. The exact USCC and USCCs starting with $code first (the unique constraint's range index), then names containing one of $words (the text index company_name_text; the words are the query as typed and in the usual cases, since the index is case-sensitive), then USCCs containing $code (company_uscc_text); at most $limit of each. $code is null when the query cannot be part of a USCC.
 // mode: read
 // params: code: str or null, words: list[str], limit: int
-// returns: uscc, name, roles, province, match
+// returns: uscc, name, roles, province, maker_code, match
 CALL {
   MATCH (c:Company)
   WHERE c.uscc STARTS WITH $code
@@ -25,6 +25,7 @@ RETURN c.uscc AS uscc,
        c.name AS name,
        c.roles AS roles,
        c.province AS province,
+       c.maker_code AS maker_code,
        ['exact', 'prefix', 'name', 'contains'][rank] AS match
 ORDER BY rank, name, uscc
 LIMIT $limit

@@ -110,7 +110,8 @@ def test_companies_by_name_in_any_case_and_by_uscc(
         ["second_life"],
         "320000",
     )
-    assert matches(ask(app_client, key, MAKER), "company")[MAKER] == "exact"
+    maker = next(h for h in ask(app_client, key, MAKER)["hits"] if h["kind"] == "company")
+    assert (maker["id"], maker["match"], maker["maker_code"]) == (MAKER, "exact", "CAT")
     assert matches(ask(app_client, key, MAKER[:12].lower()), "company")[MAKER] == "prefix"
     assert matches(ask(app_client, key, MAKER[8:16]), "company") == {MAKER: "contains"}
 
