@@ -274,3 +274,51 @@ def test_a_bad_code_shows_the_apis_reason_on_a_phone(
     expect(error).to_contain_text("code:")
     no_sideways_scroll(page)
     expect(page.locator("#app")).to_contain_text(HAN if lang_of(page) == "zh-CN" else re.compile("Rejected"))
+
+
+# --- the vehicle page ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", LANGS, indirect=True)
+def test_the_vehicles_timeline_of_packs_and_stations(
+    page: Page, server: Server, world: World, api_keys: dict[str, str], screen: str
+) -> None:
+    trace = server.get(f"/v1/batteries/{world.swap_battery}/trace")
+    vin = next(e["details"]["vehicle"] for e in trace["events"] if e["type"] == "swapped")  # a car that swaps
+    stays = server.get(f"/v1/vehicles/{vin}/batteries")["batteries"]
+    assert any(s["since_type"] == "swapped" for s in stays)
+    open_ui(page, server, f"#/vehicle/{vin}", key=api_keys["investigator"])
+    timeline = page.locator("svg.vehicle-timeline")
+    expect(timeline).to_have_attribute("data-bars", str(len(stays)))
+    expect(timeline).to_have_attribute("data-rows", str(len({s["code"] for s in stays})))
+    for s in stays[:5]:
+        expect(timeline.locator(f"rect.pack-bar[data-code='{s['code']}'][data-since='{s['since']}']")).to_have_count(1)
+    swaps_in = [s for s in stays if s["since_type"] == "swapped"]
+    expect(timeline.locator("path.swap-mark")).to_have_count(len(swaps_in))
+    # The stations of its swaps, each swap counted once, by name with the id beside it
+    events: dict[str, set[str]] = {}
+    for s in stays:
+        if s["since_station"]:
+            events.setdefault(s["since_station"], set()).add(s["since_event"])
+        if s["until_station"]:
+            events.setdefault(s["until_station"], set()).add(s["until_event"])
+    if events:  # always, for this car
+        rows = page.get_by_test_id("station-list").locator("tbody tr")
+        expect(rows).to_have_count(len(events))
+        busiest = max(events, key=lambda k: (len(events[k]), k))
+        row = page.locator(f"tr[data-station='{busiest}']")
+        expect(row).to_contain_text(busiest)
+        expect(row.locator("td.num")).to_have_text(str(len(events[busiest])))
+        name = server.get(f"/v1/stations/{busiest}")["name"]
+        if name:
+            expect(row).to_contain_text(name)
+    expect(page.get_by_test_id("vehicle-batteries").locator("tbody tr")).to_have_count(len(stays))
+    expect(page.get_by_test_id("vehicle-packs").locator("h2")).to_have_text(
+        in_language(page, "电池包时间轴", "Packs over time")
+    )
+    no_sideways_scroll(page)
+    shot(page, f"invest-vehicle-{tag(page, screen)}")
+    # A pack's label leads to its page
+    first = stays[0]["code"]
+    timeline.locator(f"a[href='#/battery/{first}']").first.click()
+    ready(page, f"#/battery/{first}")

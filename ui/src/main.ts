@@ -6,9 +6,10 @@ import { currentLang, isKey, type Lang, LANGS, setLang, t } from "./i18n";
 import { forgetLeakageCache } from "./leakage";
 import { forgetNames } from "./names";
 import { renderAnalyst } from "./pages/analyst";
-import { renderBattery, renderVehicle } from "./pages/battery";
+import { renderBattery } from "./pages/battery";
 import { renderRegulator } from "./pages/regulator";
 import { renderHome, renderSearch } from "./pages/search";
+import { renderVehicle } from "./pages/vehicle";
 import { loadVocabularies } from "./vocab";
 
 function app(): HTMLElement {
