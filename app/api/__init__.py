@@ -17,6 +17,7 @@ from app.api import (
     passport,
     public,
     registry,
+    search,
     vocabularies,
 )
 
@@ -28,6 +29,7 @@ router.include_router(compliance.router)
 router.include_router(findings.router)
 router.include_router(registry.router)
 router.include_router(batteries.router)
+router.include_router(search.router)
 router.include_router(passport.router)
 router.include_router(passport.public)
 router.include_router(public.router)

@@ -11,10 +11,25 @@ from fastapi.responses import Response
 
 from app.api.auth import ADMITTED, Admitted
 from app.api.deps import DbDep
-from app.api.params import AfterPaging, AwareQuery, BatteryCodePath, Paging, SkipPaging, StationPath, VinPath
+from app.api.params import (
+    AfterPaging,
+    AwareQuery,
+    BatteryCodePath,
+    Paging,
+    ProvinceQuery,
+    SkipPaging,
+    StationPath,
+    VinPath,
+)
 from app.schemas.integrity import Verification
 from app.schemas.trace import BatteryDetail, BatterySummary, Components, Page, StationSwaps, Trace, VehicleBatteries
-from app.security import check_battery_access, check_station_access, check_vehicle_access, province_scope
+from app.security import (
+    check_battery_access,
+    check_province_param,
+    check_station_access,
+    check_vehicle_access,
+    province_scope,
+)
 from app.services import epcis_query, integrity, provenance, trace
 from app.services.provenance import ProvFormat
 
@@ -34,8 +49,12 @@ def list_batteries(
     level: Literal["pack", "module", "cell"] | None = None,
     status: BATTERY_STATUSES | None = None,
     chemistry: Annotated[str | None, Query(max_length=32)] = None,
+    province: ProvinceQuery = None,
 ) -> Page[BatterySummary]:
-    """Batteries in code order, filtered; follow `next_after` for the next page."""
+    """Batteries in code order, filtered; follow `next_after` for the next page. `province`: one of the
+    battery's standing events lies there (the event's province, else its reporter's), the rule a
+    province-limited key reads by; such a key's `province` must be one of its own (403 otherwise)."""
+    check_province_param(who, province)
     return trace.list_batteries(
         db,
         after=page.after,
@@ -44,7 +63,7 @@ def list_batteries(
         level=level,
         status=status,
         chemistry=chemistry,
-        provinces=province_scope(who),
+        provinces=[province] if province else province_scope(who),
     )
 
 

@@ -153,6 +153,14 @@ class Installation(BaseModel):
     until: datetime | None
     since_event: str
     until_event: str | None
+    since_type: str | None = Field(None, description="type of the event that put the battery in: installed, swapped")
+    until_type: str | None = Field(
+        None, description="type of the event that took it out: removed, swapped (null: still in)"
+    )
+    since_station: str | None = Field(None, description="the swap station it went in at (a swap), else null")
+    since_station_name: str | None = Field(None, description="that station's registered name")
+    until_station: str | None = Field(None, description="the swap station it came out at (a swap), else null")
+    until_station_name: str | None = Field(None, description="that station's registered name")
 
 
 class VehicleBatteries(BaseModel):

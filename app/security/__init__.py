@@ -20,6 +20,7 @@ from app.security.access import (
     findings_company,
     province_scope,
     shows_single_batteries,
+    unsearchable_kinds,
 )
 from app.security.audit import AuditLog, list_audit
 from app.security.demo import DemoKeys, ensure_demo_keys
@@ -60,4 +61,5 @@ __all__ = [
     "province_scope",
     "revoke_key",
     "shows_single_batteries",
+    "unsearchable_kinds",
 ]

@@ -16,6 +16,7 @@ from typing import Literal
 from app.db import Database
 from app.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from app.repositories import security as repo
+from app.schemas.search import SearchKind
 
 Role = Literal["reporter", "investigator", "regulator", "analyst", "admin"]
 ROLES: tuple[Role, ...] = ("reporter", "investigator", "regulator", "analyst", "admin")
@@ -103,3 +104,15 @@ def check_battery_access(db: Database, who: Principal, code: str) -> None:
     # An unknown battery is let through: the read itself answers 404.
     if repo.company_knows_battery(db, code, who.company) is False:
         raise Forbidden(f"company {who.company} has neither held nor reported on battery {code}")
+
+
+def unsearchable_kinds(who: Principal) -> dict[SearchKind, str]:
+    """The kinds of ``GET /v1/search`` a key may not read, with why: an analyst reads aggregates (no
+    single battery or vehicle), a reporter its own batteries but no vehicles. Companies and stations
+    are public registry records for every key."""
+    if who.role == "analyst":
+        reason = "an analyst key reads aggregates, never a single battery's code or a vehicle's VIN"
+        return {"battery": reason, "vehicle": reason}
+    if who.role == "reporter":
+        return {"vehicle": "a reporter key does not read vehicles (only its own company's batteries)"}
+    return {}

@@ -99,6 +99,9 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/batteries/{code}/qr"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/vehicles/{vin}/batteries"): Access(READERS, provinces="hide"),
     ("GET", "/v1/stations/{station_id}/swaps"): Access(READERS, provinces="hide"),
+    # search: each kind as the key reads it (a reporter: its own batteries; a province-limited key:
+    # its provinces; an analyst: companies and stations, never a code or VIN)
+    ("GET", "/v1/search"): Access(ANY, provinces="filter", analyst="aggregates", reporter_own=True),
     # administration
     ("POST", "/v1/admin/checkpoints"): Access(ADMIN),
     ("GET", "/v1/admin/checkpoints"): Access(ADMIN),

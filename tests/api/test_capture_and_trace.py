@@ -277,6 +277,17 @@ def test_swaps_repair_second_life_and_recycling(client: TestClient, db: Database
     assert pool["status"] == "in_swap_pool" and pool["current_custodian"]["uscc"] == SWAP_OP
     history = client.get(f"/v1/vehicles/{v}/batteries").json()["batteries"]
     assert [(h["code"], h["until"] is None) for h in history] == [(a, False), (b, False), (a, True)]
+    # how each went in and came out, and at which station (the vehicle page's timeline draws these)
+    assert [(h["since_type"], h["since_station"], h["until_type"], h["until_station"]) for h in history] == [
+        ("installed", None, "swapped", STATION_A),
+        ("swapped", STATION_A, "swapped", STATION_B),
+        ("swapped", STATION_B, None, None),
+    ]
+    assert [(h["since_station_name"], h["until_station_name"]) for h in history] == [
+        (None, "A"),
+        ("A", "B"),
+        ("B", None),
+    ]
 
     swaps = client.get(f"/v1/stations/{STATION_A}/swaps").json()
     assert [(s["battery_out"], s["battery_in"]) for s in swaps["items"]] == [(a, b)]

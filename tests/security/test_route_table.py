@@ -122,6 +122,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/v1/batteries/{code}/qr"): Sample(f"/v1/batteries/{CODE}/qr", {"format": "png"}),
     ("GET", "/v1/vehicles/{vin}/batteries"): Sample(f"/v1/vehicles/{VIN}/batteries"),
     ("GET", "/v1/stations/{station_id}/swaps"): Sample(f"/v1/stations/{STATION_A}/swaps"),
+    ("GET", "/v1/search"): Sample("/v1/search", {"q": CODE[-8:]}),
     ("POST", "/v1/admin/checkpoints"): Sample("/v1/admin/checkpoints"),
     ("GET", "/v1/admin/checkpoints"): Sample("/v1/admin/checkpoints"),
     ("GET", "/v1/admin/audit"): Sample("/v1/admin/audit"),

@@ -6,9 +6,11 @@ import { currentLang, isKey, type Lang, LANGS, setLang, t } from "./i18n";
 import { forgetLeakageCache } from "./leakage";
 import { forgetNames } from "./names";
 import { renderAnalyst } from "./pages/analyst";
-import { renderBattery, renderSearchHome, renderVehicle } from "./pages/battery";
+import { renderBattery } from "./pages/battery";
 import { renderPublic } from "./pages/public";
 import { regulatorRoute, renderRegulator } from "./pages/regulator";
+import { renderHome, renderSearch } from "./pages/search";
+import { renderVehicle } from "./pages/vehicle";
 import { loadVocabularies } from "./vocab";
 
 function app(): HTMLElement {
@@ -41,7 +43,10 @@ async function route(): Promise<void> {
     await loadVocabularies(); // names of closed values; the pages still render if it fails
     switch (page) {
       case "battery":
-        await (parts[1] ? renderBattery(view, parts[1]) : renderSearchHome(view));
+        await (parts[1] ? renderBattery(view, parts[1]) : renderHome(view, new URLSearchParams(qs)));
+        break;
+      case "search":
+        await renderSearch(view, new URLSearchParams(qs).get("q") ?? "");
         break;
       case "vehicle":
         await renderVehicle(view, parts[1] ?? "");

@@ -18,7 +18,7 @@ import { addToGraph, renderNeighbourhood } from "../graph";
 import { buildSwimlanes } from "../lanes";
 import { t, term } from "../i18n";
 import { type Finding, findingsForBattery, leakageAvailable, listRules } from "../leakage";
-import { fillNames, namedCode, stationName } from "../names";
+import { fillNames, stationName } from "../names";
 import { GraphBuilder, type GNode, neighbourhood, nodeId } from "../neighbourhood";
 import { provinceName } from "../provinces";
 import { ruleTitle } from "../rules_zh";
@@ -29,36 +29,42 @@ import type {
   Company,
   Components,
   StationSwaps,
-  TimelineEntry,
   Trace,
   VehicleBatteries,
 } from "../types";
 import { vocab } from "../vocab";
+import { eventFilter } from "./events";
+import { w } from "./words";
 
 const VIN_RE = /^[A-HJ-NPR-Z0-9]{17}$/;
+const CODE_RE = /^[A-Z0-9]{24}$/;
 
-/** A VIN is 17 characters without I, O or Q; anything else is tried as a battery code. */
+/** A whole VIN opens its vehicle, a whole 24-character code its battery (a bad one shows the API's
+ * reason); anything else is searched for (a part of a code or VIN, a company, a station). */
 export function routeFor(query: string): string {
-  const q = query.trim().toUpperCase();
+  const typed = query.trim();
+  const q = typed.replace(/[\s-]+/g, "").toUpperCase();
   if (!q) return "#/battery";
-  return VIN_RE.test(q) ? `#/vehicle/${encodeURIComponent(q)}` : `#/battery/${encodeURIComponent(q)}`;
+  if (VIN_RE.test(q)) return `#/vehicle/${encodeURIComponent(q)}`;
+  if (CODE_RE.test(q)) return `#/battery/${encodeURIComponent(q)}`;
+  return `#/search?q=${encodeURIComponent(typed)}`;
 }
 
 export function searchBox(initial = ""): HTMLElement {
   const input = h("input", {
     id: "search",
     type: "search",
-    placeholder: t("search.placeholder"),
+    placeholder: w("s.placeholder"),
     value: initial,
     autocomplete: "off",
     spellcheck: "false",
-    "aria-label": t("search.aria"),
+    "aria-label": w("s.aria"),
   });
   const form = h(
     "form",
     { class: "search", role: "search" },
     input,
-    h("button", { type: "submit" }, t("search.button")),
+    h("button", { type: "submit" }, w("s.button")),
   );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -67,41 +73,7 @@ export function searchBox(initial = ""): HTMLElement {
   return form;
 }
 
-export async function renderSearchHome(root: HTMLElement): Promise<void> {
-  root.replaceChildren(
-    h("h1", {}, t("home.title")),
-    searchBox(),
-    h("p", { class: "muted" }, t("home.hint")),
-  );
-  // A few starting points from the graph, so a first look needs no code at hand.
-  const examples = h("div", { class: "examples", "data-testid": "examples" });
-  root.append(section(t("home.examples"), "examples-card", examples));
-  try {
-    const statuses = ["installed", "in_swap_pool", "recycled", "removed", "in_stock"];
-    const pages = await Promise.all(
-      statuses.map((status) =>
-        getJson<{ items: Array<{ code: string; status: string | null }> }>("/v1/batteries", {
-          status,
-          level: "pack",
-          limit: 2,
-        }),
-      ),
-    );
-    const items = pages.flatMap((p) => p.items);
-    examples.append(
-      items.length
-        ? table(
-            [t("col.battery"), t("col.status")],
-            items.map((b) => [batteryLink(b.code), term("status", b.status)]),
-          )
-        : notice("info", t("home.empty")),
-    );
-  } catch (err) {
-    examples.append(errorNotice(err));
-  }
-}
-
-function statusBadge(status: string | null): HTMLElement {
+export function statusBadge(status: string | null): HTMLElement {
   return h("span", { class: `badge status-${status ?? "unknown"}`, "data-testid": "status" }, term("status", status));
 }
 
@@ -155,76 +127,6 @@ function identityCard(b: BatteryDetail, producer: Company | null): HTMLElement {
   );
 }
 
-const DETAIL_KEYS = ["vehicle", "destination", "station", "to", "from", "reason", "application", "new_code", "corrects", "battery_out", "battery_in"] as const;
-
-/** An event's facts in words: companies and stations by name (code on hover), reasons translated. */
-function detailParts(e: TimelineEntry): Array<Node | string> {
-  const parts: Array<Node | string> = [];
-  for (const key of DETAIL_KEYS) {
-    const v = e.details[key];
-    if (typeof v !== "string" || !v) continue;
-    let value: Node | string = v;
-    if (key === "to" || key === "from") value = namedCode("company", v);
-    else if (key === "station") value = namedCode("station", v);
-    else if (key === "reason") value = vocab(e.type === "correction" ? "correction_reasons" : "removal_reasons", v);
-    else if (key === "application") value = vocab("second_life_applications", v);
-    parts.push(parts.length ? " · " : "", `${t(`d.${key}`)} `, value);
-  }
-  return parts;
-}
-
-function eventsTable(events: TimelineEntry[]): HTMLElement {
-  const rows = events.map((e) =>
-    h(
-      "tr",
-      {
-        id: `ev-${e.event_id}`,
-        class:
-          [e.corrected ? "voided" : e.warnings?.length ? "warned" : "", e.role === "vehicle" ? "vehicle-event" : ""]
-            .join(" ")
-            .trim() || null,
-        "data-event": e.event_id,
-        "data-type": e.type,
-        "data-role": e.role,
-      },
-      h("td", { title: e.occurred_at }, formatTime(e.occurred_at)),
-      h(
-        "td",
-        {},
-        h("span", { class: `etype t-${e.type}`, title: e.type }, term("et", e.type)),
-        e.role === "vehicle"
-          ? h("span", { class: "badge vehicle-event", title: t("ev.vehicleBadgeTitle") }, t("ev.vehicleBadge"))
-          : e.role !== "subject"
-            ? h("span", { class: "muted" }, ` (${term("role", e.role)})`)
-            : null,
-      ),
-      h("td", { title: e.reporter.uscc ?? "" }, e.reporter.name ?? e.reporter.uscc ?? "—"),
-      h(
-        "td",
-        { class: "small" },
-        ...detailParts(e),
-        ...(e.warnings ?? []).map((w) =>
-          // The warning's name in the reader's language; the server's sentence (English) on hover.
-          h("div", { class: "warning-note", "data-warning": w.code, title: w.message }, `⚠ ${vocab("warnings", w.code)}`),
-        ),
-      ),
-      h(
-        "td",
-        { class: "small" },
-        h("span", { class: "code" }, e.event_id),
-        e.corrected ? h("div", { class: "voided-note" }, t("ev.voidedBy", { ids: e.corrected_by.join(", ") })) : null,
-        e.imported ? h("div", { class: "muted" }, t("ev.imported")) : null,
-      ),
-    ),
-  );
-  return h(
-    "table",
-    { class: "events", "data-testid": "events-table" },
-    h("thead", {}, h("tr", {}, (["col.occurred", "col.event", "col.reporter", "col.details", "col.eventId"] as const).map((k) => h("th", {}, t(k))))),
-    h("tbody", {}, rows),
-  );
-}
-
 function highlightEvent(id: string): void {
   const row = document.getElementById(`ev-${id}`);
   if (!row) return;
@@ -257,7 +159,7 @@ function timelineCard(trace: Trace): HTMLElement {
       "details",
       { open: trace.events.length <= 40, class: "events-details" },
       h("summary", {}, t("journey.all", { n: trace.events.length })),
-      eventsTable(trace.events),
+      eventFilter(trace),
     ),
   );
   // Draw once the card is in the page, so the SVG can take the real width.
@@ -524,44 +426,4 @@ export async function renderBattery(root: HTMLElement, code: string): Promise<vo
   document.title = `${code} · BatteryTrace`;
   // Not awaited: the flags fill in on their own (their card says when, in data-state).
   void leakage.done;
-}
-
-export async function renderVehicle(root: HTMLElement, vin: string): Promise<void> {
-  root.replaceChildren(searchBox(vin), h("p", { class: "muted" }, t("common.loading")));
-  try {
-    const v = await getJson<VehicleBatteries>(`/v1/vehicles/${encodeURIComponent(vin)}/batteries`);
-    root.replaceChildren(
-      searchBox(vin),
-      section(
-        t("vehicle.title", { vin }),
-        "vehicle",
-        kv([
-          [t("vehicle.registered"), v.registered === null ? "—" : v.registered ? t("common.yes") : t("common.no")],
-          [t("vehicle.sold"), formatTime(v.sold_at)],
-          [t("vehicle.scrapped"), formatTime(v.scrapped_at)],
-          [t("vehicle.exported"), v.exported_at ? t("vehicle.exportedTo", { date: formatTime(v.exported_at), destination: v.export_destination ?? "?" }) : "—"],
-        ]),
-        h("h3", {}, t("vehicle.carried", { n: v.batteries.length })),
-        v.batteries.length
-          ? table(
-              [t("col.battery"), t("col.level"), t("col.installed"), t("col.until"), t("col.byEvents")],
-              v.batteries.map((b) => [
-                batteryLink(b.code),
-                term("level", b.level),
-                formatTime(b.since),
-                b.until ? formatTime(b.until) : h("strong", {}, t("vehicle.installedNow")),
-                h("span", { class: "code small" }, `${b.since_event}${b.until_event ? ` → ${b.until_event}` : ""}`),
-              ]),
-              { "data-testid": "vehicle-batteries" },
-            )
-          : notice("info", t("vehicle.noBattery")),
-      ),
-    );
-    document.title = `${vin} · BatteryTrace`;
-  } catch (err) {
-    root.replaceChildren(
-      searchBox(vin),
-      err instanceof ApiError && err.status === 404 ? notice("info", t("vehicle.unknown", { vin }), "not-found") : errorNotice(err, "load-error"),
-    );
-  }
 }
