@@ -16,6 +16,7 @@ class FirmRow:
 
     uscc: str
     name: str
+    name_en: str | None
     roles: list[str]
     licences: list[LicenceRecord]
 
@@ -37,7 +38,7 @@ def _licences(row: Row) -> list[LicenceRecord]:
 
 def firms_in_province(db: Database, province: str, roles: Sequence[str]) -> list[FirmRow]:
     rows = db.read("public.firms_in_province", province=province, roles=list(roles))
-    return [FirmRow(r["uscc"], r["name"], list(r["roles"] or []), _licences(r)) for r in rows]
+    return [FirmRow(r["uscc"], r["name"], r["name_en"], list(r["roles"] or []), _licences(r)) for r in rows]
 
 
 def battery_stage(db: Database, code: str) -> StageRow | None:

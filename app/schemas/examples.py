@@ -69,9 +69,11 @@ COMPANY_EXAMPLES = {
                 {"uscc": REPAIRER, "name": "Huangpu Battery Service", "roles": ["repairer"], "province": "310000"},
                 {"uscc": DISMANTLER, "name": "Shanghai Dismantling", "roles": ["dismantler"], "province": "310000",
                  "licences": [{"scope": "dismantling", "valid_from": "2020-01-01"}]},
-                {"uscc": SECOND_LIFE, "name": "Suzhou Storage", "roles": ["second_life"], "province": "320000",
+                {"uscc": SECOND_LIFE, "name": "苏州储能科技有限公司", "name_en": "Suzhou Storage",
+                 "roles": ["second_life"], "province": "320000",
                  "licences": [{"scope": "second_life", "valid_from": "2021-06-01", "batch": 2}]},
-                {"uscc": RECYCLER, "name": "Changsha Metals", "roles": ["recycler"], "province": "430000",
+                {"uscc": RECYCLER, "name": "长沙金属再生资源有限公司", "name_en": "Changsha Metals",
+                 "roles": ["recycler"], "province": "430000",
                  "licences": [{"scope": "recycling", "valid_from": "2018-09-01", "batch": 1}]},
             ]
         },

@@ -52,7 +52,8 @@ class PublicFirm(_Answer):
     """A company of the white list, or a recycling service point, as its registry record names it."""
 
     uscc: str = Field(description="unified social credit code, to check with /public/companies/{uscc}/licence")
-    name: str = Field(description="the registered name, as registered")
+    name: str = Field(description="the registered name, as registered (usually Chinese)")
+    name_en: str | None = Field(description="its name in English, when the registry holds one")
     roles: list[PublicTerm] = Field(description="its roles on the white list (or service point)")
     licences: list[PublicLicence] = Field(description="licences in force today (none for a service point)")
 
@@ -71,6 +72,7 @@ class LicenceAnswer(_Answer):
     uscc: str = Field(description="the unified social credit code asked about")
     registered: bool = Field(description="whether the platform's company registry holds this code")
     name: str | None = Field(description="the registered name (null when not registered)")
+    name_en: str | None = Field(description="its name in English, when the registry holds one")
     province: PublicProvince | None = Field(description="where it is registered")
     roles: list[PublicTerm] = Field(description="its registered roles in the chain")
     licensed: bool = Field(description="a white-list licence in force today")

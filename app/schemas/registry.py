@@ -50,6 +50,10 @@ class Company(_Record):
 
     uscc: UsccStr
     name: Annotated[str, StringConstraints(min_length=1, max_length=200), Field(description="registered name")]
+    name_en: Annotated[
+        Annotated[str, StringConstraints(min_length=1, max_length=200)] | None,
+        Field(description="its name in English, when it gives one (the registered name is usually Chinese)"),
+    ] = None
     roles: Annotated[list[Role], Field(min_length=1, description="its roles in the chain: what it may fit to report")]
     province: ProvinceCode
     maker_code: Annotated[
@@ -146,6 +150,7 @@ class _CompanyFields(BaseModel):
     """What a company record says, in the current record and in each superseded version alike."""
 
     name: str
+    name_en: str | None = Field(None, description="its name in English, when it gave one")
     roles: list[str]
     province: str | None
     maker_code: str | None

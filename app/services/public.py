@@ -117,7 +117,9 @@ def recyclers(db: Database, province: str, day: date | None = None) -> Recyclers
     for firm in repo.firms_in_province(db, province, (*LICENSED_ROLES, SERVICE_POINT)):
         public_roles = [r for r in firm.roles if r in (*LICENSED_ROLES, SERVICE_POINT)]
         held = _licences(firm.licences, day)
-        entry = PublicFirm(uscc=firm.uscc, name=firm.name, roles=_roles(public_roles), licences=held)
+        entry = PublicFirm(
+            uscc=firm.uscc, name=firm.name, name_en=firm.name_en, roles=_roles(public_roles), licences=held
+        )
         if held:
             licensed.append(entry)
         elif SERVICE_POINT in firm.roles:
@@ -145,6 +147,7 @@ def licence(db: Database, uscc: str, day: date | None = None) -> LicenceAnswer:
             uscc=uscc,
             registered=False,
             name=None,
+            name_en=None,
             province=None,
             roles=[],
             licensed=False,
@@ -179,6 +182,7 @@ def licence(db: Database, uscc: str, day: date | None = None) -> LicenceAnswer:
         uscc=uscc,
         registered=True,
         name=record.name,
+        name_en=record.name_en,
         province=_province(record.province),
         roles=_roles(record.roles),
         licensed=bool(held),

@@ -52,6 +52,7 @@ def _company_row(c: Company) -> dict[str, Any]:
         ),
         "uscc": c.uscc,
         "name": c.name,
+        "name_en": c.name_en,
         "roles": sorted(set(c.roles)),
         "province": c.province,
         "maker_code": c.maker_code,

@@ -1,7 +1,7 @@
 // Every version of one company, oldest first, its licences as keys; the last is the current record (valid_to null).
 // mode: read
 // params: uscc: str
-// returns: name, roles, province, maker_code, imports_for, licences (list of 'scope|valid_from|valid_to|batch'), valid_from, valid_to, changed_by
+// returns: name, name_en, roles, province, maker_code, imports_for, licences (list of 'scope|valid_from|valid_to|batch'), valid_from, valid_to, changed_by
 MATCH (c:Company {uscc: $uscc})
 CALL (c) {
   MATCH (c)-[:VERSION]->(v:CompanyVersion)
@@ -20,6 +20,7 @@ CALL (c) {
 WITH version, licences, valid_to, current
 ORDER BY current, valid_to
 RETURN version.name AS name,
+       version.name_en AS name_en,
        version.roles AS roles,
        version.province AS province,
        version.maker_code AS maker_code,

@@ -1,13 +1,14 @@
 // One company with its licences.
 // mode: read
 // params: uscc: str
-// returns: uscc, name, roles, province, maker_code, imports_for, licences (list of maps)
+// returns: uscc, name, name_en, roles, province, maker_code, imports_for, licences (list of maps)
 MATCH (c:Company {uscc: $uscc})
 OPTIONAL MATCH (c)-[:HOLDS]->(l:Licence)
 WITH c, l
 ORDER BY l.valid_from
 RETURN c.uscc AS uscc,
        c.name AS name,
+       c.name_en AS name_en,
        c.roles AS roles,
        c.province AS province,
        c.maker_code AS maker_code,

@@ -1,6 +1,6 @@
 // Upsert companies: a change keeps the superseded record (its licences as keys) as a CompanyVersion; identical content writes nothing.
 // mode: write
-// params: rows: list[{uscc, name, roles, province, maker_code, imports_for: list[str], licence_keys: list[str], licences: list[{id, scope, valid_from, valid_to, batch}]}], now: datetime, changed_by: str
+// params: rows: list[{uscc, name, name_en, roles, province, maker_code, imports_for: list[str], licence_keys: list[str], licences: list[{id, scope, valid_from, valid_to, batch}]}], now: datetime, changed_by: str
 // returns: outcome (str: created, changed or unchanged), n (int)
 // A licence key is 'scope|valid_from|valid_to|batch' (empty for none); the licences sent replace those held.
 UNWIND $rows AS row
@@ -16,6 +16,7 @@ WITH row, old, held,
      CASE
        WHEN old IS NULL OR NOT coalesce(old.registered, false) THEN 'created'
        WHEN old.name = row.name
+            AND coalesce(old.name_en, '') = coalesce(row.name_en, '')
             AND old.roles = row.roles
             AND coalesce(old.province, '') = row.province
             AND coalesce(old.maker_code, '') = coalesce(row.maker_code, '')
@@ -28,7 +29,7 @@ CALL (old, held, outcome) {
   WITH old, held
   WHERE outcome = 'changed'
   CREATE (old)-[:VERSION]->(:CompanyVersion {
-    uscc: old.uscc, name: old.name, roles: old.roles, province: old.province, maker_code: old.maker_code,
+    uscc: old.uscc, name: old.name, name_en: old.name_en, roles: old.roles, province: old.province, maker_code: old.maker_code,
     imports_for: coalesce(old.imports_for, []),
     licences: held, valid_from: old.valid_from, valid_to: $now, changed_by: old.changed_by
   })
@@ -38,6 +39,7 @@ CALL (row, outcome) {
   WHERE outcome <> 'unchanged'
   MERGE (c:Company {uscc: row.uscc})
   SET c.name = row.name,
+      c.name_en = row.name_en,
       c.roles = row.roles,
       c.province = row.province,
       c.maker_code = row.maker_code,

@@ -345,12 +345,13 @@ def test_every_public_call_is_audited_under_its_address(db: Database, settings: 
         update={"audit_dir": tmp_path / "audit", "audit_ship_s": 0.05, "public_rate_limit_burst": 2}
     )
     with TestClient(create_app(own), client=("198.51.100.4", 40000)) as client:
-        statuses = [
-            client.get(f"/public/batteries/{UNKNOWN}").status_code,
-            client.get("/public/recyclers", params={"province": "99"}).status_code,
-            client.get(f"/public/companies/{RECYCLER}/licence").status_code,
+        answers = [
+            client.get(f"/public/batteries/{UNKNOWN}"),
+            client.get("/public/recyclers", params={"province": "99"}),
+            client.get(f"/public/companies/{RECYCLER}/licence"),
         ]
-        assert statuses == [200, 422, 429]
+        assert [r.status_code for r in answers] == [200, 422, 429]
+        audit_ids = {r.headers["X-Audit-Id"] for r in answers}  # each answer names its entry
         deadline = time.monotonic() + 20
         entries: list[Any] = []
         while time.monotonic() < deadline:
@@ -365,6 +366,7 @@ def test_every_public_call_is_audited_under_its_address(db: Database, settings: 
         ("/public/recyclers", 422, "public", None),
     ]
     assert {e.key_id for e in entries} == {"public:198.51.100.4"} and {e.company for e in entries} == {None}
+    assert {e.id for e in entries} == audit_ids
 
 
 def test_keys_change_nothing(public: TestClient, db: Database, world: list[dict[str, Any]]) -> None:
@@ -406,3 +408,36 @@ def test_odd_input_is_answered_never_a_server_error(public: TestClient, world: l
                 assert body["stage"] == "unknown" and body["advice"] == "check_code", (text, body)
     lower = battery(public, INSTALLED.lower())
     assert (lower["code"], lower["stage"]) == (INSTALLED, "in_use")
+
+
+def test_names_in_chinese_and_english(public: TestClient, db: Database, world: list[dict[str, Any]]) -> None:
+    firm = uscc(22)
+    licence = {"scope": "recycling", "valid_from": date(2022, 3, 1), "batch": 4}
+
+    def register(name_en: str) -> int:
+        company = Company(
+            uscc=firm,
+            name="湖南绿色再生资源有限公司",
+            name_en=name_en,
+            roles=["recycler"],
+            province="430000",
+            licences=[licence],  # type: ignore[list-item]
+        )
+        return registry.merge_companies(db, [company], changed_by="test").changed
+
+    register("Hunan Green Recycling")
+    hunan = public.get("/public/recyclers", params={"province": "430000"}).json()
+    listed = next(f for f in hunan["licensed"] if f["uscc"] == firm)
+    assert (listed["name"], listed["name_en"]) == ("湖南绿色再生资源有限公司", "Hunan Green Recycling")
+    answer = public.get(f"/public/companies/{firm}/licence").json()
+    assert (answer["name"], answer["name_en"], answer["licensed"]) == (
+        "湖南绿色再生资源有限公司",
+        "Hunan Green Recycling",
+        True,
+    )
+    # a new English name is a change of the record: the registry keeps the old one in its history
+    assert register("Hunan Green Resources") == 1
+    record = registry.get_company(db, firm, history=True)
+    assert record.name_en == "Hunan Green Resources"
+    assert [v.name_en for v in record.history or []] == ["Hunan Green Recycling", "Hunan Green Resources"]
+    assert public.get(f"/public/companies/{firm}/licence").json()["name_en"] == "Hunan Green Resources"

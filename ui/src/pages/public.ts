@@ -27,6 +27,7 @@ interface PublicLicence {
 interface PublicFirm {
   uscc: string;
   name: string;
+  name_en: string | null;
   roles: PublicTerm[];
   licences: PublicLicence[];
 }
@@ -41,6 +42,7 @@ interface LicenceAnswer {
   uscc: string;
   registered: boolean;
   name: string | null;
+  name_en: string | null;
   province: PublicProvince | null;
   roles: PublicTerm[];
   licensed: boolean;
@@ -140,6 +142,17 @@ function provinceSelect(chosen: string | null): HTMLSelectElement {
   return select;
 }
 
+/** A company's name in the language shown: the registered (usually Chinese) name, or its English one. */
+function nameOf(firm: { name: string | null; name_en: string | null }): string {
+  return (currentLang() === "en" ? (firm.name_en ?? firm.name) : firm.name) ?? "";
+}
+
+/** The other language's name, when the registry holds both and they differ. */
+function otherName(firm: { name: string | null; name_en: string | null }): string | null {
+  if (!firm.name_en || firm.name_en === firm.name) return null;
+  return currentLang() === "en" ? firm.name : firm.name_en;
+}
+
 function licenceLine(lic: PublicLicence): string {
   const parts = [said(lic.scope)];
   if (lic.batch !== null) parts.push(t("pub.batch", { batch: lic.batch }));
@@ -155,7 +168,8 @@ function firmItem(firm: PublicFirm): HTMLElement {
   return h(
     "li",
     { class: "firm", "data-uscc": firm.uscc },
-    h("strong", {}, firm.name),
+    h("strong", {}, nameOf(firm)),
+    otherName(firm) ? h("div", { class: "small" }, otherName(firm)) : null,
     h("div", { class: "muted small" }, firm.roles.map(said).join(" / "), " · ", h("span", { class: "code" }, firm.uscc)),
     firm.licences.map((lic) => h("div", { class: "small" }, licenceLine(lic))),
   );
@@ -180,7 +194,7 @@ async function recyclersCard(province: string): Promise<HTMLElement> {
 
 async function licenceCard(uscc: string): Promise<HTMLElement> {
   const answer = await ask<LicenceAnswer>(`/public/companies/${encodeURIComponent(uscc)}/licence`);
-  const name = answer.name ?? answer.uscc;
+  const name = answer.registered ? nameOf(answer) : answer.uscc;
   const verdict = !answer.registered
     ? t("pub.licence.unregistered")
     : answer.licensed
@@ -193,6 +207,7 @@ async function licenceCard(uscc: string): Promise<HTMLElement> {
     { class: "card public-answer", "data-testid": "public-licence", "data-licensed": String(answer.licensed) },
     h("h2", {}, t("pub.licence.title", { uscc: answer.uscc })),
     h("p", { class: "verdict", "data-testid": "licence-verdict" }, verdict),
+    otherName(answer) ? h("p", { class: "muted" }, otherName(answer)) : null,
     answer.province ? h("p", { class: "muted" }, said(answer.province), " · ", answer.roles.map(said).join(" / ")) : null,
     answer.licences.length ? h("ul", { class: "plain" }, answer.licences.map((lic) => h("li", {}, licenceLine(lic)))) : null,
     answer.lapsed_on ? h("p", {}, t("pub.lapsed", { date: formatDate(answer.lapsed_on) })) : null,
