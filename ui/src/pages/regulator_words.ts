@@ -18,7 +18,7 @@ const en = {
 
   "period.asOf": "as of (day)",
   "period.asOfHint": "the rules judge at the end of this day, China time; empty: now",
-  "period.from": "findings since from",
+  "period.from": "problems that began from",
   "period.to": "to",
   "period.apply": "Apply",
   "period.clear": "now, all time",
