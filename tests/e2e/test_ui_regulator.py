@@ -248,6 +248,17 @@ def test_as_of_and_a_period(page: Page, server: Server, world: World, api_keys: 
     expect(page.get_by_test_id("findings").locator("tbody tr")).to_have_count(min(in_period, 50))
 
 
+def test_the_page_in_english_on_a_phone(page: Page, server: Server, world: World, api_keys: dict[str, str]) -> None:
+    page.set_viewport_size(PHONE)
+    rule, _ = busiest_rule(server)
+    open_ui(page, server, f"#/regulator/{rule}", key=api_keys["regulator"])
+    summary_ready(page)
+    map_drawn(page)
+    expect(page.get_by_test_id("findings-card")).to_be_in_viewport()
+    no_sideways_scroll(page)
+    shot(page, "regulator-findings-en-390")
+
+
 @pytest.mark.parametrize("page", CHINESE, indirect=True)
 def test_a_period_in_chinese(page: Page, server: Server, world: World, api_keys: dict[str, str]) -> None:
     rule, _ = busiest_rule(server)
