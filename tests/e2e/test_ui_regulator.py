@@ -248,6 +248,37 @@ def test_as_of_and_a_period(page: Page, server: Server, world: World, api_keys: 
     expect(page.get_by_test_id("findings").locator("tbody tr")).to_have_count(min(in_period, 50))
 
 
+def test_the_page_in_english_on_a_phone(page: Page, server: Server, world: World, api_keys: dict[str, str]) -> None:
+    page.set_viewport_size(PHONE)
+    rule, _ = busiest_rule(server)
+    open_ui(page, server, f"#/regulator/{rule}", key=api_keys["regulator"])
+    summary_ready(page)
+    map_drawn(page)
+    expect(page.get_by_test_id("findings-card")).to_be_in_viewport()
+    no_sideways_scroll(page)
+    shot(page, "regulator-findings-en-390")
+
+
+@pytest.mark.parametrize("page", CHINESE, indirect=True)
+def test_a_period_in_chinese(page: Page, server: Server, world: World, api_keys: dict[str, str]) -> None:
+    rule, _ = busiest_rule(server)
+    found = server.get(f"/v1/leakage/{rule}/export?format=json")
+    days = sorted({datetime.fromisoformat(f["since"]).astimezone(CST).date() for f in found})
+    start = days[len(days) // 2]
+    open_ui(page, server, "#/regulator", key=api_keys["regulator"])
+    page.get_by_test_id("period-from").fill(start.isoformat())
+    page.get_by_test_id("period-apply").click()
+    ready(page, f"#/regulator?from={start}")
+    summary_ready(page)
+    api = server.get(f"/v1/leakage/summary?since_from={start}T00:00:00%2B08:00")
+    assert rule_total(page) == sum(r["count"] for r in api["by_rule"])
+    expect(page.get_by_test_id("period")).to_contain_text("截至现在")
+    expect(page.get_by_test_id("period")).to_contain_text(f"{start:%Y/%m/%d} 及以后")
+    expect(page.get_by_test_id("export-summary-rule")).to_have_text("导出 CSV")
+    map_drawn(page)
+    shot(page, "regulator-period-zh")
+
+
 @pytest.fixture(scope="module")
 def swept(server: Server) -> dict[str, Any]:
     """The stored findings brought up to date, as the API's keeper does on its own schedule."""

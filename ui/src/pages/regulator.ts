@@ -8,7 +8,6 @@ import { leakageAvailable, listRules, type Summary, type SummaryDoc, type Summar
 import { companyName } from "../names";
 import { PROVINCES, provinceLabel, provinceName } from "../provinces";
 import { ruleTitle } from "../rules_zh";
-import { provinceMap } from "./map";
 import { casesSection } from "./reg_cases";
 import { type Cell, exportButton, fileName, saveCsv } from "./reg_export";
 import { rulesList } from "./reg_rules";
@@ -205,8 +204,10 @@ function summarySection(route: RegulatorRoute, summary: Summary, titles: Map<str
   ];
 }
 
-/** The map of provinces (every province under the other filters) and its reset. */
-function mapSection(route: RegulatorRoute, doc: SummaryDoc | null): HTMLElement {
+/** The map of provinces (every province under the other filters) and its reset. ECharts and the
+ * outlines are a chunk of their own, loaded by this page only. */
+async function mapSection(route: RegulatorRoute, doc: SummaryDoc | null): Promise<HTMLElement> {
+  const { provinceMap } = await import("./map");
   const picked = route.filter.province;
   const reset = h(
     "a",
@@ -281,7 +282,7 @@ export async function renderRegulator(root: HTMLElement, route: RegulatorRoute):
       casesSection(route, titles),
     );
     try {
-      mapSlot.replaceChildren(mapSection(route, await nationalPromise));
+      mapSlot.replaceChildren(await mapSection(route, await nationalPromise));
     } catch (err) {
       mapSlot.replaceChildren(section(w("map.title"), "map-card", errorNotice(err)));
     }

@@ -17,8 +17,8 @@ const en = {
   "map.tip": "{name}: {count} findings; {rate} per 1,000 packs ({packs} packs with an event there)",
 
   "period.asOf": "as of (day)",
-  "period.asOfHint": "the rules judge at the end of this day, China time; empty: now",
-  "period.from": "findings since from",
+  "period.asOfHint": "the rules judge at the end of this day, China time (deadlines passed by then), over the record as it is now; empty: now",
+  "period.from": "problems that began from",
   "period.to": "to",
   "period.apply": "Apply",
   "period.clear": "now, all time",
@@ -132,7 +132,7 @@ const zh: Record<WordKey, string> = {
   "map.tip": "{name}：{count} 条发现；每千个电池包 {rate} 条（在该省有事件的电池包 {packs} 个）",
 
   "period.asOf": "截至（日期）",
-  "period.asOfHint": "规则按北京时间该日结束时判断；留空：现在",
+  "period.asOfHint": "规则按北京时间该日结束时判断（截至该时已过的时限），依据的是现在的记录；留空：现在",
   "period.from": "问题起始日期 从",
   "period.to": "至",
   "period.apply": "应用",
