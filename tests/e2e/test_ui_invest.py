@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Server, World, shot
-from tests.e2e.test_ui import open_ui, ready
+from tests.e2e.test_ui import TIMEOUT_MS, open_ui, ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.neo4j]
 
@@ -322,3 +322,78 @@ def test_the_vehicles_timeline_of_packs_and_stations(
     first = stays[0]["code"]
     timeline.locator(f"a[href='#/battery/{first}']").first.click()
     ready(page, f"#/battery/{first}")
+
+
+# --- the analyst's network -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", LANGS, indirect=True)
+def test_the_custody_network_top_flows_community_and_exports(
+    page: Page, server: Server, world: World, api_keys: dict[str, str], screen: str
+) -> None:
+    graph = server.get("/v1/analytics/custody/graph")
+    metrics = server.get("/v1/analytics/custody/metrics?top=50")
+    open_ui(page, server, "#/analyst", key=api_keys["analyst"])
+    flow = page.get_by_test_id("flow-graph")
+    expect(flow).to_have_attribute("data-nodes", re.compile(r"^\d+$"), timeout=TIMEOUT_MS)
+    # The default cut: the 50 heaviest flows, and only the nodes at their ends
+    wanted = min(50, len(graph["edges"]))
+    expect(flow).to_have_attribute("data-edges", str(wanted))
+    assert int(flow.get_attribute("data-nodes") or 0) <= len(graph["nodes"])
+    # Labels only where they fit: fewer than the nodes shown, at least the biggest
+    labelled = int(flow.get_attribute("data-labelled") or 0)
+    assert 0 < labelled <= int(flow.get_attribute("data-nodes") or 0)
+    # The legend says what each community holds
+    legend = page.get_by_test_id("communities").locator("li")
+    expect(legend).to_have_count(min(20, len(metrics["communities"])))
+    biggest = max(metrics["communities"], key=lambda c: c["size"])
+    row = page.locator(f"[data-testid=communities] li[data-community='{biggest['index']}']")
+    expect(row).to_contain_text(str(biggest["size"]))
+    expect(row).to_contain_text(in_language(page, "省份", "provinces"))
+    # The top 20
+    page.get_by_test_id("top-picker").select_option("20")
+    ready(page, "#/analyst?network=custody&weight=batteries&top=20")
+    expect(flow).to_have_attribute("data-edges", str(min(20, len(graph["edges"]))), timeout=TIMEOUT_MS)
+    # One community, every flow inside it
+    members = {m["id"] for m in biggest["members"]}
+    inside = [e for e in graph["edges"] if e["source"] in members and e["target"] in members]
+    page.get_by_test_id("top-picker").select_option("all")
+    ready(page, "#/analyst?network=custody&weight=batteries&top=all")
+    page.get_by_test_id("community-picker").select_option(str(biggest["index"]))
+    ready(page, f"#/analyst?network=custody&weight=batteries&top=all&community={biggest['index']}")
+    expect(flow).to_have_attribute("data-edges", str(len(inside)), timeout=TIMEOUT_MS)
+    shown: list[str] = page.evaluate("() => window.batterytrace.graphs.flow.nodes().map(n => n.id())")
+    assert set(shown) <= members
+    no_sideways_scroll(page)
+    shot(page, f"invest-analyst-{tag(page, screen)}")
+    # Exports: the API's GraphML and CSV, saved from the buttons
+    with page.expect_download() as graphml:
+        page.get_by_test_id("export-graphml").click()
+    assert graphml.value.suggested_filename == "custody.graphml"
+    assert "<graphml" in Path(graphml.value.path()).read_text(encoding="utf-8")
+    with page.expect_download() as table:
+        page.get_by_test_id("export-csv").click()
+    assert table.value.suggested_filename == "custody.csv"
+    rows = _csv_rows(table.value.path())
+    assert len(rows) == len(graph["edges"]) and {"source", "target", "source_name", "batteries", "kg"} <= set(rows[0])
+
+
+@pytest.mark.parametrize("page", LANGS, indirect=True)
+def test_the_network_in_a_time_window_and_a_province(
+    page: Page, server: Server, world: World, api_keys: dict[str, str]
+) -> None:
+    open_ui(page, server, "#/analyst?top=all", key=api_keys["analyst"])
+    page.get_by_test_id("since").fill("2024-01-01")
+    page.get_by_test_id("until").fill("2024-12-31")
+    page.get_by_test_id("province-picker").select_option("440000")
+    page.locator("form.controls button[type=submit]").click()
+    ready(page, "#/analyst?network=custody&weight=batteries&province=440000&since=2024-01-01&until=2024-12-31&top=all")
+    window = server.get(
+        "/v1/analytics/custody/graph?province=440000&since=2024-01-01T00:00:00%2B08:00&until=2025-01-01T00:00:00%2B08:00"
+    )
+    expect(page.get_by_test_id("flow-graph")).to_have_attribute(
+        "data-edges", str(len(window["edges"])), timeout=TIMEOUT_MS
+    )
+    expect(page.get_by_test_id("province-picker").locator("option:checked")).to_contain_text(
+        in_language(page, "广东", "Guangdong")
+    )

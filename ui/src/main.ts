@@ -5,7 +5,7 @@ import { getApiKey, setApiKey } from "./api";
 import { currentLang, isKey, type Lang, LANGS, setLang, t } from "./i18n";
 import { forgetLeakageCache } from "./leakage";
 import { forgetNames } from "./names";
-import { renderAnalyst } from "./pages/analyst";
+import { analystExtras, renderAnalyst } from "./pages/analyst";
 import { renderBattery } from "./pages/battery";
 import { renderRegulator } from "./pages/regulator";
 import { renderHome, renderSearch } from "./pages/search";
@@ -64,6 +64,7 @@ async function route(): Promise<void> {
           network: q.get("network") === "swaps" ? "swaps" : "custody",
           weight: q.get("weight") === "kg" ? "kg" : "batteries",
           province: q.get("province") ?? undefined,
+          ...analystExtras(q),
         });
         break;
       }
