@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.db import Database
+from app.security import issue_key
 from tests.e2e.conftest import Server, World, shot
 from tests.e2e.test_ui import TIMEOUT_MS, open_ui, ready
 
@@ -397,3 +399,57 @@ def test_the_network_in_a_time_window_and_a_province(
     expect(page.get_by_test_id("province-picker").locator("option:checked")).to_contain_text(
         in_language(page, "广东", "Guangdong")
     )
+
+
+# --- the company's own view ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", LANGS, indirect=True)
+def test_the_company_view_for_a_reporter_key(
+    page: Page, server: Server, world: World, database: Database, screen: str
+) -> None:
+    producer = server.get(f"/v1/batteries/{world.swap_battery}")["producer"]
+    key = issue_key(database, "reporter", "e2e reporter", producer).key
+    mine = Server(server.url, server.log, key)
+    batteries = mine.get("/v1/batteries?limit=25")["items"]
+    events = mine.get("/v1/companies/me/events?limit=20")["items"]
+    duties = mine.get("/v1/companies/me/duties")["items"]
+    findings = mine.get("/v1/companies/me/findings?limit=50")["items"]
+    record = server.get(f"/v1/companies/{producer}")
+    open_ui(page, server, "#/company", key=key)
+    expect(page.get_by_test_id("company-name")).to_have_text(record["name"])
+    expect(page.get_by_test_id("company-record")).to_contain_text(producer)
+    expect(page.locator("nav a[data-nav=company]")).to_have_text(in_language(page, "企业", "Company"))
+    expect(page.locator("nav a[data-nav=company]")).to_have_class(re.compile(r"\bactive\b"))
+    expect(page.get_by_test_id("company-battery-list").locator("tbody tr")).to_have_count(len(batteries))
+    expect(page.get_by_test_id("submission-list").locator("tbody tr")).to_have_count(len(events))
+    latest = events[0]
+    row = page.locator(f"[data-testid=submission-list] tr[data-event='{latest['event_id']}']")
+    if latest["log_index"] is not None:
+        expect(row.locator("[data-log-index]")).to_have_attribute("data-log-index", str(latest["log_index"]))
+    for e in events:
+        for warning in e["warnings"]:
+            expect(
+                page.locator(
+                    f"[data-testid=submission-list] tr[data-event='{e['event_id']}'] [data-warning='{warning['code']}']"
+                )
+            ).to_be_visible()
+    duty_card = page.get_by_test_id("company-duties")
+    if duties:
+        expect(duty_card.locator("tbody tr")).to_have_count(len(duties))
+    else:
+        expect(duty_card).to_contain_text(in_language(page, "没有到期", "Nothing is due"))
+    finding_card = page.get_by_test_id("company-findings")
+    if findings:
+        expect(finding_card.locator("tbody tr")).to_have_count(len(findings))
+    else:
+        expect(finding_card).to_contain_text(in_language(page, "没有涉及", "No finding"))
+    no_sideways_scroll(page)
+    shot(page, f"invest-company-{tag(page, screen)}")
+
+
+def test_the_company_view_says_it_is_for_reporter_keys(
+    page: Page, server: Server, world: World, api_keys: dict[str, str]
+) -> None:
+    open_ui(page, server, "#/company", key=api_keys["investigator"])
+    expect(page.get_by_test_id("needs-reporter")).to_be_visible()

@@ -7,6 +7,7 @@ import { forgetLeakageCache } from "./leakage";
 import { forgetNames } from "./names";
 import { analystExtras, renderAnalyst } from "./pages/analyst";
 import { renderBattery } from "./pages/battery";
+import { renderCompany } from "./pages/company";
 import { renderRegulator } from "./pages/regulator";
 import { renderHome, renderSearch } from "./pages/search";
 import { renderVehicle } from "./pages/vehicle";
@@ -43,6 +44,9 @@ async function route(): Promise<void> {
     switch (page) {
       case "battery":
         await (parts[1] ? renderBattery(view, parts[1]) : renderHome(view, new URLSearchParams(qs)));
+        break;
+      case "company":
+        await renderCompany(view, new URLSearchParams(qs).get("company"));
         break;
       case "search":
         await renderSearch(view, new URLSearchParams(qs).get("q") ?? "");
