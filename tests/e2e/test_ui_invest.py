@@ -242,8 +242,8 @@ def test_corrections_and_warnings_are_visible(
 ) -> None:
     code = world.corrected_battery
     trace = server.get(f"/v1/batteries/{code}/trace")
-    open_ui(page, server, f"#/battery/{code}", key=api_keys["investigator"])
     page.set_viewport_size(PHONE)
+    open_ui(page, server, f"#/battery/{code}", key=api_keys["investigator"])
     row = page.locator(f"tr[data-event='{world.corrected_event}']")
     expect(row).to_have_class(re.compile(r"\bvoided\b"))
     correction = next(
