@@ -1,4 +1,5 @@
-"""Graphs out to files: GraphML and GEXF for Gephi and yEd, node-link JSON for notebooks and the web.
+"""Graphs out to files: GraphML and GEXF for Gephi and yEd, node-link JSON for notebooks and the web,
+CSV (one row per flow, both parties named) for spreadsheets.
 
 GraphML and GEXF know only scalars, so attribute values are flattened first: lists become
 ``;``-joined text, datetimes ISO 8601 text, ``None`` is left out. Node-link JSON keeps lists.
@@ -6,6 +7,7 @@ GraphML and GEXF know only scalars, so attribute values are flattened first: lis
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Hashable
 from datetime import date, datetime
@@ -13,12 +15,15 @@ from typing import Any, Literal
 
 import networkx as nx
 
-ExportFormat = Literal["graphml", "gexf", "json"]
+ExportFormat = Literal["graphml", "gexf", "json", "csv"]
 MEDIA_TYPES: dict[str, str] = {
     "graphml": "application/graphml+xml",
     "gexf": "application/gexf+xml",
     "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
 }
+#: The parties' columns of a CSV row, before the flow's own attributes.
+PARTY_COLUMNS = ("name", "province")
 
 
 def _value(value: Any, *, keep_lists: bool) -> Any:
@@ -61,6 +66,23 @@ def to_gexf(graph: nx.Graph) -> bytes:
     return buffer.getvalue()
 
 
+def to_csv(graph: nx.Graph) -> bytes:
+    """The flows as CSV: source and target with their name and province, then every attribute the
+    flows carry (batteries, kg, ...), heaviest first; a byte-order mark so spreadsheets read UTF-8."""
+    flat = plain(graph)
+    attrs = sorted({k for _, _, data in flat.edges(data=True) for k in data})
+    party = [f"{side}_{col}" for side in ("source", "target") for col in PARTY_COLUMNS]
+    header = ["source", "target", *party, *attrs]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    edges = sorted(flat.edges(data=True), key=lambda e: (-float(e[2].get("batteries", 0) or 0), str(e[0]), str(e[1])))
+    for u, v, data in edges:
+        names = [flat.nodes[n].get(col, "") for n in (u, v) for col in PARTY_COLUMNS]
+        writer.writerow([u, v, *names, *(data.get(a, "") for a in attrs)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def to_node_link(graph: nx.Graph) -> dict[str, Any]:
     """Node-link data (``nodes``, ``edges``), JSON-ready; ``nx.node_link_graph(data, edges="edges")``
     reads it back."""
@@ -74,6 +96,8 @@ def serialize(graph: nx.Graph, fmt: ExportFormat) -> bytes:
         return to_graphml(graph)
     if fmt == "gexf":
         return to_gexf(graph)
+    if fmt == "csv":
+        return to_csv(graph)
     import json
 
     return json.dumps(to_node_link(graph), ensure_ascii=False).encode("utf-8")

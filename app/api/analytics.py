@@ -156,7 +156,8 @@ def network_brokers(
     responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}},
 )
 def network_export(network: Network, db: DbDep, filters: FiltersDep, format: ExportFormat = "graphml") -> Response:
-    """The network as a file for Gephi (GEXF), yEd and others (GraphML), or notebooks (JSON)."""
+    """The network as a file for Gephi (GEXF), yEd and others (GraphML), notebooks (JSON) or
+    spreadsheets (CSV: a row per flow, both parties with name and province)."""
     body = analytics.export_graph(db, network, format, filters)
     filename = f"{network}.{format}"
     return Response(

@@ -21,6 +21,7 @@ from app.api.params import (
     StationPath,
     VinPath,
 )
+from app.errors import Forbidden
 from app.schemas.integrity import Verification
 from app.schemas.trace import BatteryDetail, BatterySummary, Components, Page, StationSwaps, Trace, VehicleBatteries
 from app.security import (
@@ -53,8 +54,11 @@ def list_batteries(
 ) -> Page[BatterySummary]:
     """Batteries in code order, filtered; follow `next_after` for the next page. `province`: one of the
     battery's standing events lies there (the event's province, else its reporter's), the rule a
-    province-limited key reads by; such a key's `province` must be one of its own (403 otherwise)."""
+    province-limited key reads by; such a key's `province` must be one of its own (403 otherwise).
+    A reporter key lists its own company's batteries: those it has held or reported on (no `province`)."""
     check_province_param(who, province)
+    if who.role == "reporter" and province is not None:
+        raise Forbidden("a reporter key lists its own company's batteries; province is for reader keys")
     return trace.list_batteries(
         db,
         after=page.after,
@@ -64,6 +68,7 @@ def list_batteries(
         status=status,
         chemistry=chemistry,
         provinces=[province] if province else province_scope(who),
+        company=who.company if who.role == "reporter" else None,
     )
 
 

@@ -12,8 +12,9 @@ from app.api.deps import DbDep, SettingsDep
 from app.api.params import INVALID_USCC, AwareQuery, Paging, SkipPaging, checked
 from app.identifiers.types import check_uscc
 from app.schemas.leakage import CompanyFindingsPage
+from app.schemas.trace import Submissions
 from app.security import findings_company
-from app.services import leakage
+from app.services import leakage, submissions
 
 router = APIRouter(prefix="/v1/companies", tags=["leakage"], dependencies=ADMITTED)
 
@@ -41,3 +42,16 @@ def my_findings(
     whose = findings_company(who, company)
     calendar = leakage.calendar_for(settings)
     return leakage.company_findings(db, whose, rule, calendar, skip=page.skip, limit=page.limit, as_of=as_of)
+
+
+@router.get("/me/events")
+def my_events(
+    db: DbDep,
+    who: Admitted,
+    company: Annotated[str | None, Depends(_company)],
+    limit: Annotated[int, Query(ge=1, le=100, description="at most this many, newest first")] = 20,
+) -> Submissions:
+    """The key's company's latest events, newest first by recording time: each with its receipt (its
+    place in the verifiable log), whether it was corrected, and the warnings it drew. Admin keys name
+    the company with `company=`."""
+    return submissions.recent_submissions(db, findings_company(who, company), limit)

@@ -69,6 +69,35 @@ def list_batteries(
     return [BatterySummary(**r) for r in rows]
 
 
+def company_batteries(
+    db: Database,
+    company: str,
+    *,
+    after: str,
+    limit: int,
+    maker: str | None,
+    level: str | None,
+    status: str | None,
+    chemistry: str | None,
+) -> list[BatterySummary]:
+    rows = db.read(
+        "trace.company_batteries",
+        company=company,
+        after=after,
+        limit=limit,
+        maker=maker,
+        level=level,
+        status=status,
+        chemistry=chemistry,
+    )
+    return [BatterySummary(**r) for r in rows]
+
+
+def company_events(db: Database, company: str, limit: int) -> list[dict[str, Any]]:
+    """The company's latest events (``trace.company_events``), warnings not yet joined."""
+    return db.read("trace.company_events", company=company, limit=limit)
+
+
 def vehicle_batteries(db: Database, vin: str) -> list[Installation]:
     return [Installation(**r) for r in db.read("trace.vehicle_batteries", vin=vin)]
 

@@ -189,3 +189,29 @@ class StationSwaps(BaseModel):
     until: datetime
     items: list[Swap]
     next_skip: int | None
+
+
+class Submission(BaseModel):
+    """One event a company sent, as its compliance desk follows it up."""
+
+    event_id: str = Field(description="the event's id, as the company sent it")
+    type: str = Field(description="the event type")
+    occurred_at: datetime = Field(description="when it happened, as reported")
+    recorded_at: datetime = Field(description="when the platform stored it")
+    batteries: list[str] = Field(description="the battery codes the event names (both of a swap)")
+    vehicle: str | None = Field(None, description="the VIN it names, if any")
+    station: str | None = Field(None, description="the swap station it names, if any")
+    log_index: int | None = Field(
+        description="the receipt: its place in the verifiable log (GET /v1/log/proof/inclusion?event_id= proves "
+        "it); null while not yet logged"
+    )
+    corrected: bool = Field(description="a later event voided it")
+    warnings: list[EventWarning] = Field(description="where it contradicts the record (stored as claimed)")
+
+
+class Submissions(BaseModel):
+    """A company's latest events, newest first."""
+
+    company: str = Field(description="the company's USCC")
+    items: list[Submission] = Field(description="newest first, by the time the platform recorded them")
+    limit: int = Field(description="at most this many")

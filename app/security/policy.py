@@ -82,11 +82,13 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/companies/{uscc}"): Access(ANY),
     # a reporter's own compliance view (an admin names the company)
     ("GET", "/v1/companies/me/findings"): Access(WRITERS, reporter_own=True),
+    # its own latest submissions, their receipts and warnings
+    ("GET", "/v1/companies/me/events"): Access(WRITERS, reporter_own=True),
     ("GET", "/v1/stations"): Access(ANY),
     ("GET", "/v1/stations/{station_id}"): Access(ANY),
     ("GET", "/v1/vehicles/{vin}"): Access(READERS, provinces="hide"),
     # single batteries, vehicles, stations' swaps
-    ("GET", "/v1/batteries"): Access(READERS, provinces="filter"),
+    ("GET", "/v1/batteries"): Access((*READERS, "reporter"), provinces="filter", reporter_own=True),
     ("GET", "/v1/batteries/{code}"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/trace"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),
     ("GET", "/v1/batteries/{code}/epcis"): Access((*READERS, "reporter"), provinces="hide", reporter_own=True),

@@ -409,7 +409,7 @@ def graph_json(db: Database, network: Network, filters: Filters) -> dict[str, An
 
 
 def export_graph(db: Database, network: Network, fmt: exports.ExportFormat, filters: Filters) -> bytes:
-    """The network as a GraphML, GEXF or node-link JSON file."""
+    """The network as a GraphML, GEXF, node-link JSON or CSV (one row per flow) file."""
     return exports.serialize(project(db, network, filters), fmt)
 
 

@@ -196,19 +196,16 @@ def list_batteries(
     status: str | None = None,
     chemistry: str | None = None,
     provinces: list[str] | None = None,
+    company: str | None = None,
 ) -> Page[BatterySummary]:
     """Keyset pages by code: stable and cheap however deep the client pages; ``provinces``
-    keeps the batteries within them (a province-limited key)."""
-    items = repo.list_batteries(
-        db,
-        after=after,
-        limit=limit,
-        maker=maker,
-        level=level,
-        status=status,
-        chemistry=chemistry,
-        provinces=provinces,
-    )
+    keeps the batteries within them (a province-limited key), ``company`` those the company has
+    held or reported on (a reporter's own)."""
+    filters = {"maker": maker, "level": level, "status": status, "chemistry": chemistry}
+    if company is not None:
+        items = repo.company_batteries(db, company, after=after, limit=limit, **filters)
+    else:
+        items = repo.list_batteries(db, after=after, limit=limit, provinces=provinces, **filters)
     return Page[BatterySummary](items=items, next_after=items[-1].code if len(items) == limit else None)
 
 

@@ -18,6 +18,7 @@ Expected custody edges (hand-overs, kg):
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Callable
@@ -279,6 +280,16 @@ def test_graph_json_exports_and_plots_over_http(client: TestClient, db: Database
     assert gexf.number_of_edges() == 7
     js = json.loads(client.get("/v1/analytics/custody/export", params={"format": "json"}).content)
     assert len(js["edges"]) == 7
+    table = client.get("/v1/analytics/custody/export", params={"format": "csv"})
+    assert (
+        table.headers["content-type"].startswith("text/csv")
+        and 'filename="custody.csv"' in table.headers["content-disposition"]
+    )
+    rows = list(csv.DictReader(io.StringIO(table.content.decode("utf-8-sig"))))
+    assert len(rows) == 7 and rows[0]["batteries"] >= rows[-1]["batteries"]
+    flow = next(r for r in rows if (r["source"], r["target"]) == (DISMANTLER, BROKER))
+    assert (flow["batteries"], flow["kg"], flow["source_name"]) == ("2", "900.0", "Scrap Co")
+    assert flow["source_province"] == "310000" and flow["target_name"]
 
     for kind in ("flows", "communities"):
         png = client.get("/v1/analytics/custody/plot", params={"kind": kind})

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.security import issue_key
-from tests.factories import MAKER, SECOND_LIFE, Events, day, first_life, pack, seed_registry, vin
+from tests.factories import AUTOMAKER, MAKER, REPAIRER, SECOND_LIFE, Events, day, first_life, pack, seed_registry, vin
 
 TERNARY = pack(4, chemistry="E")
 
@@ -68,3 +68,22 @@ def test_a_bad_province_is_422_and_one_outside_a_limited_key_403(
             app_client.get("/v1/batteries", params={"province": "320000"}, headers={"X-API-Key": key}).status_code
             == 403
         )
+
+
+def test_a_reporter_lists_its_own_companys_batteries_only(
+    world: None, app_client: TestClient, key_for: Callable[..., str]
+) -> None:
+    second_life = {"X-API-Key": key_for("reporter", SECOND_LIFE)}
+    assert codes(app_client, second_life) == [pack(3)]  # received it: held it
+    assert codes(app_client, second_life, status="installed") == []
+    automaker = {"X-API-Key": key_for("reporter", AUTOMAKER)}
+    assert codes(app_client, automaker) == [pack(1)]
+    assert codes(app_client, automaker, chemistry="LFP", status="installed") == [pack(1)]
+    maker = {"X-API-Key": key_for("reporter", MAKER)}
+    assert codes(app_client, maker) == sorted([pack(1), pack(2), pack(3), TERNARY])
+    page = app_client.get("/v1/batteries", params={"limit": 2}, headers=maker).json()
+    assert len(page["items"]) == 2 and page["next_after"] == page["items"][-1]["code"]
+    rest = codes(app_client, maker, after=page["next_after"])
+    assert [b["code"] for b in page["items"]] + rest == sorted([pack(1), pack(2), pack(3), TERNARY])
+    nobody = {"X-API-Key": key_for("reporter", REPAIRER)}
+    assert codes(app_client, nobody) == []

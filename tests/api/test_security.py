@@ -83,7 +83,10 @@ def test_reporter_speaks_and_reads_only_for_its_company(
     assert app_client.get(f"/v1/batteries/{pack(1)}/trace", headers=_as(app_client, maker_key)).status_code == 200
     other = app_client.get(f"/v1/batteries/{pack(1)}/trace", headers=_as(app_client, recycler_key))
     assert other.status_code == 403 and RECYCLER in other.json()["detail"]
-    assert app_client.get("/v1/batteries", headers=_as(app_client, maker_key)).status_code == 403
+    # The list, for a reporter: its own company's batteries only (the maker's pack; nothing for the recycler).
+    mine = app_client.get("/v1/batteries", headers=_as(app_client, maker_key))
+    assert mine.status_code == 200 and [b["code"] for b in mine.json()["items"]] == [pack(1)]
+    assert app_client.get("/v1/batteries", headers=_as(app_client, recycler_key)).json()["items"] == []
     assert app_client.get(f"/v1/stations/{STATION_A}/swaps", headers=_as(app_client, maker_key)).status_code == 403
 
 

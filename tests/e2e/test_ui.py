@@ -279,7 +279,7 @@ def test_regulator_opens_a_leakage_finding(page: Page, server: Server, world: Wo
 
 
 def test_analyst_flow_network(page: Page, server: Server, world: World, api_keys: dict[str, str]) -> None:
-    open_ui(page, server, "#/analyst", key=api_keys["analyst"])
+    open_ui(page, server, "#/analyst?top=all", key=api_keys["analyst"])  # every flow (the default: the top 50)
     if not server.has_path("/v1/analytics"):
         expect(page.get_by_test_id("analytics-unavailable")).to_be_visible()
         shot(page, "analyst-unavailable")
@@ -302,5 +302,5 @@ def test_analyst_flow_network(page: Page, server: Server, world: World, api_keys
     # The swap network, through the form.
     page.locator("select[name=network]").select_option("swaps")
     page.locator("form.controls button").click()
-    ready(page, "#/analyst?network=swaps&weight=batteries")
+    ready(page, "#/analyst?network=swaps&weight=batteries&top=all")
     assert graph_ready(page, "flow-graph") == len(server.get("/v1/analytics/swaps/graph")["nodes"])

@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.db import Database
+from app.security import issue_key
 from tests.e2e.conftest import Server, World, shot
-from tests.e2e.test_ui import open_ui, ready
+from tests.e2e.test_ui import TIMEOUT_MS, open_ui, ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.neo4j]
 
@@ -240,8 +242,8 @@ def test_corrections_and_warnings_are_visible(
 ) -> None:
     code = world.corrected_battery
     trace = server.get(f"/v1/batteries/{code}/trace")
-    open_ui(page, server, f"#/battery/{code}", key=api_keys["investigator"])
     page.set_viewport_size(PHONE)
+    open_ui(page, server, f"#/battery/{code}", key=api_keys["investigator"])
     row = page.locator(f"tr[data-event='{world.corrected_event}']")
     expect(row).to_have_class(re.compile(r"\bvoided\b"))
     correction = next(
@@ -322,3 +324,132 @@ def test_the_vehicles_timeline_of_packs_and_stations(
     first = stays[0]["code"]
     timeline.locator(f"a[href='#/battery/{first}']").first.click()
     ready(page, f"#/battery/{first}")
+
+
+# --- the analyst's network -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", LANGS, indirect=True)
+def test_the_custody_network_top_flows_community_and_exports(
+    page: Page, server: Server, world: World, api_keys: dict[str, str], screen: str
+) -> None:
+    graph = server.get("/v1/analytics/custody/graph")
+    metrics = server.get("/v1/analytics/custody/metrics?top=50")
+    open_ui(page, server, "#/analyst", key=api_keys["analyst"])
+    flow = page.get_by_test_id("flow-graph")
+    expect(flow).to_have_attribute("data-nodes", re.compile(r"^\d+$"), timeout=TIMEOUT_MS)
+    # The default cut: the 50 heaviest flows, and only the nodes at their ends
+    wanted = min(50, len(graph["edges"]))
+    expect(flow).to_have_attribute("data-edges", str(wanted))
+    assert int(flow.get_attribute("data-nodes") or 0) <= len(graph["nodes"])
+    # Labels only where they fit: fewer than the nodes shown, at least the biggest
+    labelled = int(flow.get_attribute("data-labelled") or 0)
+    assert 0 < labelled <= int(flow.get_attribute("data-nodes") or 0)
+    # The legend says what each community holds
+    legend = page.get_by_test_id("communities").locator("li")
+    expect(legend).to_have_count(min(20, len(metrics["communities"])))
+    biggest = max(metrics["communities"], key=lambda c: c["size"])
+    row = page.locator(f"[data-testid=communities] li[data-community='{biggest['index']}']")
+    expect(row).to_contain_text(str(biggest["size"]))
+    expect(row).to_contain_text(in_language(page, "省份", "provinces"))
+    # The top 20
+    page.get_by_test_id("top-picker").select_option("20")
+    ready(page, "#/analyst?network=custody&weight=batteries&top=20")
+    expect(flow).to_have_attribute("data-edges", str(min(20, len(graph["edges"]))), timeout=TIMEOUT_MS)
+    # One community, every flow inside it
+    members = {m["id"] for m in biggest["members"]}
+    inside = [e for e in graph["edges"] if e["source"] in members and e["target"] in members]
+    page.get_by_test_id("top-picker").select_option("all")
+    ready(page, "#/analyst?network=custody&weight=batteries&top=all")
+    page.get_by_test_id("community-picker").select_option(str(biggest["index"]))
+    ready(page, f"#/analyst?network=custody&weight=batteries&top=all&community={biggest['index']}")
+    expect(flow).to_have_attribute("data-edges", str(len(inside)), timeout=TIMEOUT_MS)
+    shown: list[str] = page.evaluate("() => window.batterytrace.graphs.flow.nodes().map(n => n.id())")
+    assert set(shown) <= members
+    no_sideways_scroll(page)
+    shot(page, f"invest-analyst-{tag(page, screen)}")
+    # Exports: the API's GraphML and CSV, saved from the buttons
+    with page.expect_download() as graphml:
+        page.get_by_test_id("export-graphml").click()
+    assert graphml.value.suggested_filename == "custody.graphml"
+    assert "<graphml" in Path(graphml.value.path()).read_text(encoding="utf-8")
+    with page.expect_download() as table:
+        page.get_by_test_id("export-csv").click()
+    assert table.value.suggested_filename == "custody.csv"
+    rows = _csv_rows(table.value.path())
+    assert len(rows) == len(graph["edges"]) and {"source", "target", "source_name", "batteries", "kg"} <= set(rows[0])
+
+
+@pytest.mark.parametrize("page", LANGS, indirect=True)
+def test_the_network_in_a_time_window_and_a_province(
+    page: Page, server: Server, world: World, api_keys: dict[str, str]
+) -> None:
+    open_ui(page, server, "#/analyst?top=all", key=api_keys["analyst"])
+    page.get_by_test_id("since").fill("2024-01-01")
+    page.get_by_test_id("until").fill("2024-12-31")
+    page.get_by_test_id("province-picker").select_option("440000")
+    page.locator("form.controls button[type=submit]").click()
+    ready(page, "#/analyst?network=custody&weight=batteries&province=440000&since=2024-01-01&until=2024-12-31&top=all")
+    window = server.get(
+        "/v1/analytics/custody/graph?province=440000&since=2024-01-01T00:00:00%2B08:00&until=2025-01-01T00:00:00%2B08:00"
+    )
+    expect(page.get_by_test_id("flow-graph")).to_have_attribute(
+        "data-edges", str(len(window["edges"])), timeout=TIMEOUT_MS
+    )
+    expect(page.get_by_test_id("province-picker").locator("option:checked")).to_contain_text(
+        in_language(page, "广东", "Guangdong")
+    )
+
+
+# --- the company's own view ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", LANGS, indirect=True)
+def test_the_company_view_for_a_reporter_key(
+    page: Page, server: Server, world: World, database: Database, screen: str
+) -> None:
+    producer = server.get(f"/v1/batteries/{world.swap_battery}")["producer"]
+    key = issue_key(database, "reporter", "e2e reporter", producer).key
+    mine = Server(server.url, server.log, key)
+    batteries = mine.get("/v1/batteries?limit=25")["items"]
+    events = mine.get("/v1/companies/me/events?limit=20")["items"]
+    duties = mine.get("/v1/companies/me/duties")["items"]
+    findings = mine.get("/v1/companies/me/findings?limit=50")["items"]
+    record = server.get(f"/v1/companies/{producer}")
+    open_ui(page, server, "#/company", key=key)
+    expect(page.get_by_test_id("company-name")).to_have_text(record["name"])
+    expect(page.get_by_test_id("company-record")).to_contain_text(producer)
+    expect(page.locator("nav a[data-nav=company]")).to_have_text(in_language(page, "企业", "Company"))
+    expect(page.locator("nav a[data-nav=company]")).to_have_class(re.compile(r"\bactive\b"))
+    expect(page.get_by_test_id("company-battery-list").locator("tbody tr")).to_have_count(len(batteries))
+    expect(page.get_by_test_id("submission-list").locator("tbody tr")).to_have_count(len(events))
+    latest = events[0]
+    row = page.locator(f"[data-testid=submission-list] tr[data-event='{latest['event_id']}']")
+    if latest["log_index"] is not None:
+        expect(row.locator("[data-log-index]")).to_have_attribute("data-log-index", str(latest["log_index"]))
+    for e in events:
+        for warning in e["warnings"]:
+            expect(
+                page.locator(
+                    f"[data-testid=submission-list] tr[data-event='{e['event_id']}'] [data-warning='{warning['code']}']"
+                )
+            ).to_be_visible()
+    duty_card = page.get_by_test_id("company-duties")
+    if duties:
+        expect(duty_card.locator("tbody tr")).to_have_count(len(duties))
+    else:
+        expect(duty_card).to_contain_text(in_language(page, "没有到期", "Nothing is due"))
+    finding_card = page.get_by_test_id("company-findings")
+    if findings:
+        expect(finding_card.locator("tbody tr")).to_have_count(len(findings))
+    else:
+        expect(finding_card).to_contain_text(in_language(page, "没有涉及", "No finding"))
+    no_sideways_scroll(page)
+    shot(page, f"invest-company-{tag(page, screen)}")
+
+
+def test_the_company_view_says_it_is_for_reporter_keys(
+    page: Page, server: Server, world: World, api_keys: dict[str, str]
+) -> None:
+    open_ui(page, server, "#/company", key=api_keys["investigator"])
+    expect(page.get_by_test_id("needs-reporter")).to_be_visible()

@@ -107,6 +107,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/v1/companies/me/findings"): Sample(
         "/v1/companies/me/findings", {"company": MAKER, "rule": "silent_battery"}
     ),
+    ("GET", "/v1/companies/me/events"): Sample("/v1/companies/me/events", {"company": MAKER}),
     ("GET", "/v1/stations"): Sample("/v1/stations"),
     ("GET", "/v1/stations/{station_id}"): Sample(f"/v1/stations/{STATION_A}"),
     ("GET", "/v1/vehicles/{vin}"): Sample(f"/v1/vehicles/{VIN}"),

@@ -191,11 +191,18 @@ export function communityColour(community: number | null): string {
   return community === null ? "#9aa5b1" : (PALETTE[Math.abs(community) % PALETTE.length] ?? "#9aa5b1");
 }
 
+/** Where the nodes go (a layout computed by the page) and which carry their label at first sight. */
+export interface FlowLayout {
+  positions: Map<string, { x: number; y: number }>;
+  labelled: Set<string>;
+}
+
 export function renderFlowNetwork(
   container: HTMLElement,
   nodes: FlowNode[],
   edges: FlowEdge[],
   onNode: (node: FlowNode) => void,
+  layout?: FlowLayout,
 ): cytoscape.Core {
   const maxW = Math.max(1, ...edges.map((e) => e.weight));
   const maxS = Math.max(1, ...nodes.map((n) => n.size));
@@ -213,6 +220,7 @@ export function renderFlowNetwork(
           unlicensed: n.unlicensed,
           diameter: 14 + 30 * Math.sqrt(n.size / maxS),
         },
+        ...(layout ? { position: layout.positions.get(n.id) ?? { x: 0, y: 0 }, classes: layout.labelled.has(n.id) ? "labelled" : "" } : {}),
       })),
       ...edges
         .filter((e) => known.has(e.source) && known.has(e.target))
@@ -267,17 +275,33 @@ export function renderFlowNetwork(
         },
       },
       { selector: "node:selected", style: { "overlay-color": "#f0b429", "overlay-opacity": 0.4, "overlay-padding": 6 } },
+      // With a page's layout: labels only on the nodes it chose (those that fit), the rest on zoom.
+      ...(layout
+        ? [
+            { selector: "node", style: { label: "", "min-zoomed-font-size": 7 } },
+            { selector: "node.labelled, node.zoomed, node:selected", style: { label: "data(label)", "text-background-color": "#ffffff", "text-background-opacity": 0.7, "text-background-padding": "1px" } },
+          ]
+        : []),
     ],
     wheelSensitivity: 0.3,
   });
-  cy.layout({
-    name: "cose",
-    animate: false,
-    randomize: false,
-    nodeRepulsion: () => 9000,
-    idealEdgeLength: () => 70,
-    numIter: 1500,
-  } as cytoscape.CoseLayoutOptions).run();
+  if (layout) {
+    cy.layout({ name: "preset", fit: true, padding: 24 } as cytoscape.PresetLayoutOptions).run();
+    // Close enough, every label has room: show them all.
+    cy.on("zoom", () => {
+      const all = cy.zoom() > 1.8;
+      cy.batch(() => cy.nodes().forEach((n) => void (all ? n.addClass("zoomed") : n.removeClass("zoomed"))));
+    });
+  } else {
+    cy.layout({
+      name: "cose",
+      animate: false,
+      randomize: false,
+      nodeRepulsion: () => 9000,
+      idealEdgeLength: () => 70,
+      numIter: 1500,
+    } as cytoscape.CoseLayoutOptions).run();
+  }
   const byId = new Map(nodes.map((n) => [n.id, n]));
   cy.on("tap", "node", (evt) => {
     const node = byId.get(String(evt.target.id()));

@@ -12,6 +12,7 @@ const en = {
   "nav.battery": "Battery",
   "nav.regulator": "Regulator",
   "nav.analyst": "Analyst",
+  "nav.company": "Company",
   "key.summary": "API key",
   "key.label": "Key sent as the X-API-Key header (kept in this browser only)",
   "key.save": "Save",
@@ -40,7 +41,7 @@ const en = {
   "search.aria": "battery code or VIN",
   "search.button": "Trace",
   "home.title": "Trace a battery",
-  "home.hint": "A 24-character battery code shows its journey; a 17-character VIN lists the packs the vehicle carried.",
+  "home.hint": "A whole 24-character battery code shows its journey and a 17-character VIN the packs the vehicle carried; any part of either, a company's name or USCC, or a station is searched for.",
   "home.examples": "Examples",
   "home.empty": "No batteries in the graph yet (make demo loads a world).",
 
@@ -342,6 +343,7 @@ const zh: Record<MessageKey, string> = {
   "nav.battery": "电池",
   "nav.regulator": "监管",
   "nav.analyst": "分析",
+  "nav.company": "企业",
   "key.summary": "API 密钥",
   "key.label": "以 X-API-Key 请求头发送（仅保存在本浏览器中）",
   "key.save": "保存",
@@ -370,7 +372,7 @@ const zh: Record<MessageKey, string> = {
   "search.aria": "电池编码或车辆识别代号",
   "search.button": "追溯",
   "home.title": "追溯电池",
-  "home.hint": "输入 24 位电池编码查看其流转历程；输入 17 位车辆识别代号查看该车装载过的电池包。",
+  "home.hint": "输入完整的 24 位电池编码查看其流转历程，输入 17 位车辆识别代号查看该车装载过的电池包；输入其中一部分、企业名称或统一社会信用代码、换电站，则进行搜索。",
   "home.examples": "示例",
   "home.empty": "图中尚无电池（make demo 可载入示例数据）。",
 

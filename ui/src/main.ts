@@ -5,8 +5,9 @@ import { getApiKey, setApiKey } from "./api";
 import { currentLang, isKey, type Lang, LANGS, setLang, t } from "./i18n";
 import { forgetLeakageCache } from "./leakage";
 import { forgetNames } from "./names";
-import { renderAnalyst } from "./pages/analyst";
+import { analystExtras, renderAnalyst } from "./pages/analyst";
 import { renderBattery } from "./pages/battery";
+import { renderCompany } from "./pages/company";
 import { renderPublic } from "./pages/public";
 import { regulatorRoute, renderRegulator } from "./pages/regulator";
 import { renderHome, renderSearch } from "./pages/search";
@@ -45,6 +46,9 @@ async function route(): Promise<void> {
       case "battery":
         await (parts[1] ? renderBattery(view, parts[1]) : renderHome(view, new URLSearchParams(qs)));
         break;
+      case "company":
+        await renderCompany(view, new URLSearchParams(qs).get("company"));
+        break;
       case "search":
         await renderSearch(view, new URLSearchParams(qs).get("q") ?? "");
         break;
@@ -61,6 +65,7 @@ async function route(): Promise<void> {
           network: q.get("network") === "swaps" ? "swaps" : "custody",
           weight: q.get("weight") === "kg" ? "kg" : "batteries",
           province: q.get("province") ?? undefined,
+          ...analystExtras(q),
         });
         break;
       }

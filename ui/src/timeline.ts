@@ -3,9 +3,12 @@
 import { formatTime, svg } from "./dom";
 import { t, term } from "./i18n";
 import type { Lane, Marker, MarkerKind, Swimlanes } from "./lanes";
+import { w } from "./pages/words";
 
 const ROW = 28;
 const LABEL_W = 250;
+/** Lane labels take at most this share of a narrow timeline (a phone), so the plot keeps room. */
+const LABEL_SHARE = 0.38;
 const PAD_TOP = 28;
 const PAD_RIGHT = 18;
 
@@ -15,6 +18,7 @@ function markerShape(m: Marker, x: number, y: number): SVGElement {
     "title",
     {},
     `${term("et", m.event.type)}${m.event.role !== "subject" ? ` (${term("role", m.event.role)})` : ""} · ${formatTime(m.event.occurred_at)}` +
+      (m.event.recorded_at ? ` (${w("ev.recorded", { time: formatTime(m.event.recorded_at) })})` : "") +
       ` · ${m.event.reporter.name ?? m.event.reporter.uscc ?? "?"} · ${m.event.event_id}` +
       (m.voided ? ` · ${t("timeline.voided", { ids: m.event.corrected_by.join(", ") })}` : ""),
   );
@@ -74,13 +78,16 @@ export interface TimelineHandlers {
 }
 
 export function renderTimeline(s: Swimlanes, width: number, handlers: TimelineHandlers = {}): SVGSVGElement {
-  const plotW = Math.max(200, width - LABEL_W - PAD_RIGHT);
+  const labelW = Math.min(LABEL_W, Math.round(width * LABEL_SHARE));
+  const plotW = Math.max(160, width - labelW - PAD_RIGHT);
+  // Characters of an 11 px label that fit its column; the whole label is on hover.
+  const fit = Math.max(8, Math.floor((labelW - 12) / 6.6));
   const height = PAD_TOP + s.lanes.length * ROW + 8;
   // Pad the span so markers at the very start and end stay inside the plot.
   const span = Math.max(s.end - s.start, 86_400_000);
   const t0 = s.start - span * 0.02;
   const t1 = s.end + span * 0.02;
-  const x = (t: number): number => LABEL_W + ((t - t0) / (t1 - t0)) * plotW;
+  const x = (t: number): number => labelW + ((t - t0) / (t1 - t0)) * plotW;
   const rowOf = new Map(s.lanes.map((l, i) => [l.id, i]));
   const y = (lane: string): number => PAD_TOP + (rowOf.get(lane) ?? 0) * ROW + ROW / 2;
 
@@ -97,7 +104,7 @@ export function renderTimeline(s: Swimlanes, width: number, handlers: TimelineHa
 
   s.lanes.forEach((lane, i) => {
     const top = PAD_TOP + i * ROW;
-    const label = lane.label.length > 36 ? `${lane.label.slice(0, 35)}…` : lane.label;
+    const label = lane.label.length > fit ? `${lane.label.slice(0, fit - 1)}…` : lane.label;
     const g = svg(
       "g",
       { class: `lane lane-${lane.kind}`, "data-lane": lane.id },

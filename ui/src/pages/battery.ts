@@ -165,7 +165,7 @@ function timelineCard(trace: Trace): HTMLElement {
   // Draw once the card is in the page, so the SVG can take the real width.
   requestAnimationFrame(() => {
     holder.replaceChildren(
-      renderTimeline(lanes, Math.max(720, holder.clientWidth || 1000), {
+      renderTimeline(lanes, Math.max(340, holder.clientWidth || 1000), {
         onMarker: highlightEvent,
       }),
     );

@@ -5,7 +5,6 @@
 import { currentLang, type Lang, type Params } from "../i18n";
 
 const en = {
-  "nav.search": "Search",
   "s.placeholder": "Code, VIN, company, USCC or station (any part)",
   "s.aria": "search batteries, vehicles, companies and stations",
   "s.button": "Search",
@@ -115,7 +114,6 @@ const en = {
 export type WordKey = keyof typeof en;
 
 const zh: Record<WordKey, string> = {
-  "nav.search": "搜索",
   "s.placeholder": "电池编码、VIN、企业名称、统一社会信用代码或换电站（可输入部分）",
   "s.aria": "搜索电池、车辆、企业和换电站",
   "s.button": "搜索",
