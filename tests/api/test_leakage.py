@@ -643,6 +643,10 @@ def test_unfit_second_life(client: TestClient, db: Database) -> None:
     assert codes[2] not in wide and codes[1] in wide
     strict = {f["battery"] for f in findings(client, "unfit_second_life", backup_min_soh_pct=66)}
     assert codes[4] in strict
+    # The findings keeper stores them as cases, like every rule's.
+    assert client.post("/v1/findings/sweep", params={"as_of": AS_OF.isoformat()}).status_code == 200
+    stored = client.get("/v1/findings", params={"rule": "unfit_second_life", "limit": 100}).json()["items"]
+    assert sorted((c["battery"], c["evidence"]) for c in stored) == sorted((f["battery"], f["evidence"]) for f in items)
 
 
 def test_second_life_lineage(client: TestClient, db: Database) -> None:
