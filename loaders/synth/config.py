@@ -384,6 +384,7 @@ class SynthConfig:
             "implausible_recovery": 0.1,
             "prohibited_use": 0.3,
             "second_life_lineage": 0.5,
+            "unfit_second_life": 0.5,
             "silent_battery": 0.01,
             "unregistered_battery": 0.002,
             "late_report": 0.003,

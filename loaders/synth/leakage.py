@@ -17,6 +17,8 @@ story of how a pack leaves the licensed chain, not an edit aimed at one query:
 - ``prohibited_use``: a retired pack repurposed for electric bikes.
 - ``second_life_lineage``: a second-life product (19-character code) with its repurposing
   never reported.
+- ``unfit_second_life``: a second-life company repurposes a pack that its residual energy test
+  found below the threshold of the application, or repurposes it untested (the test dropped).
 - ``silent_battery``: a vehicle that drops out of every record after its sale.
 - ``unregistered_battery``: a pack whose production was never reported.
 - ``late_report``: a recycling, or an automaker's installation, filed 70-150 days late.
@@ -29,7 +31,8 @@ Besides the planted cases, the base world leaks on its own (packs sold to worksh
 where it happens) and keeps packs silent (old cars with no event since their sale): after
 planting, every pack of the unit whose last event is older than its class's service life and
 that was not recycled is labelled ``silent_battery``, unless it is still in a vehicle exported at
-or after that last event (it left the country: the rule excuses it). Labels are ``{"kind": "leakage", "rule",
+or after that last event (it left the country: the rule excuses it); and every repurposing the
+``unfit_second_life`` defaults judge unfit is labelled, however it came about. Labels are ``{"kind": "leakage", "rule",
 "battery" or "company", "how"}``; ``evaluation.leakage`` compares them with the findings.
 Draws come from a stream of their own (``{seed}:plant-leakage``).
 """
@@ -42,6 +45,7 @@ from collections.abc import Callable
 from random import Random
 from typing import Any
 
+from loaders.synth import unfit
 from loaders.synth.model import Event, Lifecycle, WorldView, leak_label
 from loaders.synth.plant import NetworkPlanter
 from loaders.synth.registry import Company
@@ -106,6 +110,7 @@ class LeakagePlanter:
                 "implausible_recovery",
                 "prohibited_use",
                 "second_life_lineage",
+                "unfit_second_life",
                 "silent_battery",
                 "unregistered_battery",
                 "late_report",
@@ -139,6 +144,7 @@ class LeakagePlanter:
         self._inflate(life)
         self._label_informal_handovers(life)
         self._label_silent(life)
+        self._label_unfit(life)
 
     # --- shared pieces ----------------------------------------------------------------------
 
@@ -370,6 +376,10 @@ class LeakagePlanter:
         life.events.remove(repurposed)
         return [leak_label("second_life_lineage", new_code, how)]
 
+    def _unfit_second_life(self, life: Lifecycle) -> list[dict[str, Any]] | None:
+        """Repurposed though its test found it unfit, or untested (``loaders.synth.unfit``)."""
+        return unfit.plant(life, self.rng, self.clock.end)
+
     def _silent_battery(self, life: Lifecycle) -> list[dict[str, Any]] | None:
         sold = next((e for e in life.events if e.type == "vehicle_sold"), None)
         if sold is None or sold.t >= self._silent_before - 200 * DAY:
@@ -489,6 +499,9 @@ class LeakagePlanter:
                 continue
             if silent:
                 life.labels.append(leak_label("silent_battery", code, "no event for longer than its service life"))
+
+    def _label_unfit(self, life: Lifecycle) -> None:
+        life.labels.extend(unfit.labels(life, self.clock.end))
 
     def closing(self) -> Lifecycle:
         """An event-less unit with the recyclers' labels and the count of each scenario."""

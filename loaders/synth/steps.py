@@ -259,6 +259,8 @@ class Steps:
         test = self.fade.measure(life, pack, code, test_t, company, "residual_energy_test")
         if application != "backup_power" and test["soh_pct"] < cfg.second_life_min_soh_pct:
             application = "backup_power"
+            if t < clock.end:
+                self.lookalike(life, "second_life_backup_below_storage_threshold", battery=code)
         if rng.random() < cfg.second_life_short_code_share:
             # The 19-character form: the code without its traceability field, plus R, P.
             new_code = code[:7] + code[14:24] + "RP"

@@ -55,6 +55,7 @@ RULE_IDS = [
     "recycler_mass_balance",
     "prohibited_use",
     "second_life_lineage",
+    "unfit_second_life",
     "silent_battery",
     "unregistered_battery",
     "late_report",
@@ -579,6 +580,73 @@ def test_prohibited_use(client: TestClient, db: Database) -> None:
     assert key(items) == [(a, SECOND_LIFE, ids(e_bike), day(120))]
     assert items[0]["details"]["application"] == "e_bike"
     assert [f["battery"] for f in findings(client, "prohibited_use", banned="energy_storage")] == [b]
+
+
+def test_unfit_second_life(client: TestClient, db: Database) -> None:
+    seed_registry(db, vehicles=10)
+    ev = Events()
+    codes = [pack(i) for i in range(1, 10)]
+
+    def to_second_life(n: int) -> list[dict[str, Any]]:
+        code, car = codes[n], vin(n + 1)
+        return [
+            *first_life(ev, code, car),
+            ev.removed(code, car, day(100), REPAIRER, "replacement"),
+            ev.shipped(code, SECOND_LIFE, day(101), REPAIRER),
+            ev.received(code, REPAIRER, day(103), SECOND_LIFE),
+        ]
+
+    def test(n: int, at: int, soh: float) -> dict[str, Any]:
+        return ev.health(
+            codes[n], day(at), SECOND_LIFE, soh_pct=soh, capacity_kwh=0.6 * soh, method="residual_energy_test"
+        )
+
+    low = test(0, 110, 65.0)
+    low_storage = ev.repurposed(codes[0], day(120), "energy_storage")
+    untested = ev.repurposed(codes[1], day(120), "energy_storage", soh_pct=80.0)
+    stale = test(2, 104, 85.0)
+    stale_storage = ev.repurposed(codes[2], day(300), "energy_storage")
+    bms_only = ev.health(codes[3], day(110), SECOND_LIFE, soh_pct=90.0, capacity_kwh=54.0)  # not a residual test
+    bms_storage = ev.repurposed(codes[3], day(120), "energy_storage")
+    history = [*to_second_life(0), low, low_storage, *to_second_life(1), untested]
+    history += [*to_second_life(2), stale, stale_storage, *to_second_life(3), bms_only, bms_storage]
+    # Twins: backup power at 65% (needs 60%); a test on the window's first day; a hand-over that
+    # reports a higher SoH than the test; e-bikes (prohibited_use's); a voided repurposing.
+    backup_test = test(4, 110, 65.0)
+    edge_test = test(5, 104, 71.0)
+    retested = test(6, 110, 68.0)
+    voided = ev.repurposed(codes[8], day(120), "energy_storage")
+    history += [*to_second_life(4), backup_test, ev.repurposed(codes[4], day(120), "backup_power")]
+    history += [*to_second_life(5), edge_test, ev.repurposed(codes[5], day(104 + 183), "energy_storage")]
+    history += [*to_second_life(6), retested, ev.repurposed(codes[6], day(121), "energy_storage", soh_pct=72.0)]
+    history += [*to_second_life(7), ev.repurposed(codes[7], day(120), "e_bike")]
+    history += [*to_second_life(8), voided, ev.correction(voided["event_id"], day(121), SECOND_LIFE)]
+    post(client, history)
+
+    items = findings(client, "unfit_second_life")
+    assert key(items) == [
+        (codes[0], SECOND_LIFE, ids(low_storage, low), day(120)),
+        (codes[1], SECOND_LIFE, ids(untested), day(120)),
+        (codes[3], SECOND_LIFE, ids(bms_storage, bms_only), day(120)),
+        (codes[2], SECOND_LIFE, ids(stale_storage, stale), day(300)),
+    ]
+    by_battery = {f["battery"]: f for f in items}
+    below = by_battery[codes[0]]
+    assert below["details"]["soh_pct"] == 65.0 and below["details"]["required_soh_pct"] == 70.0
+    assert below["details"]["soh_from"] == low["event_id"] and below["details"]["last_test"] == low["event_id"]
+    assert "below the 70.0% it needs" in below["missing"]
+    assert "no residual energy test (GB/T 34015) in the 183 days" in by_battery[codes[1]]["missing"]
+    assert by_battery[codes[2]]["details"]["last_test"] is None
+    # The thresholds and the window are parameters.
+    assert codes[0] not in {f["battery"] for f in findings(client, "unfit_second_life", min_soh_pct=60)}
+    wide = {f["battery"] for f in findings(client, "unfit_second_life", window_days=400)}
+    assert codes[2] not in wide and codes[1] in wide
+    strict = {f["battery"] for f in findings(client, "unfit_second_life", backup_min_soh_pct=66)}
+    assert codes[4] in strict
+    # The findings keeper stores them as cases, like every rule's.
+    assert client.post("/v1/findings/sweep", params={"as_of": AS_OF.isoformat()}).status_code == 200
+    stored = client.get("/v1/findings", params={"rule": "unfit_second_life", "limit": 100}).json()["items"]
+    assert sorted((c["battery"], c["evidence"]) for c in stored) == sorted((f["battery"], f["evidence"]) for f in items)
 
 
 def test_second_life_lineage(client: TestClient, db: Database) -> None:

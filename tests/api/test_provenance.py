@@ -243,7 +243,7 @@ def test_provenance_is_guarded_as_the_trace_is(
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("prov-world")
-    generate_world(out, batteries=100, seed=31)  # holds each kind the test picks
+    generate_world(out, batteries=300, seed=32)  # holds each kind the test picks (checked when health readings came)
     return out
 
 

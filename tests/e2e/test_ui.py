@@ -132,6 +132,17 @@ def test_repair_is_marked_on_the_timeline(page: Page, server: Server, world: Wor
     expect(page.get_by_test_id("journey")).to_contain_text("1 repairs")
 
 
+def test_the_repaired_pack_shows_its_health_reading(
+    page: Page, server: Server, world: World, api_keys: dict[str, str]
+) -> None:
+    # The repairer reads the pack's BMS when it takes the pack out (the synthetic world's readout).
+    open_ui(page, server, f"#/battery/{world.repaired_battery}", key=api_keys["investigator"])
+    readings = page.get_by_test_id("health-readings")
+    expect(readings).to_be_visible()
+    expect(readings).to_contain_text(re.compile(r"BMS readout|bms_readout"))
+    expect(readings).to_contain_text("%")
+
+
 def test_the_vehicles_own_events_are_marked(page: Page, server: Server, world: World, api_keys: dict[str, str]) -> None:
     # The repaired pack's car was sold while the pack was in it: the sale is on its trace.
     open_ui(page, server, f"#/battery/{world.repaired_battery}", key=api_keys["investigator"])

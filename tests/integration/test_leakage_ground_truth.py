@@ -19,14 +19,23 @@ from loaders.synth.config import SynthConfig
 
 BATTERIES = 4000
 SEED = 11
-# At 4,000 packs second-life plants are few (they need a repurposing before as_of); this seed plants
-# at least two cases of every rule (checked when the world last changed: export and claim checks).
+# At 4,000 packs second-life plants are few (they need a repurposing before as_of, and three rules
+# share them), so the world repurposes more of its formally retired packs; this seed then plants at
+# least two cases of every rule (checked when the world last changed: unfit_second_life).
 PLANTED_SEED = 21
+REPURPOSE_SHARE = 0.6
 
 
 def test_every_rule_is_exact_on_a_planted_world(db: Database, tmp_path: Path) -> None:
     rates = {name: min(0.5, rate * 4) for name, rate in SynthConfig().leakage_rates.items()}
-    manifest = generate_world(tmp_path, BATTERIES, PLANTED_SEED, leakage_rates=rates, mass_balance_recyclers=(0.0, 2))
+    manifest = generate_world(
+        tmp_path,
+        BATTERIES,
+        PLANTED_SEED,
+        leakage_rates=rates,
+        mass_balance_recyclers=(0.0, 2),
+        repurpose_share=REPURPOSE_SHARE,
+    )
     load_directory(db, tmp_path, progress=False)
     truth = read_truth(tmp_path)
     assert set(truth) == set(leakage.RULES), "every rule has planted cases"

@@ -90,6 +90,13 @@ export const RULES_ZH: Readonly<Record<string, RuleWords>> = {
     since: "未关联编码的第一个事件、梯次利用事件或之后的装车事件",
     company: "该事件的上报方",
   },
+  unfit_second_life: {
+    title: "梯次利用电池不适用",
+    meaning:
+      "电池包以低于其用途所需健康度（min_soh_pct；备用电源为 backup_min_soh_pct）的状态被梯次利用，或在梯次利用前 window_days 天内没有剩余能量检测（GB/T 34015）。所判断的健康度取梯次利用事件所报者，否则取窗口内最后一次检测，否则取最后一次读数；禁止用途由“禁止用途”规则判断。",
+    since: "梯次利用事件",
+    company: "进行梯次利用的企业",
+  },
   silent_battery: {
     title: "长期无事件",
     meaning:

@@ -80,6 +80,20 @@ export interface Trace {
   events: TimelineEntry[];
   /** Ordered by `from`; a partition of the battery's life into stays. */
   segments: TraceSegment[];
+  /** Health readings (health_measured, or a repurposing's condition), oldest first; the same replay. */
+  health: HealthPoint[];
+}
+
+export interface HealthPoint {
+  event_id: string;
+  type: string;
+  at: string;
+  reporter: string;
+  soh_pct: number | null;
+  capacity_kwh: number | null;
+  cycle_count: number | null;
+  /** bms_readout, residual_energy_test or estimate; null for a hand-over's condition. */
+  method: string | null;
 }
 
 export interface Component {

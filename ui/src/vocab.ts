@@ -10,6 +10,7 @@ export type VocabKind =
   | "vehicle_categories"
   | "removal_reasons"
   | "correction_reasons"
+  | "health_methods"
   | "second_life_applications"
   | "licence_scopes"
   | "company_roles"

@@ -27,6 +27,7 @@ from app.services.leakage.params import (
     RecyclerMassBalanceParams,
     RuleParams,
     SilentBatteryParams,
+    UnfitSecondLifeParams,
     params_of,
     parse_params,
 )
@@ -234,6 +235,19 @@ RULES: dict[str, Rule] = {
             "reg",
             "the first event of the unlinked code, the repurposing, or the later installation",
             "the reporter of that event",
+        ),
+        Rule(
+            "unfit_second_life",
+            "Unfit second life",
+            "A pack repurposed below the state of health its application needs (min_soh_pct, or "
+            "backup_min_soh_pct for backup power), or with no residual energy test (GB/T 34015) in the "
+            "window_days before the repurposing. The state of health is the one the repurposing reports, else "
+            "that of the last test in the window, else of the last reading; banned applications are "
+            "prohibited_use's.",
+            "reg",
+            "the repurposing",
+            "the company that repurposed it",
+            UnfitSecondLifeParams,
         ),
         Rule(
             "silent_battery",

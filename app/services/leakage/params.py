@@ -136,6 +136,26 @@ class ProhibitedUseParams(RuleParams):
     )
 
 
+class UnfitSecondLifeParams(RuleParams):
+    min_soh_pct: Number = Field(
+        70.0, ge=0.0, le=110.0, description="state of health (%) a second life in storage and the like needs"
+    )
+    backup_min_soh_pct: Number = Field(
+        60.0, ge=0.0, le=110.0, description="state of health (%) a backup-power application needs"
+    )
+    backup_applications: Applications = Field(
+        ["backup_power", "base_station"],
+        description="applications judged by backup_min_soh_pct (comma-separated over HTTP)",
+    )
+    excluded: Applications = Field(
+        sorted(BANNED_APPLICATIONS),
+        description="applications not judged here: banned uses are prohibited_use's (comma-separated over HTTP)",
+    )
+    window_days: Int = Field(
+        183, ge=1, le=3650, description="days before the repurposing a residual energy test must fall within"
+    )
+
+
 class SilentBatteryParams(RuleParams):
     service_life_years: Number = Field(
         8.0,

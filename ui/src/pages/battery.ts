@@ -366,6 +366,28 @@ function leakageCard(code: string): { card: HTMLElement; done: Promise<void> } {
   return { card, done };
 }
 
+function healthCard(trace: Trace): HTMLElement {
+  const readings = trace.health ?? [];
+  return section(
+    t("health.title"),
+    "health",
+    readings.length
+      ? table(
+          [t("col.when"), t("col.soh"), t("col.energy"), t("col.cycles"), t("col.method"), t("col.measuredBy")],
+          readings.map((r) => [
+            formatTime(r.at),
+            r.soh_pct === null ? "—" : `${r.soh_pct} %`,
+            r.capacity_kwh === null ? "—" : String(r.capacity_kwh),
+            r.cycle_count === null ? "—" : String(r.cycle_count),
+            r.method ? vocab("health_methods", r.method) : t("health.handOver"),
+            namedCode("company", r.reporter),
+          ]),
+          { "data-testid": "health-readings" },
+        )
+      : h("p", { class: "muted" }, t("health.none")),
+  );
+}
+
 function componentsCard(c: Components): HTMLElement {
   const modules = c.components.filter((x) => x.depth === 1);
   const cellsOf = (parent: string) => c.components.filter((x) => x.parent === parent && x.depth === 2);
@@ -419,6 +441,7 @@ export async function renderBattery(root: HTMLElement, code: string): Promise<vo
     identityCard(detail, producer),
     leakage.card,
     timelineCard(trace),
+    healthCard(trace),
     graphCard(detail, trace, components),
     components ? componentsCard(components) : notice("info", t("comp.unavailable")),
   );
