@@ -76,8 +76,10 @@ def test_every_answered_request_is_audited_after_kill_9(db: Database, api_env: d
     unaudited: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()
-    # The first process ships rarely: at the kill most acknowledged entries exist only in its file.
-    with api_process({**api_env, "AUDIT_SHIP_S": "120"}) as api:
+    # The first process does not ship within the test (an hour): at the kill the acknowledged entries
+    # exist only in its file. Two minutes was once too short on a crowded machine, and every entry had
+    # been shipped before the kill, so nothing was left to recover.
+    with api_process({**api_env, "AUDIT_SHIP_S": "3600"}) as api:
 
         def post(events: list[dict[str, Any]]) -> None:
             assert _request(api.port, "POST", "/v1/events", key, {"events": events})[0] == 200

@@ -18,7 +18,7 @@ import { addToGraph, renderNeighbourhood } from "../graph";
 import { buildSwimlanes } from "../lanes";
 import { t, term } from "../i18n";
 import { type Finding, findingsForBattery, leakageAvailable, listRules } from "../leakage";
-import { fillNames, stationName } from "../names";
+import { fillNames, namedCode, stationName } from "../names";
 import { GraphBuilder, type GNode, neighbourhood, nodeId } from "../neighbourhood";
 import { provinceName } from "../provinces";
 import { ruleTitle } from "../rules_zh";
