@@ -31,7 +31,9 @@ Extensions
     document's (or event's) ``@context`` maps to it (``bt:`` below) or as full IRIs:
     ``bt:reporter``, ``bt:province``, ``bt:note``, ``bt:chemistry``, ``bt:mass_kg``,
     ``bt:capacity_kwh``, ``bt:reason``, ``bt:application``, ``bt:new_code``,
-    ``bt:battery_out``, ``bt:input_mass_kg``, ``bt:recovered``. ``ilmd`` may carry only the
+    ``bt:battery_out``, ``bt:input_mass_kg``, ``bt:recovered``, ``bt:destination``, the health
+    figures ``bt:soh_pct``, ``bt:cycle_count``, ``bt:method``, ``bt:internal_resistance_mohm``
+    and ``bt:residual_capacity_kwh``. ``ilmd`` may carry only the
     production attributes. Unknown names, fields the event's step does not use, and ``bt:``
     without a declaration are problems: a typo, or a swap sent without its station, must not
     pass silently as something else.
@@ -46,7 +48,10 @@ Business steps (bare CBV word, ``urn:epcglobal:cbv:bizstep:<w>`` or
     ObjectEvent ADD commissioning -> produced (bt:chemistry, bt:mass_kg, bt:capacity_kwh for
     packs, in ``ilmd`` or on the event); OBSERVE shipping -> shipped (``to`` = destination
     party); OBSERVE receiving -> received (``from`` = source party); repairing -> repaired;
-    decommissioning with bt:application -> repurposed (bt:new_code optional); destroying or
+    OBSERVE inspecting (one battery, bt:soh_pct, bt:capacity_kwh, bt:cycle_count, bt:method) ->
+    health_measured;
+    decommissioning with bt:application -> repurposed (bt:new_code, bt:soh_pct and
+    bt:residual_capacity_kwh optional); destroying or
     disassembling with bt:input_mass_kg and bt:recovered -> recycled (one battery per event);
     OBSERVE departing with vehicles (``urn:vin:``) in ``epcList`` and bt:destination (ISO 3166-1
     alpha-2, not CN) -> vehicle_exported per vehicle (CBV has no export step).
