@@ -70,8 +70,10 @@ def test_a_registered_company_gets_its_key_under_its_normalised_code(
     status, out, _ = run_cli("keys", "create", "--role", "reporter", "--company", f" {MAKER.lower()} ", "--name", "m")
     issued = json.loads(out)
     assert status == 0 and issued["company"] == MAKER and issued["expires_at"] is None
-    res = app_client.get("/v1/batteries", headers={"X-API-Key": issued["key"]})
-    assert res.status_code == 403 and "role reporter may not GET /v1/batteries" in res.json()["detail"]
+    # the key is a reporter's: admitted where reporters are, refused where they are not
+    res = app_client.get("/v1/leakage/summary", headers={"X-API-Key": issued["key"]})
+    assert res.status_code == 403 and "role reporter may not GET /v1/leakage/summary" in res.json()["detail"]
+    assert app_client.get("/v1/companies/me/findings", headers={"X-API-Key": issued["key"]}).status_code == 200
 
 
 def test_expiry_is_stored_listed_and_enforced(

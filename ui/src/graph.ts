@@ -51,7 +51,7 @@ const KIND_STYLE: cytoscape.StylesheetJson = [
       "target-arrow-shape": "triangle",
       "arrow-scale": 0.8,
       "curve-style": "bezier",
-      label: "data(label)",
+      label: "",
       "font-size": 8,
       color: "#52606d",
       "text-rotation": "autorotate",
@@ -60,8 +60,26 @@ const KIND_STYLE: cytoscape.StylesheetJson = [
       "text-background-padding": "1px",
     },
   },
+  { selector: "edge.named", style: { label: "data(label)" } },
   { selector: "node:selected", style: { "overlay-color": "#f0b429", "overlay-opacity": 0.35, "overlay-padding": 6 } },
 ];
+
+/** Up to this many relations every edge carries its label; beyond, the labels overlapped, so an
+ * edge is named only while one of its ends is pointed at or selected. */
+const NAMED_EDGES = 8;
+
+function nameEdgesOnDemand(cy: cytoscape.Core): void {
+  const all = (): boolean => cy.edges().length <= NAMED_EDGES;
+  const refresh = (): void => {
+    cy.edges().removeClass("named");
+    if (all()) cy.edges().addClass("named");
+    else cy.nodes(":selected").connectedEdges().addClass("named");
+  };
+  refresh();
+  cy.on("mouseover", "node", (evt) => evt.target.connectedEdges().addClass("named"));
+  cy.on("mouseout", "node", refresh);
+  cy.on("select unselect add", refresh);
+}
 
 export interface NeighbourhoodHandlers {
   onNode: (node: GNode, cy: cytoscape.Core) => void;
@@ -128,6 +146,7 @@ export function renderNeighbourhood(
     maxZoom: 3,
   });
   neighbourhoodLayout(cy);
+  nameEdgesOnDemand(cy);
   cy.on("tap", "node", (evt) => handlers.onNode(evt.target.data() as GNode, cy));
   register("neighbourhood", cy);
   container.dataset["nodes"] = String(cy.nodes().length);

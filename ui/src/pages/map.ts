@@ -78,6 +78,9 @@ export function provinceMap(opts: MapOptions): HTMLElement {
           itemStyle: picked ? { borderColor: "#111", borderWidth: 2.5 } : {},
         };
       });
+      // On a phone the legend goes under the map, which shrinks a little to leave it room (at the
+      // map's side it covered the far west).
+      const narrow = canvas.clientWidth < 520;
       chart.setOption({
         animation: false,
         tooltip: {
@@ -94,10 +97,10 @@ export function provinceMap(opts: MapOptions): HTMLElement {
           type: "continuous",
           min: 0,
           max: max > 0 ? max : 1,
-          left: 0,
+          ...(narrow ? { orient: "horizontal", left: "center" } : { left: 0 }),
           bottom: 0,
           itemWidth: 10,
-          itemHeight: 90,
+          itemHeight: narrow ? 120 : 90,
           calculable: false,
           text: [fmt(max), "0"],
           textStyle: { fontSize: 11 },
@@ -110,8 +113,8 @@ export function provinceMap(opts: MapOptions): HTMLElement {
             map: "china",
             roam: false,
             selectedMode: false,
-            layoutCenter: ["50%", "50%"],
-            layoutSize: "100%",
+            layoutCenter: narrow ? ["50%", "44%"] : ["50%", "50%"],
+            layoutSize: narrow ? "86%" : "100%",
             label: { show: false },
             emphasis: { label: { show: false }, itemStyle: { areaColor: "#5dade2" } },
             itemStyle: { borderColor: "#888", borderWidth: 0.5, areaColor: "#e5e5e5" },
