@@ -689,11 +689,14 @@ export const CATALOGUE: Readonly<Record<Lang, Readonly<Record<MessageKey, string
 
 export type Params = Record<string, string | number>;
 
+/** A text's `{name}` placeholders filled (an unknown name stays as written); every page's words use it. */
+export function fill(text: string, params: Params = {}): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
 /** A message of `lang` with its `{name}` placeholders filled. */
 export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
-  return CATALOGUE[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return fill(CATALOGUE[lang][key], params);
 }
 
 /** zh, zh-CN, zh-TW, zh-Hans... all read Chinese; anything else (or nothing) English. */

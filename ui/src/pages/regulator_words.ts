@@ -2,7 +2,7 @@
 // and Chinese. Kept beside the page rather than in i18n.ts, typed the same way: the English table
 // fixes the keys and the Chinese one must have every one of them, or `tsc` fails.
 
-import { currentLang, type Lang, type Params } from "../i18n";
+import { currentLang, fill, type Lang, type Params } from "../i18n";
 
 const en = {
   "map.title": "Findings by province",
@@ -236,9 +236,7 @@ const WORDS: Readonly<Record<Lang, Readonly<Record<WordKey, string>>>> = { en, "
 
 /** A word of this page in the language shown, its `{name}` placeholders filled. */
 export function w(key: WordKey, params: Params = {}): string {
-  return WORDS[currentLang()][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return fill(WORDS[currentLang()][key], params);
 }
 
 export function isWord(key: string): key is WordKey {

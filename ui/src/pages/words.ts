@@ -2,7 +2,7 @@
 // table of their own beside i18n.ts's (same rules: the English table fixes the keys, the Chinese
 // one is typed against it, and words.test.ts holds both to the catalogue's checks).
 
-import { currentLang, type Lang, type Params } from "../i18n";
+import { currentLang, fill, type Lang, type Params } from "../i18n";
 
 const en = {
   "s.placeholder": "Code, VIN, company, USCC or station (any part)",
@@ -224,9 +224,7 @@ export const WORDS: Readonly<Record<Lang, Readonly<Record<WordKey, string>>>> = 
 
 /** A word of these pages in the language shown, its `{placeholders}` filled. */
 export function w(key: WordKey, params: Params = {}): string {
-  return WORDS[currentLang()][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return fill(WORDS[currentLang()][key], params);
 }
 
 export function isWord(key: string): key is WordKey {
