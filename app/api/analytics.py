@@ -24,6 +24,8 @@ from app.schemas.analytics import (
     BrokerRoutes,
     Brokers,
     CustodyPath,
+    FadeBy,
+    FadeTable,
     Filters,
     Network,
     NetworkMetrics,
@@ -79,6 +81,17 @@ def vehicle_batteries(
     if problems:
         raise InvalidInput(problems, "invalid selection")
     return analytics.vehicle_battery_json(db, vins, codes, province_scope(who))
+
+
+@router.get("/health/fade")
+def health_fade(
+    db: DbDep,
+    filters: FiltersDep,
+    by: Annotated[FadeBy, Query(description="group the readings by chemistry, maker or use")] = "chemistry",
+) -> FadeTable:
+    """How packs fade: mean, lowest and highest state of health of the health readings by age band
+    (two years; since and until bound the readings, province is the measuring company's)."""
+    return analytics.health_fade(db, filters, by)
 
 
 @router.get("/custody/sinks")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from neo4j import ManagedTransaction
 
@@ -142,3 +143,8 @@ def licence_holders(db: Database, usccs: Sequence[str]) -> list[str]:
 def sample_vehicles(db: Database, limit: int) -> list[str]:
     """The first ``limit`` VINs in order: a deterministic selection for benchmarks."""
     return [r["vin"] for r in db.read("analytics.sample_vehicles", limit=limit)]
+
+
+def health_fade(db: Database, by: str, params: dict[str, Any]) -> list[Row]:
+    """Health readings grouped by ``by`` and two-year age band (``analytics.health_fade``)."""
+    return db.read("analytics.health_fade", by=by, **params)

@@ -138,3 +138,29 @@ class CustodyPath(BaseModel):
     batteries: int = Field(description="batteries handed over along the whole path, step by step")
     kg: float
     codes: list[str] = Field(description="up to 100 of the batteries' codes; empty for analyst keys (aggregates only)")
+
+
+FadeBy = Literal["chemistry", "maker", "use"]
+
+
+class FadeCell(BaseModel):
+    """One group's health readings in one band of pack age."""
+
+    group: str = Field(description="the chemistry, the maker's code, or the use: swap, vehicle, not_installed")
+    group_name: str | None = Field(None, description="the maker's registered name (by=maker)")
+    band: str = Field(description="the pack's age at the reading, in years: 0-2, 2-4, ... 10+")
+    readings: int = Field(description="uncorrected health_measured readings")
+    batteries: int = Field(description="distinct packs those readings are of")
+    mean_soh_pct: float = Field(description="mean state of health of the readings, in % (one decimal)")
+    min_soh_pct: float = Field(description="lowest reading, in %")
+    max_soh_pct: float = Field(description="highest reading, in %")
+
+
+class FadeTable(BaseModel):
+    """Mean state of health by age band per chemistry, maker or use: how the fleet's packs fade."""
+
+    by: FadeBy = Field(description="what the readings are grouped by")
+    bands: list[str] = Field(description="every age band, youngest first (a group may lack some)")
+    readings: int = Field(description="readings counted in all")
+    cells: list[FadeCell] = Field(description="one per group and age band with readings, groups in name order")
+    filters: Filters = Field(description="the filters applied, a province-limited key's provinces among them")

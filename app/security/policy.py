@@ -112,6 +112,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/v1/admin/keys"): Access(ADMIN),
     # networks: company and station nodes are aggregates; battery codes and VINs are not
     ("GET", "/v1/analytics/vehicle-batteries"): Access(READERS, provinces="filter"),
+    ("GET", "/v1/analytics/health/fade"): Access(NETWORKS, provinces="filter"),
     ("GET", "/v1/analytics/custody/sinks"): Access(NETWORKS, provinces="filter"),
     ("GET", "/v1/analytics/custody/rings"): Access(NETWORKS, provinces="filter", analyst="aggregates"),
     ("GET", "/v1/analytics/custody/path"): Access(NETWORKS, provinces="filter", analyst="aggregates"),

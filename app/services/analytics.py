@@ -18,6 +18,7 @@ from neo4j import ManagedTransaction
 
 from app.analytics import export as exports
 from app.analytics import flows, graphs, metrics, plots
+from app.analytics.fade import band_labels
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import FieldProblem, InvalidInput
@@ -28,6 +29,9 @@ from app.schemas.analytics import (
     Community,
     CustodyPath,
     Degree,
+    FadeBy,
+    FadeCell,
+    FadeTable,
     Filters,
     Flow,
     Network,
@@ -419,3 +423,24 @@ def plot(db: Database, network: Network, kind: PlotKind, filters: Filters, *, to
     if kind == "flows":
         return plots.plot_top_flows(graph, top=top, seed=seed)
     return plots.plot_communities(graph, seed=seed)
+
+
+def health_fade(db: Database, filters: Filters, by: FadeBy = "chemistry") -> FadeTable:
+    """Mean state of health by age band per chemistry, maker or use, aggregated in the database
+    (only the table crosses the wire); bands as ``app.analytics.fade`` draws them."""
+    labels = band_labels()
+    rows = queries.health_fade(db, by, _flow_params(filters))
+    cells = [
+        FadeCell(
+            group=str(r["group"]),
+            group_name=r["group_name"],
+            band=labels[min(int(r["band"]), len(labels) - 1)],
+            readings=int(r["readings"]),
+            batteries=int(r["batteries"]),
+            mean_soh_pct=round(float(r["mean_soh"]), 1),
+            min_soh_pct=float(r["min_soh"]),
+            max_soh_pct=float(r["max_soh"]),
+        )
+        for r in rows
+    ]
+    return FadeTable(by=by, bands=labels, readings=sum(c.readings for c in cells), cells=cells, filters=filters)

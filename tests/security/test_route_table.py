@@ -130,6 +130,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/v1/admin/audit/verify"): Sample("/v1/admin/audit/verify"),
     ("GET", "/v1/admin/keys"): Sample("/v1/admin/keys"),
     ("GET", "/v1/analytics/vehicle-batteries"): Sample("/v1/analytics/vehicle-batteries", {"vin": VIN}),
+    ("GET", "/v1/analytics/health/fade"): Sample("/v1/analytics/health/fade", {"by": "maker"}),
     ("GET", "/v1/analytics/custody/sinks"): Sample("/v1/analytics/custody/sinks"),
     ("GET", "/v1/analytics/custody/rings"): Sample("/v1/analytics/custody/rings"),
     ("GET", "/v1/analytics/custody/path"): Sample("/v1/analytics/custody/path", {"source": MAKER, "target": AUTOMAKER}),
