@@ -9,6 +9,7 @@ import { errorNotice, h, kv, notice, section, table, words } from "../dom";
 import { communityColour, type FlowNode, renderFlowNetwork } from "../graph";
 import { num, t } from "../i18n";
 import { PROVINCES, provinceLabel } from "../provinces";
+import { fadeSection } from "./fade";
 import { fetchFile, save } from "./files";
 import { communityLayout, describeCommunities, filterNetwork, labelsThatFit } from "./network";
 import { w } from "./words";
@@ -265,6 +266,7 @@ export async function renderAnalyst(root: HTMLElement, route: AnalystRoute): Pro
             : h("p", { class: "muted" }, t("an.noFlows")),
         ),
       ),
+      fadeSection(apiFilters(route)),
     );
     requestAnimationFrame(() => {
       const byId = new Map(net.nodes.map((n) => [n.id, n]));
