@@ -29,7 +29,7 @@ async function route(): Promise<void> {
   const parts = path.split("/").map(decodeURIComponent);
   const page = parts[0] || "battery";
   for (const a of document.querySelectorAll<HTMLAnchorElement>("nav a")) {
-    a.classList.toggle("active", a.dataset["nav"] === (page === "vehicle" ? "battery" : page));
+    a.classList.toggle("active", a.dataset["nav"] === (page === "vehicle" || page === "search" ? "battery" : page));
   }
   // Each visit renders into its own element: a slow answer for a page the user already left
   // then lands in a detached node instead of overwriting the page now shown.
