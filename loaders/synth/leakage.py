@@ -1,9 +1,9 @@
 """Planted leakage: every rule of ``app.services.leakage`` gets cases whose answer is known.
 
-Each vehicle unit is offered the scenarios below in a fixed order; a scenario is drawn at its
-rate (``SynthConfig.leakage_rates``) and planted when the unit's history allows it, at most one
-per unit, so that each planted case shows exactly the findings its labels name. A scenario is a
-story of how a pack leaves the licensed chain, not an edit aimed at one query:
+Each vehicle unit is offered the scenarios below in a fixed order; a scenario is drawn at its rate
+(``SynthConfig.leakage_rates``) and planted when the unit's history allows it, at most one per unit, so that
+each planted case shows exactly the findings its labels name. A scenario is a story of how a pack leaves the
+licensed chain, not an edit aimed at one query:
 
 - ``missing_at_scrap``: a repairer takes the pack out months before scrapping and sells it to
   a workshop; the car reaches the dismantler empty (Art. 21) and the handover is unlisted.
@@ -15,26 +15,20 @@ story of how a pack leaves the licensed chain, not an edit aimed at one query:
 - ``post_recycling_event``: a recycler sells on, to a workshop, a pack it reported recycled.
 - ``implausible_recovery``: a recycler reports five times the lithium a pack can hold.
 - ``prohibited_use``: a retired pack repurposed for electric bikes.
-- ``second_life_lineage``: a second-life product (19-character code) with its repurposing
-  never reported.
-- ``unfit_second_life``: a second-life company repurposes a pack that its residual energy test
-  found below the threshold of the application, or repurposes it untested (the test dropped).
+- ``second_life_lineage``: a second-life product (19-character code), its repurposing unreported.
+- ``unfit_second_life``: a pack repurposed below its application's threshold, or untested.
 - ``silent_battery``: a vehicle that drops out of every record after its sale.
 - ``unregistered_battery``: a pack whose production was never reported.
 - ``late_report``: a recycling, or an automaker's installation, filed 70-150 days late.
 
-Company-level: a few listed recyclers (``mass_balance_recyclers``) declare every input at
-``mass_balance_factor`` times its mass (``recycler_mass_balance``); labelled at the end when
-they recycled anything in the year before as_of, the window the rule judges by default.
+Company-level: a few listed recyclers (``mass_balance_recyclers``) declare inputs at
+``mass_balance_factor`` times their mass, labelled if they recycled in the rule's default year.
 
-Besides the planted cases, the base world leaks on its own (packs sold to workshops, labelled
-where it happens) and keeps packs silent (old cars with no event since their sale): after
-planting, every pack of the unit whose last event is older than its class's service life and
-that was not recycled is labelled ``silent_battery``, unless it is still in a vehicle exported at
-or after that last event (it left the country: the rule excuses it); and every repurposing the
-``unfit_second_life`` defaults judge unfit is labelled, however it came about. Labels are ``{"kind": "leakage", "rule",
-"battery" or "company", "how"}``; ``evaluation.leakage`` compares them with the findings.
-Draws come from a stream of their own (``{seed}:plant-leakage``).
+The base world also leaks on its own (sales to workshops, labelled where they happen). After planting, a pack
+not recycled whose last event is older than its class's service life is labelled ``silent_battery`` (unless in
+a vehicle exported at or after it), and every repurposing the ``unfit_second_life`` defaults judge unfit is
+labelled. Labels are ``{"kind": "leakage", "rule", "battery" or "company", "how"}``, compared with the
+findings by ``evaluation.leakage``; draws come from their own stream (``{seed}:plant-leakage``).
 """
 
 from __future__ import annotations
@@ -144,7 +138,7 @@ class LeakagePlanter:
         self._inflate(life)
         self._label_informal_handovers(life)
         self._label_silent(life)
-        self._label_unfit(life)
+        life.labels.extend(unfit.labels(life, self.clock.end))  # every unfit repurposing, however it came
 
     # --- shared pieces ----------------------------------------------------------------------
 
@@ -293,8 +287,7 @@ class LeakagePlanter:
         )
 
     def _double_presence(self, life: Lifecycle) -> list[dict[str, Any]] | None:
-        """A module code turns up in a second pack, which stays in stock: a clone (a second
-        production of one code is refused at capture, so that clone cannot be planted)."""
+        """A module code turns up in a second pack kept in stock (a second production is refused at capture)."""
         produced = next(
             (e for e in life.events if e.type == "produced" and e.body.get("components") and "capacity_kwh" in e.body),
             None,
@@ -341,8 +334,7 @@ class LeakagePlanter:
         return [leak_label("prohibited_use", repurposed.body["battery"], "repurposed for electric bikes")]
 
     def _second_life_lineage(self, life: Lifecycle) -> list[dict[str, Any]] | None:
-        """The repurposing goes unreported: a 19-character product turns up with no link, or a
-        product under the second-life company's own code is reported as newly produced."""
+        """Unreported repurposing: an unlinked 19-character product, or one reported as newly produced."""
         end = self.clock.end
         repurposed = next((e for e in life.events if e.type == "repurposed" and e.t < end), None)
         if repurposed is None:
@@ -426,12 +418,9 @@ class LeakagePlanter:
                     self.inflated_in_window[e.reporter] += 1
 
     def _label_informal_handovers(self, life: Lifecycle) -> None:
-        """Packs sold to workshops (or the planted broker, its buyers, the ring): never listed.
-
-        A pack taken out of a car within ``PRE_SCRAP_DAYS`` before it was scrapped (other than
-        by the scrapping dismantler for the scrapping) that no formal company received after is
-        also a pre-scrap separation, however it came about (a replacement just before the end).
-        """
+        """Packs sold to workshops (or the planted broker, its buyers, the ring): never listed. A pack
+        taken out within ``PRE_SCRAP_DAYS`` before scrapping (not by the scrapping dismantler for it)
+        that no formal company received after is also a pre-scrap separation, however it came about."""
         end, informal = self.clock.end, self._informal
         sold: set[str] = set()
         for e in life.events:
@@ -499,9 +488,6 @@ class LeakagePlanter:
                 continue
             if silent:
                 life.labels.append(leak_label("silent_battery", code, "no event for longer than its service life"))
-
-    def _label_unfit(self, life: Lifecycle) -> None:
-        life.labels.extend(unfit.labels(life, self.clock.end))
 
     def closing(self) -> Lifecycle:
         """An event-less unit with the recyclers' labels and the count of each scenario."""
