@@ -12,6 +12,7 @@ import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -135,3 +136,18 @@ def key_for(db: Database) -> Callable[..., str]:
         return issue_key(db, role, f"test {role}", company).key
 
     return issue
+
+
+@pytest.fixture
+def as_company(app_client: TestClient, key_for: Callable[..., str]) -> Callable[[str], Callable[..., Any]]:
+    """POST /v1/events with a reporter key of the given company: ``as_company(USCC)(*events)``."""
+
+    def for_company(uscc: str) -> Callable[..., Any]:
+        key = key_for("reporter", uscc)
+
+        def post(*events: dict[str, Any]) -> Any:
+            return app_client.post("/v1/events", headers={"X-API-Key": key}, json={"events": list(events)})
+
+        return post
+
+    return for_company

@@ -183,3 +183,19 @@ def first_life(ev: Events, battery: str, vehicle: str) -> list[dict[str, Any]]:
         ev.installed(battery, vehicle, day(10)),
         ev.sold(vehicle, day(20)),
     ]
+
+
+def post_first_life(client: Any, db: Database) -> list[dict[str, Any]]:
+    """The registry, then pack(1) through its first life (MAKER to AUTOMAKER, into vin(1)), posted."""
+    seed_registry(db)
+    events = first_life(Events("life"), pack(1), vin(1))
+    assert client.post("/v1/events", json={"events": events}).status_code == 200
+    return events
+
+
+def trace_of(client: Any, code: str) -> dict[str, Any]:
+    """A battery's trace as the API answers it (200 asserted)."""
+    res = client.get(f"/v1/batteries/{code}/trace")
+    assert res.status_code == 200, res.text
+    data: dict[str, Any] = res.json()
+    return data

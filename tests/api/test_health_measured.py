@@ -21,9 +21,9 @@ from tests.factories import (
     SECOND_LIFE,
     Events,
     day,
-    first_life,
     pack,
-    seed_registry,
+    post_first_life,
+    trace_of,
     vin,
 )
 
@@ -33,30 +33,7 @@ Post = Callable[..., Any]
 @pytest.fixture
 def world(client: TestClient, db: Database) -> list[dict[str, Any]]:
     """pack(1) (60 kWh rated) produced by MAKER, installed by AUTOMAKER in vin(1)."""
-    seed_registry(db)
-    events = first_life(Events("life"), pack(1), vin(1))
-    assert client.post("/v1/events", json={"events": events}).status_code == 200
-    return events
-
-
-@pytest.fixture
-def as_company(app_client: TestClient, key_for: Callable[..., str]) -> Callable[[str], Post]:
-    def for_company(uscc: str) -> Post:
-        key = key_for("reporter", uscc)
-
-        def post(*events: dict[str, Any]) -> Any:
-            return app_client.post("/v1/events", headers={"X-API-Key": key}, json={"events": list(events)})
-
-        return post
-
-    return for_company
-
-
-def _trace(client: TestClient, code: str) -> dict[str, Any]:
-    res = client.get(f"/v1/batteries/{code}/trace")
-    assert res.status_code == 200, res.text
-    data: dict[str, Any] = res.json()
-    return data
+    return post_first_life(client, db)
 
 
 def test_a_linked_company_reports_health_and_the_trace_shows_it(
@@ -68,7 +45,7 @@ def test_a_linked_company_reports_health_and_the_trace_shows_it(
     res = as_company(AUTOMAKER)(reading)
     assert res.status_code == 200, res.text
     assert res.json()["accepted"] == 1 and res.json()["warnings"] == []
-    trace = _trace(client, pack(1))
+    trace = trace_of(client, pack(1))
     assert [
         (h["event_id"], h["soh_pct"], h["capacity_kwh"], h["cycle_count"], h["method"]) for h in trace["health"]
     ] == [(reading["event_id"], 94.5, 56.7, 210, "bms_readout")]
@@ -87,7 +64,7 @@ def test_the_maker_and_a_company_linked_earlier_in_the_batch_may_report(
     removal = ev.removed(pack(1), vin(1), day(500), REPAIRER, "repair")
     res = as_company(REPAIRER)(removal, ev.health(pack(1), day(500), REPAIRER, cycle_count=400))
     assert res.status_code == 200, res.text
-    assert len(_trace(client, pack(1))["health"]) == 1
+    assert len(trace_of(client, pack(1))["health"]) == 1
 
 
 @pytest.mark.parametrize(
@@ -109,7 +86,7 @@ def test_implausible_readings_are_refused_naming_the_field(
     errors = res.json()["errors"]
     assert [e["field"] for e in errors] == [field], errors
     assert words in errors[0]["reason"]
-    assert _trace(client, pack(1))["health"] == []
+    assert trace_of(client, pack(1))["health"] == []
 
 
 def test_an_unlinked_company_is_refused_and_nothing_is_stored(
@@ -125,7 +102,7 @@ def test_an_unlinked_company_is_refused_and_nothing_is_stored(
     assert client.post("/v1/events", json={"events": [ev.health(pack(1), day(401), RECYCLER)]}).status_code == 403
     with pytest.raises(ClaimRefused):
         ingest_raw(db, [ev.health(pack(1), day(402), SECOND_LIFE)])
-    assert _trace(client, pack(1))["health"] == []
+    assert trace_of(client, pack(1))["health"] == []
 
 
 def test_a_link_through_a_voided_event_does_not_count(
@@ -151,7 +128,7 @@ def test_capacity_above_rated_is_stored_with_a_warning(
     (warning,) = res.json()["warnings"]
     assert warning["code"] == "capacity_above_rated" and warning["event_id"] == high["event_id"]
     assert "66.5 kWh against 60 kWh rated" in warning["message"]
-    entry = next(e for e in _trace(client, pack(1))["events"] if e["event_id"] == high["event_id"])
+    entry = next(e for e in trace_of(client, pack(1))["events"] if e["event_id"] == high["event_id"])
     assert [w["code"] for w in entry["warnings"]] == ["capacity_above_rated"]
 
 
@@ -169,7 +146,7 @@ def test_a_decreasing_cycle_count_is_stored_with_a_warning(
     # A late reading dated before the first, with fewer cycles, is in order: no new warning for it.
     early = ev.health(pack(1), day(50), AUTOMAKER, cycle_count=100)
     assert post(early).json()["warnings"] == []
-    assert len(_trace(client, pack(1))["health"]) == 3
+    assert len(trace_of(client, pack(1))["health"]) == 3
 
 
 def test_repurposing_carries_its_condition_at_hand_over(client: TestClient, world: list[dict[str, Any]]) -> None:
@@ -183,7 +160,7 @@ def test_repurposing_carries_its_condition_at_hand_over(client: TestClient, worl
     ]
     res = client.post("/v1/events", json={"events": events})
     assert res.status_code == 200 and res.json()["warnings"] == [], res.text
-    health = _trace(client, pack(1))["health"]
+    health = trace_of(client, pack(1))["health"]
     assert [(h["type"], h["soh_pct"], h["capacity_kwh"], h["method"]) for h in health] == [
         ("health_measured", 76.0, 45.6, "residual_energy_test"),
         ("repurposed", 75.5, 45.3, None),

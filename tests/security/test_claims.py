@@ -31,7 +31,9 @@ from tests.factories import (
     day,
     first_life,
     pack,
+    post_first_life,
     seed_registry,
+    trace_of,
     uscc,
     vin,
 )
@@ -42,32 +44,7 @@ Post = Callable[..., Any]
 @pytest.fixture
 def world(client: TestClient, db: Database) -> list[dict[str, Any]]:
     """One pack through its first life: produced by MAKER, installed by AUTOMAKER in vin(1)."""
-    seed_registry(db)
-    events = first_life(Events("life"), pack(1), vin(1))
-    assert client.post("/v1/events", json={"events": events}).status_code == 200
-    return events
-
-
-@pytest.fixture
-def as_company(app_client: TestClient, key_for: Callable[..., str]) -> Callable[[str], Post]:
-    """POST /v1/events with a reporter key of the given company."""
-
-    def for_company(uscc: str) -> Post:
-        key = key_for("reporter", uscc)
-
-        def post(*events: dict[str, Any]) -> Any:
-            return app_client.post("/v1/events", headers={"X-API-Key": key}, json={"events": list(events)})
-
-        return post
-
-    return for_company
-
-
-def _trace(client: TestClient, code: str) -> dict[str, Any]:
-    res = client.get(f"/v1/batteries/{code}/trace")
-    assert res.status_code == 200, res.text
-    data: dict[str, Any] = res.json()
-    return data
+    return post_first_life(client, db)
 
 
 def _only_error(res: Any, status: int) -> dict[str, Any]:
@@ -168,7 +145,7 @@ def test_a_refused_batch_writes_nothing(
     )
     assert res.status_code == 403
     assert res.json()["errors"][0]["index"] == 1
-    assert len(_trace(client, pack(1))["events"]) == len(world)  # vehicle_sold shown as the vehicle's event
+    assert len(trace_of(client, pack(1))["events"]) == len(world)  # vehicle_sold shown as the vehicle's event
     assert client.get(f"/v1/vehicles/{vin(2)}/batteries").json()["batteries"] == []
 
 
@@ -273,7 +250,7 @@ def test_contradictions_are_stored_and_warned_about(
     assert set(_warned(after)) == {(0, "after_recycling", pack(2)), (0, "role_mismatch", None)}
     assert "registered as recycler" in next(w["message"] for w in after.json()["warnings"] if w["battery"] is None)
     # Every warned event was stored as claimed, and its trace shows the warning beside it.
-    events = {e["event_id"]: e for e in _trace(client, pack(2))["events"]}
+    events = {e["event_id"]: e for e in trace_of(client, pack(2))["events"]}
     assert {w["code"] for w in events[early["event_id"]]["warnings"]} == {"before_production"}
     assert len(events) == 7
 
@@ -291,7 +268,7 @@ def test_a_swap_at_a_station_of_another_operator_is_warned_about(
     assert {"station_not_operated", "role_mismatch"} <= codes
     message = next(w["message"] for w in res.json()["warnings"] if w["code"] == "station_not_operated")
     assert f"operated by {SWAP_OP}" in message
-    trace = _trace(client, pack(1))
+    trace = trace_of(client, pack(1))
     shown = next(e for e in trace["events"] if e["event_id"] == swap["event_id"])
     assert "station_not_operated" in {w["code"] for w in shown["warnings"]}
 
