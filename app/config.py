@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     # arrived since the last sweep, or when it is ``findings_time_sweep_s`` old (deadlines pass by themselves).
     findings_sweep_s: float = Field(60.0, ge=0)
     findings_time_sweep_s: float = Field(3600.0, gt=0)
+    # The API's flows keeper refreshes the kept custody flows every ``flows_refresh_s`` when events arrived (0: none).
+    flows_refresh_s: float = Field(10.0, ge=0)
     leakage_holidays: list[date] = []
     leakage_workdays: list[date] = []
     # Where a battery's Digital Link URI points (``<base>/battery/<code>``, printed in its QR code and

@@ -21,6 +21,7 @@ from app.queries import registry
 from app.security import AuditLog, KeyStore, RateLimiter
 from app.services.dossier import font_problem
 from app.services.findings import Keeper
+from app.services.kept_flows import FlowKeeper
 from app.services.ledger import Signing
 from app.services.store import apply_schema
 from app.ui import mount_ui
@@ -56,7 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if font is not None:  # the rest of the API serves; only the dossier needs the font
             log.error("%s; GET /v1/batteries/{code}/dossier.pdf answers 503 until it is there", font)
         keeper = Keeper(db, settings) if settings.findings_sweep_s > 0 else None
+        flows = FlowKeeper(db, settings.flows_refresh_s) if settings.flows_refresh_s > 0 else None
         yield
+        if flows is not None:
+            flows.close()
         if keeper is not None:
             keeper.close()
         app.state.audit.close()

@@ -96,6 +96,7 @@ def settings(neo4j_server: ServerInfo, tmp_path_factory: pytest.TempPathFactory)
         audit_dir=state / "audit",
         log_key_file=state / "log-signing.key",
         findings_sweep_s=0,  # tests sweep when they mean to (the keeper is tested on its own)
+        flows_refresh_s=0,  # and refresh the kept custody flows when they mean to
     )
 
 

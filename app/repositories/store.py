@@ -45,3 +45,8 @@ def clear_graph(db: Database) -> None:
 
 def battery_codes_after(db: Database, after: str, limit: int) -> list[str]:
     return [r["code"] for r in db.read("admin.battery_codes_after", after=after, limit=limit)]
+
+
+def forget_kept_flows(db: Database) -> None:
+    """Drop the kept custody flows and their cursor (``app.services.kept_flows``): rebuilt on the next refresh."""
+    db.write("analytics.kept_flows_reset")

@@ -45,6 +45,7 @@ from app.schemas.analytics import (
     SinkShares,
 )
 from app.schemas.time import check_aware
+from app.services import kept_flows
 from app.services.store import require_current
 
 T = TypeVar("T")
@@ -107,14 +108,20 @@ def _graph_attrs(filters: Filters) -> dict[str, Any]:
 
 
 def project_custody(db: Database, filters: Filters) -> nx.DiGraph:
-    """The custody flow graph for ``filters`` (see ``app.analytics.graphs``)."""
+    """The custody flow graph for ``filters`` (see ``app.analytics.graphs``): over all time from the
+    kept flows (``app.services.kept_flows``), a window or a chemistry by aggregating every stay."""
     params = _flow_params(filters)
     require_current(db, "the custody network")  # it reads how each stay ended, stored since revision 4
     as_of = _as_of(filters)
     attrs = _graph_attrs(filters) | {"as_of": as_of}
 
+    all_time = filters.since is None and filters.until is None and filters.chemistry is None
+
     def work(tx: ManagedTransaction) -> nx.DiGraph:
-        graph = graphs.custody_graph_from_rows(queries.custody_flows(tx, **params), **attrs)
+        rows = kept_flows.rows(tx, filters.province, filters.provinces) if all_time else None
+        if rows is None:
+            rows = queries.custody_flows(tx, **params)
+        graph = graphs.custody_graph_from_rows(rows, **attrs)
         graphs.add_company_attributes(graph, queries.companies(tx, list(graph.nodes), as_of))
         return graph
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from neo4j import ManagedTransaction
 
 from app.db import Database
-from app.repositories.store import battery_codes_after
+from app.repositories.store import battery_codes_after, forget_kept_flows
 from app.services.projection import refresh_projection
 from app.services.store import stamp_current
 
@@ -39,4 +39,5 @@ def reproject_all(
         if progress is not None:
             progress(done)
     stamp_current(db)
+    forget_kept_flows(db)  # every stay was rewritten without an event to say so
     return done
