@@ -204,3 +204,17 @@ def events_of(db: Database, ids: Sequence[str]) -> dict[str, str]:
 
 def open_duties(db: Database, company: str, since: datetime) -> list[DutyRow]:
     return [DutyRow(**r) for r in db.read("findings.open_duties", company=company, since=since)]
+
+
+def record_denominators(db: Database, province_packs: dict[str, int]) -> None:
+    """Keep the packs per province a sweep counted on the feed (``findings.record_denominators``)."""
+    codes = sorted(province_packs)
+    db.write("findings.record_denominators", provinces=codes, packs=[province_packs[c] for c in codes])
+
+
+def denominators(db: Database) -> dict[str, int] | None:
+    """The packs per province the last sweep counted; None when none was recorded."""
+    row = db.read("findings.denominators")[0]
+    if row["provinces"] is None or row["packs"] is None:
+        return None
+    return {str(p): int(n) for p, n in zip(row["provinces"], row["packs"], strict=True)}

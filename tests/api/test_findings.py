@@ -283,8 +283,28 @@ def test_the_stored_summary_equals_the_computed_one(client: TestClient, db: Data
         assert [{k: v for k, v in r.items() if k not in drop} for r in stored[part]] == [
             {k: v for k, v in r.items() if k not in drop} for r in live[part]
         ]
+    assert stored["provinces"] == live["provinces"]
     post(client, [Events("more").repaired(A, day(600))])
     assert client.get("/v1/leakage/summary").json()["events_since_sweep"] == 1
+
+
+def test_the_stored_summary_reads_the_sweeps_packs_per_province(client: TestClient, db: Database) -> None:
+    """Counting packs per province reads every standing event: the stored summary takes the sweep's count."""
+    world(client, db)
+    sweep(client)
+    counted = {p["province"]: p["packs"] for p in client.get("/v1/leakage/summary").json()["provinces"]}
+    assert any(n > 0 for n in counted.values())
+    db.write_unit(
+        "t",
+        lambda tx: tx.run(
+            "MATCH (f:FindingFeed {id: 'findings'}) SET f.province_packs = [n IN f.province_packs | n + 1000]"
+        ).consume(),
+    )
+    shown = {p["province"]: p["packs"] for p in client.get("/v1/leakage/summary").json()["provinces"]}
+    assert shown == {p: n + 1000 if n else 0 for p, n in counted.items()}
+    sweep(client)
+    again = {p["province"]: p["packs"] for p in client.get("/v1/leakage/summary").json()["provinces"]}
+    assert again == counted
 
 
 def test_daily_counts_and_the_export(client: TestClient, db: Database) -> None:

@@ -115,11 +115,13 @@ def sweep(
     moment = as_of or datetime.now(UTC)
     found, seconds = compute(db, calendar, moment, workers)
     packs = leakage_repo.battery_count(db)
+    province_packs = leakage_repo.province_packs(db)
     below = [r.company for r in leakage.recovery_report(db, as_of=moment).recyclers if r.below]
     at = datetime.now(UTC)
     counts = db.write_unit(
         "findings.sweep", lambda tx: _apply(tx, found, at, moment, events_seen, seconds, (packs, below))
     )
+    repo.record_denominators(db, province_packs)
     return SweepReport(
         swept_at=at,
         as_of=moment,

@@ -64,10 +64,12 @@ def assemble(
     *,
     provinces: Collection[str] | None = None,
     packs_known: tuple[int, int] | None = None,
+    province_packs_known: dict[str, int] | None = None,
     **extra: Any,
 ) -> Summary:
     """The summary of counted findings (computed now, or stored): rates against the graph's
-    denominators (``packs_known``: the national packs and batteries, when already counted)."""
+    denominators (``packs_known``: the national packs and batteries, ``province_packs_known``: the
+    packs per province, when already counted)."""
     by_rule: dict[str, int] = dict.fromkeys(RULES, 0)
     by_province: dict[tuple[str | None, str], int] = defaultdict(int)
     by_company: dict[tuple[str | None, str], int] = defaultdict(int)
@@ -87,7 +89,7 @@ def assemble(
         for r, n in by_rule.items()
     ]
     province_handled = repo.province_handled(db)
-    province_packs = repo.province_packs(db)
+    province_packs = province_packs_known if province_packs_known is not None else repo.province_packs(db)
     companies = repo.company_handled(db, sorted(c for c, _ in by_company if c))
     province_rows = [
         ProvinceCount(
