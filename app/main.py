@@ -15,7 +15,7 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import install_error_handlers
 from app.ledger.signing import load_signer
-from app.middleware import BodyLimit, CausalReads, audit_requests
+from app.middleware import AuditRequests, BodyLimit, CausalReads
 from app.openapi import install_openapi
 from app.queries import registry
 from app.security import AuditLog, KeyStore, RateLimiter
@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app, settings.retry_after_s)
     install_openapi(app, settings)
-    app.middleware("http")(audit_requests)
+    app.add_middleware(AuditRequests)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(CausalReads)
     app.include_router(api_router)

@@ -101,43 +101,78 @@ class CausalReads:
             await self.app(scope, receive, with_bookmarks)
 
 
-async def audit_requests(request: Request, call_next: Any) -> Response:
+class AuditRequests:
     """Record who wrote, and who looked at which battery or vehicle, before the answer leaves.
 
-    The entry is on disk (the audit trail's write-ahead file) when the answer is sent, and its id is
-    the answer's ``X-Audit-Id``; when it cannot be written the answer is 503, never an unaudited one.
-    A write is refused up front when the trail is already failing, so it is not carried out unaudited."""
-    audit: AuditLog = request.app.state.audit
-    write = request.method in _WRITES
-    try:
+    The entry is on disk (the audit trail's write-ahead file) when the answer's first bytes are
+    sent, and its id is the answer's ``X-Audit-Id``; when it cannot be written the answer is 503,
+    never an unaudited one. A write is refused up front when the trail is already failing, so it is
+    not carried out unaudited. Plain ASGI rather than ``BaseHTTPMiddleware``: every trace passes
+    here, and a task with memory streams per request cost the API a large share of its CPU."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        audit: AuditLog = request.app.state.audit
+        write = request.method in _WRITES
         if write:
-            await run_in_threadpool(audit.ready)
-        response: Response = await call_next(request)
-        who = getattr(request.state, "principal", None)
-        match = _AUDITED_READ.match(request.url.path)
-        public = _PUBLIC.match(request.url.path) if who is None else None
-        if public is not None:
-            entry = _public_entry(request, public.group(1), response.status_code)
-        elif who is None or not (write or match):
-            return response
-        else:
-            entry = {
-                "key_id": who.key_id,
-                "role": who.role,
-                "company": who.company,
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "battery": match.group(2) if match and match.group(1) == "batteries" else None,
-                "events": None,
-                "note": getattr(request.state, "audit_note", None),
-            }
-        sealed = await run_in_threadpool(lambda: audit.record(entry, store=write))
-    except AuditUnavailable as exc:
-        retry_after = request.app.state.settings.retry_after_s
-        return JSONResponse(exc.body(), status_code=503, headers={"Retry-After": str(retry_after)})
-    response.headers["X-Audit-Id"] = sealed["id"]
-    return response
+            try:
+                await run_in_threadpool(audit.ready)
+            except AuditUnavailable as exc:
+                await _unavailable(request, exc)(scope, receive, send)
+                return
+        refused = False
+
+        async def audited(message: Message) -> None:
+            nonlocal refused
+            if refused:
+                return  # the answer was replaced by a 503: nothing of it leaves
+            if message["type"] == "http.response.start":
+                entry = _entry(request, write, message["status"])
+                if entry is not None:
+                    try:
+                        sealed = await run_in_threadpool(lambda: audit.record(entry, store=write))
+                    except AuditUnavailable as exc:
+                        refused = True
+                        await _unavailable(request, exc)(scope, receive, send)
+                        return
+                    headers = [*message.get("headers", []), (b"x-audit-id", sealed["id"].encode())]
+                    message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, audited)
+
+
+def _unavailable(request: Request, exc: AuditUnavailable) -> Response:
+    retry_after = request.app.state.settings.retry_after_s
+    return JSONResponse(exc.body(), status_code=503, headers={"Retry-After": str(retry_after)})
+
+
+def _entry(request: Request, write: bool, status: int) -> dict[str, Any] | None:
+    """The audit entry of an answer, or None for one the trail does not record."""
+    who = getattr(request.state, "principal", None)
+    match = _AUDITED_READ.match(request.url.path)
+    public = _PUBLIC.match(request.url.path) if who is None else None
+    if public is not None:
+        return _public_entry(request, public.group(1), status)
+    if who is None or not (write or match):
+        return None
+    return {
+        "key_id": who.key_id,
+        "role": who.role,
+        "company": who.company,
+        "method": request.method,
+        "path": request.url.path,
+        "status": status,
+        "battery": match.group(2) if match and match.group(1) == "batteries" else None,
+        "events": None,
+        "note": getattr(request.state, "audit_note", None),
+    }
 
 
 def _public_entry(request: Request, battery: str | None, status: int) -> dict[str, Any]:

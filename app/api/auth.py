@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from app.security import KeyStore, Principal, RateLimiter, check_route
 from app.services.claims import Actor
@@ -22,17 +23,21 @@ api_key_header = APIKeyHeader(
 )
 
 
-def principal(request: Request, presented: Annotated[str | None, Security(api_key_header)]) -> Principal:
-    """Authenticate the request's key and charge its rate limit."""
+async def principal(request: Request, presented: Annotated[str | None, Security(api_key_header)]) -> Principal:
+    """Authenticate the request's key and charge its rate limit. On the event loop (a sync
+    dependency is a thread hop of its own on every request); only a key the cache does not
+    hold, or holds no longer, is looked up in Neo4j, in a worker thread."""
     keys: KeyStore = request.app.state.keys
-    who = keys.authenticate(presented)
+    who = keys.authenticate_cached(presented)
+    if who is None:
+        who = await run_in_threadpool(keys.authenticate, presented)
     request.state.principal = who
     limiter: RateLimiter = request.app.state.rate_limiter
     limiter.take(who.key_id)
     return who
 
 
-def admitted(request: Request, who: Annotated[Principal, Depends(principal)]) -> Principal:
+async def admitted(request: Request, who: Annotated[Principal, Depends(principal)]) -> Principal:
     """The principal, once the route table admits its role for this route (403 naming the role)."""
     route = request.scope.get("route")
     template = str(getattr(route, "path", request.url.path))

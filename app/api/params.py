@@ -47,15 +47,17 @@ INVALID_VIN = "invalid VIN"
 INVALID_USCC = "invalid USCC"
 
 
-def _battery_code(code: Annotated[str, Path(max_length=64, description=BATTERY_CODE_TEXT)]) -> str:
+# The identifier checks are pure computation: async, so FastAPI runs them on the event loop rather
+# than handing each to a worker thread (a hop per request on every battery, vehicle or company route).
+async def _battery_code(code: Annotated[str, Path(max_length=64, description=BATTERY_CODE_TEXT)]) -> str:
     return checked(code, check_battery_code, "code", INVALID_BATTERY_CODE)
 
 
-def _vin(vin: Annotated[str, Path(max_length=64, description=VIN_TEXT)]) -> str:
+async def _vin(vin: Annotated[str, Path(max_length=64, description=VIN_TEXT)]) -> str:
     return checked(vin, check_vin, "vin", INVALID_VIN)
 
 
-def _uscc(uscc: Annotated[str, Path(max_length=64, description=USCC_TEXT)]) -> str:
+async def _uscc(uscc: Annotated[str, Path(max_length=64, description=USCC_TEXT)]) -> str:
     return checked(uscc, check_uscc, "uscc", INVALID_USCC)
 
 

@@ -29,12 +29,19 @@ class KeyStore:
         self._cache: dict[str, tuple[float, KeyRecord | None]] = {}
         self._lock = threading.Lock()
 
-    def _record(self, key_id: str) -> KeyRecord | None:
-        now = time.monotonic()
+    def _cached(self, key_id: str, now: float) -> tuple[bool, KeyRecord | None]:
+        """(True, record) while the cache holds the key's lookup, fresh; (False, None) otherwise."""
         with self._lock:
             hit = self._cache.get(key_id)
         if hit and now - hit[0] < self.cache_s:
-            return hit[1]
+            return True, hit[1]
+        return False, None
+
+    def _record(self, key_id: str) -> KeyRecord | None:
+        now = time.monotonic()
+        fresh, record = self._cached(key_id, now)
+        if fresh:
+            return record
         record = repo.get_key(self.db, key_id)
         with self._lock:
             if len(self._cache) > 10_000:
@@ -46,6 +53,13 @@ class KeyStore:
         """The principal a presented key speaks for; 401 saying what is wrong with it otherwise."""
         key_id, secret = split_key(presented)
         return principal_of(self._record(key_id), key_id, secret)
+
+    def authenticate_cached(self, presented: str | None) -> Principal | None:
+        """``authenticate`` without I/O: None when the key's lookup is not cached (or is stale), so
+        the caller looks it up where blocking is fine; the same answer, the same 401s otherwise."""
+        key_id, secret = split_key(presented)
+        fresh, record = self._cached(key_id, time.monotonic())
+        return principal_of(record, key_id, secret) if fresh else None
 
 
 def split_key(presented: str | None) -> tuple[str, str]:
