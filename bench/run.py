@@ -42,6 +42,7 @@ from bench.findings_cost import findings_cost  # noqa: E402
 from bench.ledger_cost import ledger_cost  # noqa: E402
 from bench.load import run_load  # noqa: E402
 from bench.server import api_process  # noqa: E402
+from bench.store_breakdown import breakdown, index_directories, results_keys  # noqa: E402
 from loaders.files import load_registry, read_batches  # noqa: E402
 from loaders.synth.writer import generator_fingerprint  # noqa: E402
 from neo4j_runtime import launcher  # noqa: E402
@@ -533,6 +534,7 @@ def main() -> int:
         parallel = concurrency_figures(db, env, args.seed, args.load_seconds, args.api_workers)
         extra = optional_sections(db)
         extra.update(findings_cost(db, *_writers_sample(db, args.seed)))
+        indexes = index_directories(db)
         version = db.read("health.ping")  # warm
         with db.driver.session(database=db.name) as s:
             rec = s.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v").single()
@@ -542,6 +544,7 @@ def main() -> int:
         db.close()
         launcher.stop(BENCH_HOME)
     store_bytes = sum(f.stat().st_size for f in (BENCH_HOME / "data").rglob("*") if f.is_file())
+    store_groups = breakdown(BENCH_HOME, indexes)
     upper_bound = admin_import_sections(world, int(bulk["events"]), bulk["events_per_s"]) if args.admin_import else {}
 
     results: dict[str, Any] = {
@@ -566,6 +569,7 @@ def main() -> int:
         "memory.loader_peak_rss_mb": bulk["peak_rss_mb"],
         "store.bytes": store_bytes,
         "store.bytes_per_event": store_bytes / bulk["events"],
+        **results_keys(store_groups),
         "memory.api_rss_mb": trace["api_rss_mb"],
         "memory.api_rss_mb_before_trace": trace["api_rss_mb_before"],
         **{k: v for k, v in trace.items() if k.startswith("load.")},

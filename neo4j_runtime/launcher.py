@@ -208,7 +208,13 @@ def write_conf(home: Path, port: int, heap: str, pagecache: str) -> None:
         f"server.memory.heap.initial_size={heap}",
         f"server.memory.heap.max_size={heap}",
         f"server.memory.pagecache.size={pagecache}",
+        # Transaction logs serve crash recovery only (Community has no online backup or CDC to feed, and the
+        # verifiable log lives in the graph): two rotated files of 64 MiB besides the current one, grown as
+        # written rather than preallocated, so a store keeps ~130-200 MB of them instead of three 256 MiB
+        # files per database. Pruning never removes a file still needed for recovery (docs/scaling.md).
         "db.tx_log.rotation.retention_policy=2 files",
+        "db.tx_log.rotation.size=64M",
+        "db.tx_log.preallocate=false",
         "dbms.usage_report.enabled=false",
         f"server.directories.data={home / 'data'}",
         f"server.directories.logs={home / 'logs'}",
