@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     # locks taken in one order. 4 overlaps one batch's Python work with another's database round trips:
     # small batches from 8 clients, +35% over 1 with one worker, +21% with two (docs/scaling.md).
     ingest_concurrency: int = Field(4, ge=1, description="ingest transactions at once per process")
+    # Group commit: small batches (up to ``ingest_group_max_events`` events) arriving at one process
+    # within ``ingest_group_ms`` of each other share one transaction, at most ``ingest_group_slots``
+    # such transactions at once; each batch is still all or nothing and answered after the commit.
+    # 0 ms: every batch its own transaction.
+    ingest_group_ms: float = Field(2.0, ge=0)
+    ingest_group_max_events: int = Field(500, ge=1)
+    ingest_group_slots: int = Field(2, ge=1)
     max_batch_events: int = Field(10_000, ge=1)
     max_page_size: int = Field(1_000, ge=1)
     default_page_size: int = Field(50, ge=1)

@@ -77,6 +77,12 @@ def causal_scope(after: Sequence[str] = ()) -> Iterator[Causality]:
         _causality.reset(token)
 
 
+def current_causality() -> Causality | None:
+    """The scope of the unit of work running here, for work another thread commits on its behalf
+    (a grouped ingest): its bookmarks go in, and the group's come back to it."""
+    return _causality.get()
+
+
 def to_python(value: Any) -> Any:
     """Neo4j temporal types stop here: callers get datetime/date objects."""
     if isinstance(value, DateTime | Date):

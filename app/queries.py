@@ -32,9 +32,9 @@ class NamedQuery:
     params: tuple[str, ...]
     description: str
     returns: str
-    #: The parameter a query that returns nothing begins by unwinding (``UNWIND $rows AS row``),
-    #: with no aggregation or UNION after it: with that list empty the query does nothing, so it
-    #: need not be sent at all.
+    #: The parameter a query begins by unwinding (``UNWIND $rows AS row``), with no aggregation or
+    #: UNION after it: with that list empty the query does nothing and answers no rows (every later
+    #: clause runs once per row, and there are none), so it need not be sent at all.
     unwinds: str | None = None
 
 
@@ -91,7 +91,7 @@ def parse_query_file(name: str, source: str) -> NamedQuery:
     if unused:
         raise QueryFileError(f"{name}: parameters declared but not used: {sorted(unused)}")
     leading = _LEADING_UNWIND.match(body)
-    inert_when_empty = fields["returns"] == "nothing" and "UNION" not in body and not _AGGREGATION.search(body)
+    inert_when_empty = "UNION" not in body and not _AGGREGATION.search(body)
     unwinds = leading.group(1) if leading and inert_when_empty else None
     return NamedQuery(name, body, mode, tuple(declared), description, fields["returns"], unwinds)  # type: ignore[arg-type]
 

@@ -9,19 +9,19 @@ transaction (``app.services.projection``), so a reader never sees an event witho
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from neo4j import ManagedTransaction
 from neo4j.exceptions import ConstraintError
 from pydantic import BaseModel, ValidationError
 
-from app.db import Database
-from app.errors import Conflict, Contended, FieldProblem, InvalidInput, validation_problems
-from app.identifiers import parse_battery_code
+from app.db import Causality, Database, causal_scope, current_causality
+from app.errors import Conflict, Contended, FieldProblem, Forbidden, InvalidInput, validation_problems
 from app.ledger.verifier import record_hash
 from app.lifecycle import EventRow, epoch_ms, event_row, roles_in
 from app.repositories import ingest as repo
@@ -29,7 +29,8 @@ from app.repositories.ingest import KnownReferences
 from app.schemas.events import Event, IngestResult, IngestWarning, canonical_payload, event_adapter
 from app.services.chain import content_hash, extend_chains
 from app.services.claims import OPERATOR, Actor, capture_warnings, check_claims
-from app.services.flat import flat_properties
+from app.services.ingest_group import Coalescer, Member
+from app.services.ingest_plan import Plan, PreparedEvent, plan_rows
 from app.services.ledger import Appended, Signing, append_records, receipt
 from app.services.projection import refresh_projection
 
@@ -38,39 +39,6 @@ CONSTRAINT_PASSES = 5
 
 # Clock skew we tolerate between reporters and us before calling an event "in the future".
 FUTURE_TOLERANCE = timedelta(hours=24)
-
-
-@dataclass
-class PreparedEvent:
-    index: int
-    model: Any
-    payload: dict[str, Any]
-    content_hash: str
-    recorded_at: datetime  # the server's clock, or the admin import's own
-    record: str  # what the chains link and the log holds: payload, recorded_at and imported hashed together
-
-    @property
-    def imported(self) -> bool:
-        return self.model.recorded_at is not None
-
-    @property
-    def event_id(self) -> str:
-        return str(self.payload["event_id"])
-
-
-@dataclass
-class Plan:
-    """The rows every write query needs, derived once from the new events."""
-
-    events: list[dict[str, Any]] = field(default_factory=list)
-    batteries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    vins: set[str] = field(default_factory=set)
-    battery_links: list[dict[str, Any]] = field(default_factory=list)
-    vehicle_links: list[dict[str, Any]] = field(default_factory=list)
-    station_links: list[dict[str, Any]] = field(default_factory=list)
-    recipient_links: list[dict[str, Any]] = field(default_factory=list)
-    sender_links: list[dict[str, Any]] = field(default_factory=list)
-    corrections: list[dict[str, Any]] = field(default_factory=list)
 
 
 def validate_raw(raw_events: Sequence[object]) -> list[Any]:
@@ -134,57 +102,6 @@ def _prepare(events: Sequence[BaseModel], allow_recorded_at: bool, now: datetime
     if problems:
         raise _rejected(problems)
     return list(seen.values()), repeats
-
-
-def _battery_row(code: str) -> dict[str, Any]:
-    parsed = parse_battery_code(code)
-    return {
-        "code": parsed.code,
-        "level": parsed.level,
-        "maker_code": parsed.maker_code,
-        "chemistry_letter": parsed.chemistry_letter,
-        "spec_code": parsed.spec_code,
-        "production_date": parsed.production_date.isoformat() if parsed.production_date else None,
-        "second_life": parsed.second_life,
-    }
-
-
-def _event_properties(ev: PreparedEvent) -> dict[str, Any]:
-    p = ev.payload
-    props: dict[str, Any] = {
-        **flat_properties(p),
-        "recorded_at": ev.recorded_at.isoformat(),
-        "imported": ev.imported,
-        "content_hash": ev.content_hash,
-        "payload": json.dumps(p, sort_keys=True, ensure_ascii=False),
-    }
-    return props
-
-
-def _plan(new_events: Iterable[PreparedEvent]) -> Plan:
-    plan = Plan()
-    for ev in new_events:
-        p, eid = ev.payload, ev.event_id
-        plan.events.append(_event_properties(ev))
-
-        def about(code: str, role: str, eid: str = eid) -> None:
-            plan.batteries.setdefault(code, _battery_row(code))
-            plan.battery_links.append({"event_id": eid, "code": code, "role": role})
-
-        for code, role in roles_in(p):
-            about(code, role)
-        if "vehicle" in p:
-            plan.vins.add(p["vehicle"])
-            plan.vehicle_links.append({"event_id": eid, "vin": p["vehicle"]})
-        if "station" in p:
-            plan.station_links.append({"event_id": eid, "station": p["station"]})
-        if "to" in p:
-            plan.recipient_links.append({"event_id": eid, "uscc": p["to"]})
-        if "from" in p:
-            plan.sender_links.append({"event_id": eid, "uscc": p["from"]})
-        if p["type"] == "correction":
-            plan.corrections.append({"event_id": eid, "corrects": p["corrects"]})
-    return plan
 
 
 def _check_references(tx: ManagedTransaction, fresh: list[PreparedEvent]) -> KnownReferences:
@@ -253,7 +170,7 @@ def _write_batch(tx: ManagedTransaction, prepared: list[PreparedEvent], actor: A
     if not fresh:
         return _Written(0, len(prepared))
     known = _check_references(tx, fresh)
-    plan = _plan(fresh)
+    plan = plan_rows(fresh)
     new_codes = repo.merge_batteries(tx, [plan.batteries[c] for c in sorted(plan.batteries)])
     _unless_raced(set(plan.batteries) - new_codes - set(subjects.batteries), "batteries")
     indexed = [(ev.index, ev.payload) for ev in fresh]
@@ -356,6 +273,106 @@ def _write_until_settled(db: Database, work: Callable[[ManagedTransaction], _Wri
         raise Contended(f"{exc}, pass after pass; nothing was stored", db.settings.retry_after_s) from None
 
 
+@dataclass
+class _Batch:
+    """A batch as a group member: what ``_write_batch`` takes, and the caller's causal scope."""
+
+    prepared: list[PreparedEvent]
+    actor: Actor
+    log: bool
+    scope: Causality | None
+
+
+class _Refused(Exception):
+    """A member's own refusal (invalid, conflicting, a claim it may not make): the group is rolled
+    back and written again without it, so one bad batch never fails another."""
+
+    def __init__(self, position: int, error: Exception) -> None:
+        self.position, self.error = position, error
+
+
+#: Refusals that belong to one batch; anything else (Neo4j away, an outdated log) fails the group.
+_OWN_REFUSALS = (InvalidInput, Conflict, Forbidden)
+
+
+def _write_group(tx: ManagedTransaction, batches: list[_Batch]) -> list[_Written]:
+    """Several batches in one transaction, in arrival order, each as it would be alone (each sees
+    the ones before it as stored), then one append to the log for all of them."""
+    if len(batches) > 1:
+        # Every member's stored batteries first, in one key order, as a lone batch takes its own.
+        codes = sorted({code for b in batches for code in _subjects(b.prepared)[0]})
+        repo.lock_nodes(tx, list(repo.stored_subjects(tx, codes, []).batteries.values()))
+    written: list[_Written] = []
+    for position, batch in enumerate(batches):
+        try:
+            written.append(_write_batch(tx, batch.prepared, batch.actor, log=False))
+        except _OWN_REFUSALS as exc:
+            raise _Refused(position, exc) from None
+    logged = [(b, w) for b, w in zip(batches, written, strict=True) if b.log and w.logged]
+    if logged:
+        group = append_records(tx, [(ev.event_id, ev.record) for _, w in logged for ev in w.logged])
+        first = group.first
+        for _, w in logged:
+            # Each batch's entries and the group's head: a head that includes them all.
+            w.appended = Appended(first, group.size, group.root)
+            first += len(w.logged)
+    return written
+
+
+def _commit_group(db: Database, members: list[Member[_Batch, _Written]]) -> None:
+    """Commit the members together; a member refused is answered with its refusal and the rest
+    written again without it; concurrent writers' races run the group again, as for one batch."""
+    pending = list(members)
+    passes = 0
+    while pending:
+        after = [raw for m in pending if m.item.scope for raw in (*m.item.scope.after, *m.item.scope.written)]
+        try:
+            with causal_scope(after) as scope:
+                written = db.write_unit("ingest.create_events", lambda tx: _write_group(tx, [m.item for m in pending]))
+        except _Refused as refused:
+            pending.pop(refused.position).error = refused.error
+            continue
+        except (ConstraintError, _Raced) as exc:
+            passes += 1
+            if passes < CONSTRAINT_PASSES:
+                continue
+            error: Exception = exc
+            if isinstance(exc, _Raced):
+                error = Contended(f"{exc}, pass after pass; nothing was stored", db.settings.retry_after_s)
+            for m in pending:
+                m.error = error
+            return
+        for m, w in zip(pending, written, strict=True):
+            m.result = w
+            if m.item.scope is not None:
+                m.item.scope.written = list(scope.written)
+        return
+
+
+_coalescers: weakref.WeakKeyDictionary[Database, Coalescer[_Batch, _Written]] = weakref.WeakKeyDictionary()
+
+
+def _coalescer(db: Database) -> Coalescer[_Batch, _Written] | None:
+    """The process's group commit for this database, or None when it is switched off."""
+    if db.settings.ingest_group_ms <= 0:
+        return None
+    found = _coalescers.get(db)
+    if found is None:
+        s = db.settings
+        found = _coalescers.setdefault(
+            db,
+            Coalescer(
+                s.ingest_group_ms / 1000, s.ingest_group_max_events, s.ingest_group_slots, partial(_commit_group, db)
+            ),
+        )
+    return found
+
+
+def grouping(db: Database) -> Coalescer[_Batch, _Written] | None:
+    """This process's group commit for ``db`` (its counts of groups and members), or None when off."""
+    return _coalescer(db)
+
+
 def ingest_events(
     db: Database,
     events: Sequence[Event] | Sequence[BaseModel],
@@ -380,8 +397,12 @@ def ingest_events(
     def work(tx: ManagedTransaction) -> _Written:
         return _write_batch(tx, prepared, actor, log)
 
-    with db.write_slots:
-        written = _write_until_settled(db, work)
+    grouped = _coalescer(db) if len(prepared) <= db.settings.ingest_group_max_events else None
+    if grouped is not None:
+        written = grouped.submit(_Batch(prepared, actor, log, current_causality()), len(prepared))
+    else:
+        with db.write_slots:
+            written = _write_until_settled(db, work)
     signed = None
     if signing is not None and written.appended is not None and written.logged:
         logged = [(ev.payload, ev.content_hash, ev.record, ev.recorded_at, ev.imported) for ev in written.logged]
@@ -399,7 +420,7 @@ def plan_offline(raw_events: Sequence[object], now: datetime) -> Plan:
     """The rows a batch of file events would write, checked as ingestion checks them but without a
     database (no references, duplicates or projection): the input of an offline bulk import."""
     prepared, _ = _prepare(validate_raw(raw_events), True, now)
-    return _plan(prepared)
+    return plan_rows(prepared)
 
 
 def ingest_raw(

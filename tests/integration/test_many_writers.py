@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import random
+import threading
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from app.config import Settings
 from app.db import Database
-from app.services.ingest import ingest_raw
+from app.services.ingest import grouping, ingest_raw
 from app.services.integrity import verify_battery
 from app.services.ledger_upgrade import audit_log
 from app.services.reproject import reproject_all
@@ -102,16 +105,44 @@ def _plan(seed: int) -> _Plan:
     return plan
 
 
-def _writer(settings: Settings, batches: list[list[dict[str, Any]]], barrier: Any, out: Any) -> None:
-    """One writer process: its own driver, one batch per round, each round started with the others."""
+def _send_halves(db: Database, batch: list[dict[str, Any]]) -> list[tuple[list[str], int, int]]:
+    """The batch in two halves sent at once from two threads: the process commits them as a group."""
+    halves = [batch[: len(batch) // 2], batch[len(batch) // 2 :]]
+    done: list[tuple[list[str], int, int] | BaseException] = []
+
+    def send(half: list[dict[str, Any]]) -> None:
+        try:
+            result = ingest_raw(db, half)
+            done.append(([e["event_id"] for e in half], result.accepted, result.duplicates))
+        except BaseException as exc:  # re-raised below, in the writer
+            done.append(exc)
+
+    threads = [threading.Thread(target=send, args=(half,)) for half in halves if half]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    for item in done:
+        if isinstance(item, BaseException):
+            raise item
+    return [item for item in done if not isinstance(item, BaseException)]
+
+
+def _writer(settings: Settings, batches: list[list[dict[str, Any]]], barrier: Any, out: Any, halves: bool) -> None:
+    """One writer process: its own driver, one batch per round, each round started with the others
+    (with ``halves``, each round's batch as two concurrent requests, grouped into one transaction)."""
     db = Database(settings)
     acknowledged: list[tuple[list[str], int, int]] = []
     try:
         for batch in batches:
             barrier.wait(timeout=120)
+            if halves:
+                acknowledged.extend(_send_halves(db, batch))
+                continue
             result = ingest_raw(db, batch)
             acknowledged.append(([e["event_id"] for e in batch], result.accepted, result.duplicates))
-        out.put(("ok", acknowledged, db.write_retries))
+        coalescer = grouping(db)
+        out.put(("ok", acknowledged, db.write_retries, (coalescer.groups, coalescer.members) if coalescer else (0, 0)))
     except Exception:  # the test fails on any, and shows it
         barrier.abort()
         out.put(("error", traceback.format_exc(), db.write_retries))
@@ -126,13 +157,20 @@ def _projection(db: Database, codes: list[str], vins: list[str]) -> dict[str, An
     return state
 
 
-def test_four_writers_overlapping_batteries_store_each_event_once(db: Database, settings: Settings) -> None:
+@pytest.mark.parametrize("halves", [False, True], ids=["one-request-per-round", "grouped-halves"])
+def test_four_writers_overlapping_batteries_store_each_event_once(
+    db: Database, settings: Settings, halves: bool
+) -> None:
     seed_registry(db, vehicles=VEHICLES)
     plan = _plan(seed=15)
+    # Grouped: a window long enough that each process's two halves share one transaction.
+    settings = settings.model_copy(update={"ingest_group_ms": 200.0}) if halves else settings
     ctx = mp.get_context("spawn")  # a fresh interpreter per writer: no driver state forked
     barrier = ctx.Barrier(WRITERS)
     out = ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(settings, plan.batches[w], barrier, out)) for w in range(WRITERS)]
+    procs = [
+        ctx.Process(target=_writer, args=(settings, plan.batches[w], barrier, out, halves)) for w in range(WRITERS)
+    ]
     for p in procs:
         p.start()
     reports = [out.get(timeout=240) for _ in procs]
@@ -141,6 +179,9 @@ def test_four_writers_overlapping_batteries_store_each_event_once(db: Database, 
     failures = [r[1] for r in reports if r[0] != "ok"]
     assert not failures, "a writer saw an error:\n" + "\n".join(failures)
     assert all(p.exitcode == 0 for p in procs)
+    if halves:
+        groups, members = (sum(r[3][i] for r in reports) for i in (0, 1))
+        assert members > groups, f"the halves were grouped: {members} requests in {groups} transactions"
 
     # Exactly once: the acknowledgements add up, and the store and the log hold each event once.
     sent = {eid for r in reports for ids, _, _ in r[1] for eid in ids}

@@ -25,8 +25,15 @@ def test_an_aggregation_after_the_unwind_still_acts_on_no_rows() -> None:
     assert parsed(body, extra=", size: int") is None
 
 
-def test_a_query_with_answers_or_another_start_is_always_sent() -> None:
-    assert parsed("UNWIND $rows AS row\nRETURN row.id AS id", returns="id") is None
+def test_a_query_that_answers_per_row_is_skippable_too() -> None:
+    # No row to unwind, no row to answer: what a merge or a link returns per row is empty.
+    assert parsed("UNWIND $rows AS row\nMERGE (n {id: row.id})\nRETURN row.id AS id", returns="id") == "rows"
+
+
+def test_an_aggregated_answer_or_another_start_is_always_sent() -> None:
+    assert parsed("UNWIND $rows AS row\nRETURN count(*) AS n", returns="n") is None
+    union = "UNWIND $rows AS row\nRETURN row.id AS id\nUNION\nMATCH (l:Log) RETURN l.id AS id"
+    assert parsed(union, returns="id") is None
     assert parsed("MATCH (l:Log)\nUNWIND $rows AS row\nSET l.x = row.x") is None
 
 
@@ -34,6 +41,8 @@ def test_the_registry_keeps_the_logs_append_and_the_chain_heads_always_sent() ->
     assert get_query("log.append").unwinds is None
     assert get_query("ingest.extend_chains").unwinds is None
     assert get_query("ingest.link_stations").unwinds == "rows"
+    assert get_query("ingest.merge_vehicles").unwinds == "vins"
+    assert get_query("ingest.link_corrections").unwinds == "rows"
 
 
 class _NoRoundTrips:
