@@ -34,6 +34,7 @@ from app.services.leakage.params import DEFAULT_CEILINGS, Param, RuleParams, par
 from app.services.leakage.recovery import recovery_csv, recovery_report
 from app.services.leakage.running import (
     ALL,
+    VEHICLE_LEVEL,
     FindingStream,
     Scope,
     find,
@@ -50,6 +51,7 @@ __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_CEILINGS",
     "RULES",
+    "VEHICLE_LEVEL",
     "Export",
     "FindingStream",
     "Param",
