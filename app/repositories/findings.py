@@ -26,6 +26,9 @@ class FeedState:
     rule_seconds: dict[str, float]
     packs: tuple[int, int] | None  # packs and batteries when the last sweep ran
     recovery_below: list[str]
+    log_seen: int | None = None  # the log size the last sweep or maintenance covered
+    log_size: int = 0
+    maintained_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,30 @@ class Known:
     status: str
     resolved: bool
     digest: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownInScope:
+    """A stored finding with its subject, for a scoped maintenance to tell whether it is in scope."""
+
+    id: str
+    status: str
+    resolved: bool
+    digest: str | None
+    rule: str
+    battery: str | None
+    company: str | None
+    details: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Touched:
+    """What some logged events can change: batteries, vehicles and recyclers (findings/touched.cypher)."""
+
+    events: int
+    batteries: list[str]
+    vehicles: list[str]
+    recyclers: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +139,9 @@ def feed_state(db: Database) -> FeedState:
         seconds,
         packs,
         list(row["recovery_below"] or []),
+        row["log_seen"],
+        int(row["log_size"]),
+        row["maintained_at"],
     )
 
 
@@ -125,6 +155,19 @@ def lock_feed(tx: ManagedTransaction, at: datetime) -> Row:
 
 def known(tx: ManagedTransaction, ids: Sequence[str]) -> list[Known]:
     return [Known(**r) for r in run(tx, "findings.known", ids=list(ids))]
+
+
+def known_in_scope(tx: ManagedTransaction, batteries: Sequence[str], ids: Sequence[str]) -> list[KnownInScope]:
+    return [KnownInScope(**r) for r in run(tx, "findings.known_in_scope", batteries=list(batteries), ids=list(ids))]
+
+
+def touched(db: Database, start: int, end: int) -> Touched:
+    r = db.read("findings.touched", start=start, end=end)[0]
+    return Touched(int(r["events"]), list(r["batteries"]), list(r["vehicles"]), list(r["recyclers"]))
+
+
+def record_maintenance(tx: ManagedTransaction, at: datetime, log_seen: int, events: int) -> None:
+    run(tx, "findings.record_maintenance", at=at, log_seen=log_seen, events=events)
 
 
 def upsert(tx: ManagedTransaction, at: datetime, rows: Sequence[dict[str, Any]]) -> None:
@@ -149,6 +192,7 @@ def record_sweep(
     seconds: dict[str, float],
     packs: tuple[int, int],
     recovery_below: list[str],
+    log_seen: int,
 ) -> None:
     run(
         tx,
@@ -161,6 +205,7 @@ def record_sweep(
         packs=packs[0],
         batteries=packs[1],
         recovery_below=recovery_below,
+        log_seen=log_seen,
     )
 
 

@@ -3,8 +3,9 @@
 // Also answers what the last sweep recorded.
 // mode: write
 // params: at: datetime
-// returns: seq (int), swept_at (datetime or null), as_of (datetime or null), events_seen (int or null)
+// returns: seq (int), swept_at (datetime or null), as_of (datetime or null), events_seen (int or null), log_seen (int or null), maintained_at (datetime or null)
 MERGE (f:FindingFeed {id: 'findings'})
   ON CREATE SET f.seq = 0
 SET f.locked_at = $at
-RETURN f.seq AS seq, f.swept_at AS swept_at, f.as_of AS as_of, f.events_seen AS events_seen
+RETURN f.seq AS seq, f.swept_at AS swept_at, f.as_of AS as_of, f.events_seen AS events_seen, f.log_seen AS log_seen,
+       f.maintained_at AS maintained_at

@@ -3,12 +3,32 @@
 // after the scrapping, or removed for scrapping by the scrapping dismantler itself, arrived with the car.
 // The battery is the last pack the vehicle carried (null if none was ever recorded); the company
 // answerable is whoever took it out, else the vehicle's maker (its codes were never bound), else the dismantler.
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries (and, for vehicles that never had a
+// pack, of the listed $vehicles), starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, province: str or null, company: str or null, batteries: list[str] or null, vehicles: list[str] or null, skip: int, limit: int
 // returns: battery, since (scrapping time), company, company_name, province, evidence (scrapping, separating event), missing, details {vehicle, scrapped_by, separated_at, separated_by, separated_by_event_type}
-MATCH (x:Event {type: 'vehicle_scrapped'})
-WHERE x.occurred_at <= $as_of
-  AND COUNT { (x)<-[:CORRECTS]-() } = 0
+CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
+  MATCH (x:Event {type: 'vehicle_scrapped'})
+  WHERE x.occurred_at <= $as_of
+  RETURN x
+  UNION
+  UNWIND $batteries AS code
+  MATCH (:Battery {code: code})-[:INSTALLED_IN]->(:Vehicle)<-[:INVOLVES]-(x:Event {type: 'vehicle_scrapped'})
+  WHERE x.occurred_at <= $as_of
+  RETURN x
+  UNION
+  UNWIND $vehicles AS vin
+  MATCH (x:Event {vehicle: vin, type: 'vehicle_scrapped'})
+  WHERE $batteries IS NOT NULL
+    AND x.occurred_at <= $as_of
+  RETURN x
+}
+WITH x
+WHERE COUNT { (x)<-[:CORRECTS]-() } = 0
 MATCH (x)-[:INVOLVES]->(v:Vehicle)
 WHERE x.occurred_at = v.scrapped_at
   AND coalesce(v.swap_capable, false) = false
@@ -49,6 +69,7 @@ OPTIONAL MATCH (co:Company {uscc: company})
 WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries OR (battery IS NULL AND details.vehicle IN $vehicles))
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

@@ -4,12 +4,25 @@
 // pack to the operator's own swap pool, which is custody in service, so it starts no clock.
 // Working days come as the table W (see app/services/leakage/workdays.py): day index = CST epoch day - wd_start; a step
 // on day r is within the limit n of an event on day d when W[r] <= floor(W[d]) + n.
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries, starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, limit_wd: int, scrapping_limit_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, limit_wd: int, scrapping_limit_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, batteries: list[str] or null, skip: int, limit: int
 // returns: battery, since (removal time), company (the remover), company_name, province, evidence (removal), missing, details {vehicle, reason, limit_wd}
-MATCH (r:Event {type: 'removed'})
-WHERE r.occurred_at <= $as_of
-  AND COUNT { (r)<-[:CORRECTS]-() } = 0
+CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
+  MATCH (r:Event {type: 'removed'})
+  WHERE r.occurred_at <= $as_of
+  RETURN r
+  UNION ALL
+  UNWIND $batteries AS code
+  MATCH (:Battery {code: code})<-[:ABOUT {role: 'subject'}]-(r:Event {type: 'removed'})
+  WHERE r.occurred_at <= $as_of
+  RETURN r
+}
+WITH r
+WHERE COUNT { (r)<-[:CORRECTS]-() } = 0
 MATCH (r)-[:REPORTED_BY]->(rc:Company)
 // The reporter's roles as the registry had them at the removal (the version ending after it, else the current record).
 WITH r, coalesce(
@@ -51,6 +64,7 @@ OPTIONAL MATCH (co:Company {uscc: company})
 WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries)
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

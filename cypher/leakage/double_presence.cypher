@@ -5,15 +5,27 @@
 // (Battery.suspect_closings, indexed, null on clean batteries); each is checked here again against the
 // installation it closed. Every candidate the projection names is re-checked here, so it only has to hold
 // every true case.
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries, starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, province: str or null, company: str or null, batteries: list[str] or null, skip: int, limit: int
 // returns: battery, since (second placement), company (reporter of the second placement), company_name, province, evidence, missing, details {kind, vehicles, parents, producers}
 CALL () {
   // Codes the projection saw produced twice or listed under two parents (Battery.produced_repeatedly, indexed,
   // null elsewhere) fetch their production events (the (battery, type) index for the code's own, its ABOUT
   // component links for the parents'), are sorted, and have their events checked for corrections.
-  MATCH (b:Battery)
-  WHERE b.produced_repeatedly IS NOT NULL
+  CALL () {
+    WITH 1 AS whole
+    WHERE $batteries IS NULL
+    MATCH (b:Battery)
+    WHERE b.produced_repeatedly IS NOT NULL
+    RETURN b
+    UNION ALL
+    UNWIND $batteries AS code
+    MATCH (b:Battery {code: code})
+    WHERE b.produced_repeatedly IS NOT NULL
+    RETURN b
+  }
   UNWIND ['self', 'component'] AS kind
   WITH b.code AS code, kind
   CALL (code, kind) {
@@ -47,8 +59,18 @@ CALL () {
          END AS details,
          ps[1].province AS event_province
   UNION ALL
-  MATCH (b:Battery)
-  WHERE b.suspect_closings IS NOT NULL
+  CALL () {
+    WITH 1 AS whole
+    WHERE $batteries IS NULL
+    MATCH (b:Battery)
+    WHERE b.suspect_closings IS NOT NULL
+    RETURN b
+    UNION ALL
+    UNWIND $batteries AS code
+    MATCH (b:Battery {code: code})
+    WHERE b.suspect_closings IS NOT NULL
+    RETURN b
+  }
   UNWIND b.suspect_closings AS closing_id
   MATCH (x:Event {event_id: closing_id})
   WHERE x.type IN ['installed', 'swapped', 'removed']
@@ -69,6 +91,7 @@ OPTIONAL MATCH (co:Company {uscc: company})
 WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries)
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

@@ -3,12 +3,25 @@
 // its original's for a second-life product) x (1 + mass_tolerance): a recycler cannot make a pack heavier by
 // declaring it so. Chemistry class: the production event's chemistry (lfp / ternary by name), else the code's
 // chemistry letter (B = LFP, E = ternary), else 'unknown'. ceilings: {class: {element: kg per kg of pack}}.
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries, starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, ceilings: map, mass_tolerance: float, province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, ceilings: map, mass_tolerance: float, province: str or null, company: str or null, batteries: list[str] or null, skip: int, limit: int
 // returns: battery, since (recycling time), company (the recycler), company_name, province, evidence (recycling), missing, details {chemistry_class, input_mass_kg, known_mass_kg, basis_kg, excess, recovered_total_kg}
-MATCH (rc:Event {type: 'recycled'})
-WHERE rc.occurred_at <= $as_of
-  AND COUNT { (rc)<-[:CORRECTS]-() } = 0
+CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
+  MATCH (rc:Event {type: 'recycled'})
+  WHERE rc.occurred_at <= $as_of
+  RETURN rc
+  UNION ALL
+  UNWIND $batteries AS code
+  MATCH (:Battery {code: code})<-[:ABOUT {role: 'subject'}]-(rc:Event {type: 'recycled'})
+  WHERE rc.occurred_at <= $as_of
+  RETURN rc
+}
+WITH rc
+WHERE COUNT { (rc)<-[:CORRECTS]-() } = 0
 MATCH (rc)-[:ABOUT {role: 'subject'}]->(b:Battery)
 OPTIONAL MATCH (b)-[:DERIVED_FROM]->(o:Battery)
 WITH rc, b,
@@ -51,6 +64,7 @@ OPTIONAL MATCH (co:Company {uscc: company})
 WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries)
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

@@ -10,17 +10,47 @@
 // whose entries carry both times, so that first filter reads nothing from the store; only candidates look up
 // their reporter (unique index on the flat `reporter`, not the REPORTED_BY walk) and its licences (one HOLDS walk,
 // not three), and are checked for corrections; the reporter is also the company answerable (no second seek).
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries (and, for events that
+// name no battery, of the listed $vehicles), starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, since: datetime or null, binding_wd: int, repair_wd: int, dismantler_wd: int, second_life_wd: int, recycler_wd: int, service_point_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, since: datetime or null, binding_wd: int, repair_wd: int, dismantler_wd: int, second_life_wd: int, recycler_wd: int, service_point_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, batteries: list[str] or null, vehicles: list[str] or null, skip: int, limit: int
 // returns: battery (null for vehicle events), since (occurred_at), company (the reporter), company_name, province, evidence (the event), missing, details {type, recorded_at, imported, limit_wd, vehicle}
-WITH reduce(m = 1000000, x IN [$binding_wd, $repair_wd, $dismantler_wd, $second_life_wd, $recycler_wd, $service_point_wd] | CASE WHEN x < m THEN x ELSE m END) AS smallest
-MATCH (e:Event)
-USING INDEX e:Event(type, occurred_at, recorded_at)
-WHERE e.type IN ['installed', 'removed', 'repaired', 'vehicle_scrapped', 'shipped', 'received', 'repurposed', 'recycled']
-  AND e.occurred_at <= $as_of
-  AND e.recorded_at IS NOT NULL
-  AND ($since IS NULL OR e.occurred_at >= $since)
-  AND e.recorded_at > e.occurred_at + duration({days: smallest})
+CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
+  WITH reduce(m = 1000000, x IN [$binding_wd, $repair_wd, $dismantler_wd, $second_life_wd, $recycler_wd, $service_point_wd] | CASE WHEN x < m THEN x ELSE m END) AS smallest
+  MATCH (e:Event)
+  USING INDEX e:Event(type, occurred_at, recorded_at)
+  WHERE e.type IN ['installed', 'removed', 'repaired', 'vehicle_scrapped', 'shipped', 'received', 'repurposed', 'recycled']
+    AND e.occurred_at <= $as_of
+    AND e.recorded_at IS NOT NULL
+    AND ($since IS NULL OR e.occurred_at >= $since)
+    AND e.recorded_at > e.occurred_at + duration({days: smallest})
+  RETURN e
+  UNION ALL
+  WITH reduce(m = 1000000, x IN [$binding_wd, $repair_wd, $dismantler_wd, $second_life_wd, $recycler_wd, $service_point_wd] | CASE WHEN x < m THEN x ELSE m END) AS smallest
+  UNWIND $batteries AS code
+  MATCH (e:Event {battery: code})
+  WHERE e.type IN ['installed', 'removed', 'repaired', 'vehicle_scrapped', 'shipped', 'received', 'repurposed', 'recycled']
+    AND e.occurred_at <= $as_of
+    AND e.recorded_at IS NOT NULL
+    AND ($since IS NULL OR e.occurred_at >= $since)
+    AND e.recorded_at > e.occurred_at + duration({days: smallest})
+  RETURN e
+  UNION ALL
+  WITH reduce(m = 1000000, x IN [$binding_wd, $repair_wd, $dismantler_wd, $second_life_wd, $recycler_wd, $service_point_wd] | CASE WHEN x < m THEN x ELSE m END) AS smallest
+  UNWIND $vehicles AS vin
+  MATCH (e:Event {vehicle: vin})
+  WHERE $batteries IS NOT NULL
+    AND e.battery IS NULL
+    AND e.type IN ['installed', 'removed', 'repaired', 'vehicle_scrapped', 'shipped', 'received', 'repurposed', 'recycled']
+    AND e.occurred_at <= $as_of
+    AND e.recorded_at IS NOT NULL
+    AND ($since IS NULL OR e.occurred_at >= $since)
+    AND e.recorded_at > e.occurred_at + duration({days: smallest})
+  RETURN e
+}
 MATCH (c:Company {uscc: e.reporter})
 // The reporter's roles as the registry had them when the event occurred (the version ending after it, else the
 // current record); its licences are the current ones, whatever their windows.
@@ -80,6 +110,7 @@ WITH coalesce(e.battery, e.battery_out) AS battery,
      {type: e.type, recorded_at: e.recorded_at, imported: coalesce(e.imported, false), limit_wd: n, vehicle: e.vehicle} AS details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries OR (battery IS NULL AND details.vehicle IN $vehicles))
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

@@ -5,14 +5,23 @@
 // projection recorded a shipment answered no sooner than limit_wd calendar days, or not at all
 // (Battery.longest_transit_days, indexed; working days never outrun calendar days, so no other battery can
 // fire); their shipments and receipts come from the (battery, type) event index.
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries, starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, limit_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, limit_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, batteries: list[str] or null, skip: int, limit: int
 // returns: battery, since (shipment time), company (the sender), company_name, province, evidence (shipment), missing, details {to, limit_wd}
 // The candidates are gathered first, in a subquery with an index hint: left to itself the planner estimates a
 // range on a parameter as unselective and starts from every shipment (1 M at a million packs) instead.
 CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
   MATCH (b:Battery)
   USING INDEX b:Battery(longest_transit_days)
+  WHERE b.longest_transit_days >= $limit_wd
+  RETURN b.code AS code
+  UNION ALL
+  UNWIND $batteries AS listed
+  MATCH (b:Battery {code: listed})
   WHERE b.longest_transit_days >= $limit_wd
   RETURN b.code AS code
 }
@@ -43,6 +52,7 @@ OPTIONAL MATCH (co:Company {uscc: company})
 WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries)
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

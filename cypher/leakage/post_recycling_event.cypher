@@ -1,12 +1,25 @@
 // Any event naming a battery after it was recycled (destroyed): the material no longer exists as a battery (CBV: events after destroying indicate an error).
 // Seeds: uncorrected recycled events (type/time index), the first per battery; later means a later occurred_at,
 // so events that merely arrive late (recorded after the recycling, occurred before it) do not count.
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries, starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, province: str or null, company: str or null, batteries: list[str] or null, skip: int, limit: int
 // returns: battery, since (first later event), company (its reporter), company_name, province, evidence (recycling, later events), missing, details {recycled_at, recycled_by, later_types}
-MATCH (rc:Event {type: 'recycled'})
-WHERE rc.occurred_at <= $as_of
-  AND COUNT { (rc)<-[:CORRECTS]-() } = 0
+CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
+  MATCH (rc:Event {type: 'recycled'})
+  WHERE rc.occurred_at <= $as_of
+  RETURN rc
+  UNION ALL
+  UNWIND $batteries AS code
+  MATCH (:Battery {code: code})<-[:ABOUT {role: 'subject'}]-(rc:Event {type: 'recycled'})
+  WHERE rc.occurred_at <= $as_of
+  RETURN rc
+}
+WITH rc
+WHERE COUNT { (rc)<-[:CORRECTS]-() } = 0
 MATCH (rc)-[:ABOUT {role: 'subject'}]->(b:Battery)
 WITH b, rc
 ORDER BY rc.occurred_at, rc.event_id
@@ -30,6 +43,7 @@ OPTIONAL MATCH (co:Company {uscc: company})
 WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries)
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

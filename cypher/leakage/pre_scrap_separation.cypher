@@ -2,12 +2,25 @@
 // Seeds: uncorrected removals (type/time index) whose vehicle was scrapped in the window after them. A removal
 // for scrapping by the dismantler that scrapped the car is the normal flow, not a separation. Formal
 // recipient = licensed second-life or recycling company on the date of its receipt, or a service point.
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries, starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, days: int, province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, days: int, province: str or null, company: str or null, batteries: list[str] or null, skip: int, limit: int
 // returns: battery, since (removal time), company (the remover), company_name, province, evidence (removal, scrapping), missing, details {vehicle, reason, scrapped_at, scrapped_by, days_before_scrap}
-MATCH (r:Event {type: 'removed'})
-WHERE r.occurred_at <= $as_of
-  AND COUNT { (r)<-[:CORRECTS]-() } = 0
+CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
+  MATCH (r:Event {type: 'removed'})
+  WHERE r.occurred_at <= $as_of
+  RETURN r
+  UNION ALL
+  UNWIND $batteries AS code
+  MATCH (:Battery {code: code})<-[:ABOUT {role: 'subject'}]-(r:Event {type: 'removed'})
+  WHERE r.occurred_at <= $as_of
+  RETURN r
+}
+WITH r
+WHERE COUNT { (r)<-[:CORRECTS]-() } = 0
 MATCH (r)-[:INVOLVES]->(v:Vehicle)
 WHERE v.scrapped_at IS NOT NULL
   AND v.scrapped_at <= $as_of
@@ -63,6 +76,7 @@ OPTIONAL MATCH (co:Company {uscc: company})
 WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries)
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

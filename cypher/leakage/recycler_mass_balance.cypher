@@ -3,13 +3,33 @@
 // product; the declared input when neither is known) if the recycler held it at that moment (the projection's
 // custody interval the recycling closed is the recycler's), else 0: recycling a battery never received. Fires when
 // |declared - accounted| > tolerance_kg and > tolerance_share x declared. Company-level: battery is null.
+// Scope: $batteries null runs the whole store; a list returns only the findings of the recyclers that recycled or received
+// one of them (a receipt changes the details; a recycling the balance), starting from those batteries' events.
 // mode: read
-// params: as_of: datetime, days: int, tolerance_share: float, tolerance_kg: float, province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, days: int, tolerance_share: float, tolerance_kg: float, province: str or null, company: str or null, batteries: list[str] or null, skip: int, limit: int
 // returns: battery (null), since (first off-balance recycling in the window), company (the recycler), company_name, province, evidence (off-balance recycled events), missing, details {window_from, window_to, recycled, declared_kg, accounted_kg, imbalance_kg, not_received, received_in_window, off_balance}
-MATCH (rc:Event {type: 'recycled'})
-WHERE rc.occurred_at > $as_of - duration({days: $days})
-  AND rc.occurred_at <= $as_of
-  AND COUNT { (rc)<-[:CORRECTS]-() } = 0
+CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
+  MATCH (rc:Event {type: 'recycled'})
+  WHERE rc.occurred_at > $as_of - duration({days: $days})
+    AND rc.occurred_at <= $as_of
+  RETURN rc
+  UNION ALL
+  CALL () {
+    UNWIND $batteries AS code
+    MATCH (e:Event {battery: code})
+    WHERE e.type IN ['recycled', 'received']
+    RETURN DISTINCT e.reporter AS recycler
+  }
+  MATCH (rc:Event {reporter: recycler})
+  WHERE rc.type = 'recycled'
+    AND rc.occurred_at > $as_of - duration({days: $days})
+    AND rc.occurred_at <= $as_of
+  RETURN rc
+}
+WITH rc
+WHERE COUNT { (rc)<-[:CORRECTS]-() } = 0
 MATCH (rc)-[:ABOUT {role: 'subject'}]->(b:Battery)
 OPTIONAL MATCH (b)-[:DERIVED_FROM]->(o:Battery)
 WITH rc, b, coalesce(b.mass_kg, o.mass_kg, rc.input_mass_kg) AS known,

@@ -5,12 +5,25 @@
 // product carries the history on), and packs still installed in a vehicle exported (by as_of) at or after
 // their last event: they left the country in it (an event about the pack after the export makes it judged as
 // usual, from that event). last_event_at is the projection's (uncorrected events only); range index on it.
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries, starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, service_life_years: float, second_life_years: float, province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, service_life_years: float, second_life_years: float, province: str or null, company: str or null, batteries: list[str] or null, skip: int, limit: int
 // returns: battery, since (last event), company (custodian, else the current vehicle's maker, else the producer), company_name, province, evidence (the last events), missing, details {status, class, limit_years, current_vin, current_holder}
-MATCH (b:Battery)
-WHERE b.last_event_at < $as_of - duration({days: toInteger(round(CASE WHEN $second_life_years < $service_life_years THEN $second_life_years ELSE $service_life_years END * 365.25))})
-  AND NOT b.status IN ['recycled', 'assembled']
+CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
+  MATCH (b:Battery)
+  WHERE b.last_event_at < $as_of - duration({days: toInteger(round(CASE WHEN $second_life_years < $service_life_years THEN $second_life_years ELSE $service_life_years END * 365.25))})
+  RETURN b
+  UNION ALL
+  UNWIND $batteries AS code
+  MATCH (b:Battery {code: code})
+  WHERE b.last_event_at < $as_of - duration({days: toInteger(round(CASE WHEN $second_life_years < $service_life_years THEN $second_life_years ELSE $service_life_years END * 365.25))})
+  RETURN b
+}
+WITH b
+WHERE NOT b.status IN ['recycled', 'assembled']
 WITH b, coalesce(b.second_life_code, false) OR EXISTS { (b)-[:DERIVED_FROM]->(:Battery) } AS second
 WITH b, second, CASE WHEN second THEN $second_life_years ELSE $service_life_years END AS years
 WHERE b.last_event_at < $as_of - duration({days: toInteger(round(years * 365.25))})
@@ -37,6 +50,7 @@ OPTIONAL MATCH (co:Company {uscc: company})
 WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries)
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

@@ -3,11 +3,23 @@
 // indexed, null on clean batteries): every receipt that can fire is among them, and each is checked here
 // again against the stored events. "Installed" is the projection's installation interval covering the receipt:
 // the pack was taken without a recorded removal (or the code is a clone).
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries, starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, province: str or null, company: str or null, batteries: list[str] or null, skip: int, limit: int
 // returns: battery, since (receipt time), company (the receiver), company_name, province, evidence (receipt, installation events), missing, details {from, no_shipment, installed_in}
-MATCH (b:Battery)
-WHERE b.suspect_receipts IS NOT NULL
+CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
+  MATCH (b:Battery)
+  WHERE b.suspect_receipts IS NOT NULL
+  RETURN b
+  UNION ALL
+  UNWIND $batteries AS code
+  MATCH (b:Battery {code: code})
+  WHERE b.suspect_receipts IS NOT NULL
+  RETURN b
+}
 UNWIND b.suspect_receipts AS receipt_id
 MATCH (r:Event {event_id: receipt_id})
 WHERE r.type = 'received'
@@ -45,6 +57,7 @@ OPTIONAL MATCH (co:Company {uscc: company})
 WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries)
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

@@ -1,11 +1,24 @@
 // A pack repurposed below the state of health its application needs, or with no residual energy test (GB/T 34015) in the window before the repurposing.
 // Seeds: uncorrected repurposed events (type/time index) outside the banned applications, then the battery's own health readings before it.
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries, starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, min_soh_pct: float, backup_min_soh_pct: float, backup_applications: list[str], excluded: list[str], window_days: int, province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, min_soh_pct: float, backup_min_soh_pct: float, backup_applications: list[str], excluded: list[str], window_days: int, province: str or null, company: str or null, batteries: list[str] or null, skip: int, limit: int
 // returns: battery (the original), since (repurposing time), company (the repurposer), company_name, province, evidence (repurposing, then the last reading), missing, details {application, soh_pct, required_soh_pct, soh_from, last_test, last_test_at, window_days}
-MATCH (e:Event {type: 'repurposed'})
-WHERE e.occurred_at <= $as_of
-  AND NOT e.application IN $excluded
+CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
+  MATCH (e:Event {type: 'repurposed'})
+  WHERE e.occurred_at <= $as_of
+  RETURN e
+  UNION ALL
+  UNWIND $batteries AS code
+  MATCH (e:Event {battery: code, type: 'repurposed'})
+  WHERE e.occurred_at <= $as_of
+  RETURN e
+}
+WITH e
+WHERE NOT e.application IN $excluded
   AND COUNT { (e)<-[:CORRECTS]-() } = 0
 WITH e,
      CASE WHEN e.application IN $backup_applications THEN $backup_min_soh_pct ELSE $min_soh_pct END AS required,
@@ -52,6 +65,7 @@ OPTIONAL MATCH (co:Company {uscc: company})
 WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries)
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

@@ -5,20 +5,31 @@
 // Seeds are the only batteries that can be waste: those with a closed installation (relationship index on
 // INSTALLED_IN.until_event) or in a scrapped vehicle; their handovers come from the (battery, type) event index.
 // One finding per battery, recipient and sender: a shipment and its receipt are one handover.
+// Scope: $batteries null runs the whole store; a list returns only the findings of those batteries, starting from them
+// (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
 // mode: read
-// params: as_of: datetime, province: str or null, company: str or null, skip: int, limit: int
+// params: as_of: datetime, province: str or null, company: str or null, batteries: list[str] or null, skip: int, limit: int
 // returns: battery, since (first event of the handover), company (the sender), company_name, province, evidence (shipment and/or receipt), missing, details {recipient, recipient_name, vehicle}
 CALL () {
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
   MATCH (b:Battery)-[i:INSTALLED_IN]->(:Vehicle)
   WHERE i.until_event IS NOT NULL
     AND i.until <= $as_of
   RETURN DISTINCT b
   UNION
+  WITH 1 AS whole
+  WHERE $batteries IS NULL
   MATCH (x:Event {type: 'vehicle_scrapped'})
   WHERE x.occurred_at <= $as_of
   MATCH (x)-[:INVOLVES]->(:Vehicle)<-[i:INSTALLED_IN]-(b:Battery)
   WHERE i.until IS NULL OR i.until > x.occurred_at
   RETURN DISTINCT b
+  UNION
+  // A listed battery needs no seed: the handover test below decides whether it was waste.
+  UNWIND $batteries AS code
+  MATCH (b:Battery {code: code})
+  RETURN b
 }
 WITH b, COLLECT {
   MATCH (b)-[i:INSTALLED_IN]->(v:Vehicle)
@@ -72,6 +83,7 @@ OPTIONAL MATCH (co:Company {uscc: company})
 WITH battery, since, company, co.name AS company_name, coalesce(event_province, co.province) AS province, evidence, missing, details
 WHERE ($province IS NULL OR province = $province)
   AND ($company IS NULL OR company = $company)
+  AND ($batteries IS NULL OR battery IN $batteries)
 RETURN battery, since, company, company_name, province, evidence, missing, details
 ORDER BY since, battery, company, head(evidence)
 SKIP $skip

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from app.db import Database
+from app.repositories import findings as findings_repo
 from app.schemas.findings import CaseUpdate
 from app.security import Principal
 from app.services import findings
@@ -359,3 +360,75 @@ def test_the_feed_misses_nothing_while_writers_run(client: TestClient, db: Datab
     every = findings.changes(db, 0, 1000, provinces=None, company=None).items
     assert polled == [c.seq for c in every] == list(range(1, len(every) + 1))
     assert sum(1 for c in every if c.kind == "note") == 32
+
+
+def _unresolved(client: TestClient) -> set[str]:
+    return {c["id"] for c in cases(client) if c["resolved_at"] is None}
+
+
+def test_maintenance_alone_resolves_a_late_step_and_reopens_it_when_voided(client: TestClient, db: Database) -> None:
+    """The events an ingest logged are maintained for the batteries they touch, with no full sweep."""
+    ev, taken = world(client, db)
+    sweep(client)
+    swept_at = findings_repo.feed_state(db).swept_at
+    opened, other = dark(client, A), dark(client, B)
+    assert findings.maintain(db, make_calendar(), as_of=AS_OF) is None  # nothing logged since the sweep
+
+    late = [ev.shipped(A, RECYCLER, day(102), REPAIRER), ev.received(A, REPAIRER, day(104), RECYCLER)]
+    post(client, late)
+    report = findings.maintain(db, make_calendar(), as_of=AS_OF)
+    assert report is not None and report.applied and report.events == 2
+    assert A in report.touched and B not in report.touched
+    assert report.resolved >= 1 and report.reopened == 0
+    # The one finding it opened: the shipment was reported late.
+    assert {c["rule"] for c in cases(client) if c["first_seen"] > opened["first_seen"]} == {"late_report"}
+    resolved = dark(client, A)
+    assert (resolved["id"], resolved["status"]) == (opened["id"], "resolved")
+    assert resolved["resolved_by"] in {e["event_id"] for e in late}
+    assert dark(client, B) == other  # out of scope: untouched
+    state = findings_repo.feed_state(db)
+    assert state.swept_at == swept_at and state.log_seen == state.log_size  # no sweep ran
+    assert state.events_seen == state.events_now
+
+    post(client, [ev.correction(e["event_id"], day(300), e["reporter"]) for e in late])
+    again = findings.maintain(db, make_calendar(), as_of=AS_OF)
+    assert again is not None and again.reopened >= 1
+    reopened = dark(client, A)
+    assert (reopened["id"], reopened["status"], reopened["resolved_at"]) == (opened["id"], "open", None)
+    kinds = [c["kind"] for c in client.get(f"/v1/findings/{opened['id']}").json()["history"]]
+    assert kinds == ["opened", "resolved", "reopened"]
+
+    # A correction of the other removal resolves B's finding, naming the correction.
+    voided = ev.correction(taken[B]["event_id"], day(200), REPAIRER)
+    post(client, [voided])
+    assert findings.maintain(db, make_calendar(), as_of=AS_OF) is not None
+    assert (dark(client, B)["status"], dark(client, B)["resolved_by"]) == ("resolved", voided["event_id"])
+    assert findings_repo.feed_state(db).swept_at == swept_at
+    computed, _ = findings.compute(db, make_calendar(), AS_OF, workers=1)
+    assert set(computed) == _unresolved(client)
+
+
+def test_after_a_live_series_of_ingests_maintenance_equals_the_rebuild(client: TestClient, db: Database) -> None:
+    """Ingests of every kind, each maintained on its own: the stored set is what the rules give from scratch."""
+    ev, taken = world(client, db)
+    sweep(client)
+    scrapped_at = day(400)
+    series = [
+        [ev.shipped(A, RECYCLER, day(102), REPAIRER)],  # a shipment with no receipt: lost in transit
+        [ev.received(A, REPAIRER, day(104), RECYCLER)],  # its receipt, a step later
+        [ev.scrapped(vin(3), scrapped_at)],  # a vehicle scrapped with no pack ever in it
+        [ev.installed(pack(3), vin(3), day(300))],  # it had one: that finding goes, the pack's silence too
+        [ev.scrapped(vin(1), scrapped_at)],  # A's vehicle, scrapped without it
+        [ev.correction(taken[B]["event_id"], day(200), REPAIRER)],
+        [ev.recycled(A, day(120), RECYCLER)],
+    ]
+    for events in series:
+        post(client, events)
+        report = findings.maintain(db, make_calendar(), as_of=AS_OF)
+        assert report is not None and report.applied
+        computed, _ = findings.compute(db, make_calendar(), AS_OF, workers=1)
+        assert set(computed) == _unresolved(client), events[0]["type"]
+    state = findings_repo.feed_state(db)
+    assert state.events_seen == state.events_now and state.log_seen == state.log_size
+    scraps = cases(client, rule="battery_missing_at_scrap")
+    assert {(c["battery"], c["status"]) for c in scraps} >= {(None, "resolved"), (A, "open")}  # vin(3), then vin(1)

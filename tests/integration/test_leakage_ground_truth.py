@@ -2,15 +2,19 @@
 
 A small world with high planting rates (so every rule has cases at this size) goes through the
 real ingest path with its recorded_at values; ``evaluation.leakage.score`` compares each rule's
-findings with ground_truth.jsonl. The 100,000-pack version is ``make leakage-eval``.
+findings with ground_truth.jsonl. The 100,000-pack version is ``make leakage-eval``. On the same
+world every rule run for a random set of batteries (a ``Scope``) returns exactly what the
+whole-store run returns for them: the findings keeper maintains findings by such runs.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 from app.db import Database
+from app.schemas.leakage import Finding
 from app.services import leakage
 from evaluation.leakage import read_truth, score
 from loaders.files import load_directory
@@ -47,6 +51,59 @@ def test_every_rule_is_exact_on_a_planted_world(db: Database, tmp_path: Path) ->
     for s in scores:
         assert (s.missed, s.false_alarms) == ([], []), s.rule
         assert s.exact and s.precision == s.recall == 1.0, s
+
+    _scoped_runs_equal_the_whole_store_filtered(db, f"{manifest['as_of']}T00:00:00+08:00")
+
+
+def _recyclers_of(db: Database, batteries: set[str]) -> set[str]:
+    """The companies that recycled or received one of ``batteries``: recycler_mass_balance's scope."""
+    with db.driver.session(database=db.name) as s:
+        rows = s.run(
+            "UNWIND $codes AS code MATCH (e:Event {battery: code}) WHERE e.type IN ['recycled', 'received'] "
+            "RETURN DISTINCT e.reporter AS company",
+            codes=sorted(batteries),
+        )
+        return {r["company"] for r in rows}
+
+
+def _in_scope(f: Finding, scope: leakage.Scope, recyclers: set[str]) -> bool:
+    if f.rule == "recycler_mass_balance":
+        return f.company in recyclers
+    if f.battery is None:
+        return f.details.get("vehicle") in scope.vehicles
+    return f.battery in scope.batteries
+
+
+def _scoped_runs_equal_the_whole_store_filtered(db: Database, as_of: str) -> None:
+    calendar = leakage.calendar_for(db.settings)
+    common = {"as_of": as_of}
+    whole = leakage.run_all(db, calendar, common, workers=2)
+    with db.driver.session(database=db.name) as s:
+        codes = sorted(r["code"] for r in s.run("MATCH (b:Battery) RETURN b.code AS code"))
+        vins = sorted(r["vin"] for r in s.run("MATCH (v:Vehicle) RETURN v.vin AS vin"))
+    pick = random.Random(PLANTED_SEED)
+    by_rule = {rule: sorted({f.battery for f in found if f.battery is not None}) for rule, found in whole.items()}
+    null_vins = sorted(
+        {
+            str(f.details["vehicle"])
+            for found in whole.values()
+            for f in found
+            if f.battery is None and f.details.get("vehicle")
+        }
+    )
+    for size in (3, 40, len(codes) // 10):
+        # Some of every rule's flagged batteries, so that every rule has findings in scope, and others at random.
+        chosen = set(pick.sample(codes, size))
+        for flagged in by_rule.values():
+            chosen |= set(pick.sample(flagged, min(len(flagged), max(1, size // 20))))
+        vehicles = pick.sample(null_vins, len(null_vins) // 2) + pick.sample(vins, 5)
+        scope = leakage.Scope(frozenset(chosen), frozenset(vehicles))
+        recyclers = _recyclers_of(db, chosen)
+        scoped = leakage.run_all(db, calendar, common, workers=2, scope=scope)
+        for rule, found in whole.items():
+            expected = [f for f in found if _in_scope(f, scope, recyclers)]
+            assert scoped[rule] == expected, (rule, size)
+            assert expected or not found, f"{rule}: a scope of {len(chosen)} batteries holds none of its findings"
 
 
 def test_look_alikes_are_written_and_never_reported(db: Database, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from app.errors import InvalidInput
 from app.queries import registry
 from app.services import leakage
 from app.services.leakage import RULES, UnknownRule, get_rule, resolve_params
+from app.services.leakage.running import VEHICLE_LEVEL
 
 CST = timezone(timedelta(hours=8))
 
@@ -18,7 +19,9 @@ def test_every_rule_has_its_query_and_the_query_takes_what_the_catalogue_gives()
     queries = registry()
     for rule in RULES.values():
         query = queries[rule.query]
-        given = {p.name for p in rule.all_params if p.cypher} | {"skip", "limit"}
+        given = {p.name for p in rule.all_params if p.cypher} | {"skip", "limit", "batteries"}
+        if rule.id in VEHICLE_LEVEL:
+            given |= {"vehicles"}
         if rule.working_days:
             given |= {"wd_start", "wd"}
         assert set(query.params) == given, rule.id

@@ -1,12 +1,14 @@
 """Findings kept as cases: stored by sweeps, worked by regulators, answered by companies.
 
 Rooms, each importing only those before it: ``sweep`` (the rules run and the stored set brought up
-to date), ``cases`` (status, assignee, notes, answers), ``reads`` (lists, the feed, days, duties),
-``summary`` (the leakage summary from the stored set) and ``keeper`` (the API's background sweeps).
+to date), ``maintain`` (the same for what new events touched), ``cases`` (status, assignee, notes,
+answers), ``reads`` (lists, the feed, days, duties), ``summary`` (the leakage summary from the
+stored set) and ``keeper`` (the API's background maintenance and sweeps).
 """
 
 from app.services.findings.cases import answer, detail, update, visible
-from app.services.findings.keeper import Keeper, due
+from app.services.findings.keeper import Keeper, due, next_step
+from app.services.findings.maintain import MaintenanceReport, maintain
 from app.services.findings.reads import CaseFilters, changes, daily, duties, iter_cases, list_cases
 from app.services.findings.summary import stored_summary
 from app.services.findings.sweep import compute, finding_id, sweep
@@ -14,6 +16,7 @@ from app.services.findings.sweep import compute, finding_id, sweep
 __all__ = [
     "CaseFilters",
     "Keeper",
+    "MaintenanceReport",
     "answer",
     "changes",
     "compute",
@@ -24,6 +27,8 @@ __all__ = [
     "finding_id",
     "iter_cases",
     "list_cases",
+    "maintain",
+    "next_step",
     "stored_summary",
     "sweep",
     "update",

@@ -7,6 +7,8 @@ resolved and found again is reopened (a correction undid the fix); what is kept 
 longer found is resolved, with the event that cleared it. Every such change goes to the feed in the
 same transaction, which first takes the feed's lock, so sweeps and case changes from any process
 follow one another and the feed's positions follow commit order.
+A scoped maintenance (``maintain``) makes the same comparison (``apply_found``) for the findings of
+the batteries new events touched, under the same lock.
 """
 
 from __future__ import annotations
@@ -111,7 +113,8 @@ def sweep(
 ) -> SweepReport:
     """Run every rule (as of now, or ``as_of``) and bring the stored findings and the feed up to date."""
     began = time.perf_counter()
-    events_seen = repo.feed_state(db).events_now
+    state = repo.feed_state(db)
+    events_seen, log_seen = state.events_now, state.log_size
     moment = as_of or datetime.now(UTC)
     found, seconds = compute(db, calendar, moment, workers)
     packs = leakage_repo.battery_count(db)
@@ -119,7 +122,7 @@ def sweep(
     below = [r.company for r in leakage.recovery_report(db, as_of=moment).recyclers if r.below]
     at = datetime.now(UTC)
     counts = db.write_unit(
-        "findings.sweep", lambda tx: _apply(tx, found, at, moment, events_seen, seconds, (packs, below))
+        "findings.sweep", lambda tx: _apply(tx, found, at, moment, (events_seen, log_seen), seconds, (packs, below))
     )
     repo.record_denominators(db, province_packs)
     return SweepReport(
@@ -138,13 +141,35 @@ def _apply(
     found: Mapping[str, Finding],
     at: datetime,
     as_of: datetime,
-    events_seen: int,
+    seen: tuple[int, int],
     seconds: dict[str, float],
     totals: tuple[tuple[int, int], list[str]],
 ) -> dict[str, int]:
     feed = repo.lock_feed(tx, at)
-    previous_sweep: datetime | None = feed["swept_at"]
     kept = {k.id: k for k in repo.known(tx, list(found))}
+    counts = apply_found(tx, found, kept, at, last_seen(feed))
+    repo.record_sweep(tx, at, as_of, seen[0], seconds, *totals, log_seen=seen[1])
+    return counts
+
+
+def last_seen(feed: Mapping[str, Any]) -> datetime | None:
+    """When the stored findings were last confirmed: the later of the last sweep and the last maintenance."""
+    moments = [m for m in (feed["swept_at"], feed["maintained_at"]) if m is not None]
+    return max(moments) if moments else None
+
+
+def apply_found(
+    tx: ManagedTransaction,
+    found: Mapping[str, Finding],
+    kept: Mapping[str, repo.Known | repo.KnownInScope],
+    at: datetime,
+    previous_sweep: datetime | None,
+) -> dict[str, int]:
+    """Open, reopen, update and resolve the kept findings against what was found, with their feed changes.
+
+    ``kept`` is every stored finding the run could have found (unresolved, or found again): what it
+    holds unresolved and ``found`` lacks is resolved, so a scoped run passes only its scope's.
+    """
     rows, changes = [], []
     opened = reopened = updated = 0
     for fid, f in found.items():
@@ -170,6 +195,5 @@ def _apply(
             changes.append(_change(r.id, "resolved", at, "resolved", r.previous, resolved_by=r.resolved_by))
     for chunk in _chunks(changes):
         repo.record_changes(tx, chunk)
-    repo.record_sweep(tx, at, as_of, events_seen, seconds, *totals)
     still_open = sum(1 for k in kept.values() if not k.resolved and k.id in found) + opened + reopened
     return {"opened": opened, "reopened": reopened, "resolved": resolved, "updated": updated, "open": still_open}

@@ -32,7 +32,17 @@ from app.services.leakage.compliance import company_findings
 from app.services.leakage.exports import CSV_COLUMNS, Export, export
 from app.services.leakage.params import DEFAULT_CEILINGS, Param, RuleParams, parse_params
 from app.services.leakage.recovery import recovery_csv, recovery_report
-from app.services.leakage.running import ALL, FindingStream, find, iter_findings, query_params, run_all, to_finding
+from app.services.leakage.running import (
+    ALL,
+    VEHICLE_LEVEL,
+    FindingStream,
+    Scope,
+    find,
+    iter_findings,
+    query_params,
+    run_all,
+    to_finding,
+)
 from app.services.leakage.summaries import Tally, assemble, summary
 from app.services.leakage.workdays import WorkdayCalendar, calendar_for, cst_date, deadline, make_calendar
 
@@ -41,11 +51,13 @@ __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_CEILINGS",
     "RULES",
+    "VEHICLE_LEVEL",
     "Export",
     "FindingStream",
     "Param",
     "Rule",
     "RuleParams",
+    "Scope",
     "Tally",
     "UnknownRule",
     "WorkdayCalendar",

@@ -9,6 +9,12 @@ A province-limited key (``provinces``) without a ``province=`` of its own gets e
 provinces' findings, asked one province at a time (each rule filters by province in Cypher) and
 merged in the rules' order (since, battery, company): a finding has one province, so nothing
 comes twice.
+
+A ``Scope`` runs the rules for some batteries only (the findings keeper's maintenance after an
+ingest): each query starts from those batteries and returns exactly the findings whose subject is
+one of them (for vehicle-level findings, one of the scope's vehicles; for recycler_mass_balance, a
+recycler that recycled or received one of them), which is what the whole-store run returns
+filtered to them.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import heapq
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from typing import Any, Protocol
@@ -37,15 +44,30 @@ ALL = 1 << 62
 #: Rules that start from the leakage candidates the projection keeps on each battery.
 _READ_PROJECTED_CANDIDATES = frozenset({"unexplained_source", "double_presence", "lost_in_transit"})
 
+#: Rules with findings about a vehicle alone (battery null), which a scope selects by its vehicles.
+VEHICLE_LEVEL = frozenset({"battery_missing_at_scrap", "late_report"})
+
 #: The rules that take longest (they pair every shipment or receipt with another event): started
 #: first, so that a sweep on several threads does not end waiting on one of them.
 _LONGEST_FIRST = ("unexplained_source", "double_presence", "lost_in_transit", "unlisted_handover", "late_report")
 
 
-def query_params(rule: Rule, params: RuleParams, calendar: WorkdayCalendar, skip: int, limit: int) -> dict[str, Any]:
-    """Exactly the parameters the rule's Cypher header declares."""
+@dataclass(frozen=True)
+class Scope:
+    """Batteries (and vehicles, for findings about a vehicle that never had a pack) to run the rules for."""
+
+    batteries: frozenset[str]
+    vehicles: frozenset[str] = frozenset()
+
+
+def query_params(
+    rule: Rule, params: RuleParams, calendar: WorkdayCalendar, skip: int, limit: int, scope: Scope | None = None
+) -> dict[str, Any]:
+    """Exactly the parameters the rule's Cypher header declares (no scope: the whole store)."""
     values = params.for_query()
-    values.update(skip=skip, limit=limit)
+    values.update(skip=skip, limit=limit, batteries=None, vehicles=None)
+    if scope is not None:
+        values.update(batteries=sorted(scope.batteries), vehicles=sorted(scope.vehicles))
     if rule.working_days:
         start, table = calendar.ordinal_table(table_end(params.as_of))
         values.update(wd_start=start, wd=table)
@@ -175,14 +197,20 @@ class FindingStream:
     """A rule's findings as they come from the database; ``close`` releases the session early."""
 
     def __init__(
-        self, db: Database, rule: Rule, params: RuleParams, calendar: WorkdayCalendar, upto: int = ALL
+        self,
+        db: Database,
+        rule: Rule,
+        params: RuleParams,
+        calendar: WorkdayCalendar,
+        upto: int = ALL,
+        scope: Scope | None = None,
     ) -> None:
         self.rule = rule
         self.params = params
         grouping = rule.grouped is not None and params.grouped
         # Python groups (or sieves by period) what the query returns: it must return everything.
         limit = ALL if grouping or params.windowed else upto
-        self._rows = repo.RuleRowStream(db, rule.query, query_params(rule, params, calendar, 0, limit))
+        self._rows = repo.RuleRowStream(db, rule.query, query_params(rule, params, calendar, 0, limit, scope))
         self._findings: Iterator[Finding] = (to_finding(rule, row, calendar) for row in self._rows)
         self._grouped: list[Finding] | None = None
         if grouping and rule.grouped is not None:
@@ -231,16 +259,19 @@ def iter_findings(
     raw_params: Iterable[tuple[str, Any]] | Mapping[str, Any],
     calendar: WorkdayCalendar,
     provinces: Collection[str] | None = None,
+    scope: Scope | None = None,
 ) -> Findings:
-    """Every finding of a rule (within ``provinces``, when given), streamed (grouped rules are
-    collected first): for exports and evaluators."""
+    """Every finding of a rule (within ``provinces``, when given; of ``scope``, when given), streamed
+    (grouped rules are collected first): for exports, evaluators and the findings keeper."""
     rule = get_rule(rule_id)
     params = rule.parse(raw_params)
     _check_store(db, rule)
     split = _split(params, provinces)
     if split is not None:
+        if scope is not None:
+            raise ValueError("a scoped run takes no province split")
         return MergedStream(db, rule, params, split, calendar)
-    return FindingStream(db, rule, params, calendar)
+    return FindingStream(db, rule, params, calendar, scope=scope)
 
 
 def run_all(
@@ -250,18 +281,20 @@ def run_all(
     *,
     workers: int = 1,
     seconds: dict[str, float] | None = None,
+    scope: Scope | None = None,
 ) -> dict[str, list[Finding]]:
     """Every rule with its defaults (and the given as_of/province/company), in catalogue order.
 
     With ``workers`` > 1 the rules run on that many threads, each query in its own session, so
     the server works on several rules at once (Community Edition runs one query on one core).
-    ``seconds``, when given, receives each rule's own elapsed time.
+    ``seconds``, when given, receives each rule's own elapsed time; ``scope``, when given, limits
+    every rule to those batteries' findings.
     """
     values = dict(common or {})
 
     def one(rule_id: str) -> list[Finding]:
         began = time.perf_counter()
-        found = list(iter_findings(db, rule_id, values, calendar))
+        found = list(iter_findings(db, rule_id, values, calendar, scope=scope))
         if seconds is not None:
             seconds[rule_id] = time.perf_counter() - began
         return found
