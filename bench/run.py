@@ -243,9 +243,7 @@ def analytics_timings(db: Database) -> dict[str, float]:
     from app.analytics import flows, metrics
     from app.repositories.analytics import sample_vehicles
     from app.schemas.analytics import Filters
-    from app.services import analytics
-
-    from app.services import kept_flows
+    from app.services import analytics, kept_flows
 
     out: dict[str, float] = {}
     # The custody network over all time three ways: aggregating every stay (what a store with no
