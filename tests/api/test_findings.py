@@ -325,6 +325,9 @@ def test_daily_counts_and_the_export(client: TestClient, db: Database) -> None:
     assert sorted(r["battery"] for r in rows) == sorted([A, B])
     assert {r["status"] for r in rows} == {"open", "resolved"}
     assert client.get("/v1/findings", params={"status": "closed"}).status_code == 422
+    # The export is streamed: a bad filter is refused before the answer begins, naming the field.
+    refused = client.get("/v1/findings/export", params={"rule": ""})
+    assert refused.status_code == 422 and "rule" in refused.text, refused.text
     assert client.get("/v1/findings/daily", params={"from": "2026-02-01", "to": "2026-01-01"}).status_code == 422
 
 

@@ -89,14 +89,20 @@ def list_cases(
 def iter_cases(
     db: Database, filters: CaseFilters, *, provinces: Collection[str] | None, page: int = 1000
 ) -> Iterator[Case]:
-    """Every stored finding the filters select, a page at a time (exports)."""
-    skip = 0
+    """Every stored finding the filters select, a page at a time (exports). The first page is read
+    here, so bad filters are refused (422) before a streamed answer has begun."""
+    first = list_cases(db, filters, provinces=provinces, skip=0, limit=page)
+    return _pages(db, filters, provinces, page, first)
+
+
+def _pages(
+    db: Database, filters: CaseFilters, provinces: Collection[str] | None, page: int, got: CasePage
+) -> Iterator[Case]:
     while True:
-        got = list_cases(db, filters, provinces=provinces, skip=skip, limit=page)
         yield from got.items
         if got.next_skip is None:
             return
-        skip = got.next_skip
+        got = list_cases(db, filters, provinces=provinces, skip=got.next_skip, limit=page)
 
 
 def changes(
