@@ -49,7 +49,7 @@ def findings_cost(
     *,
     phase_s: float = 60.0,
     batch: int = 50,
-    maintain_s: float = 2.0,
+    maintain_s: float = 5.0,
 ) -> dict[str, Any]:
     """``findings.ingest_cost_ratio``: small-batch events/s without findings upkeep over events/s with it."""
     calendar = leakage.calendar_for(db.settings)
