@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     flows_refresh_s: float = Field(10.0, ge=0)
     # Between sweeps the keeper maintains, every ``findings_maintain_s`` (0: never; events then cause a full
     # sweep), the findings of the batteries that events logged since touched (app/services/findings/maintain.py).
-    findings_maintain_s: float = Field(2.0, ge=0)
+    findings_maintain_s: float = Field(5.0, ge=0)
     leakage_holidays: list[date] = []
     leakage_workdays: list[date] = []
     # Where a battery's Digital Link URI points (``<base>/battery/<code>``, printed in its QR code and

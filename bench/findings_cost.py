@@ -1,11 +1,14 @@
-"""What keeping the stored findings costs ingest: events/s of small batches with sweeps running
+"""What keeping the stored findings costs ingest: events/s of small batches with the findings kept
 beside them and without, in one run on the loaded store.
 
-Stored findings are kept by sweeps (``app.services.findings``): while events keep arriving, the API's
-keeper sweeps again as soon as one ends, so this runs sweeps back to back on one thread (the rules on
-``LEAKAGE_WORKERS`` sessions) while batches of repairs are ingested, in phases alternating ABBA, and
-compares the ingest rate of the phases with sweeps to those without. The ingest transaction itself
-does no findings work; the cost is the server's cores the sweeps take.
+The API's keeper maintains the findings of the batteries new events touched every
+``findings_maintain_s`` (``app.services.findings.maintain``); full sweeps run only on
+``findings_time_sweep_s``. This ingests batches of repairs in phases, some with a thread doing what
+the keeper does (a scoped maintenance every ``maintain_s``), some with full sweeps back to back (the
+keeper before scoped maintenance: every rule over the whole store whenever events had arrived),
+some with nothing, in the order S N M M N S so that drift in the store's speed cancels, and
+compares the phases' ingest rates. ``findings.ingest_cost_ratio`` is the keeper's (maintenance);
+``findings.ingest_cost_ratio_full_sweeps`` the old way's, in the same run.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from app.db import Database
 from app.services import findings, leakage
 from app.services.ingest import ingest_raw
 
-#: Which phases run with sweeps beside them.
-_PATTERN = (True, False, False, True)
+#: What runs beside each phase's ingest: full sweeps back to back, scoped maintenance, or nothing.
+_PATTERN = ("sweep", "none", "maintain", "maintain", "none", "sweep")
 
 
 def _ingest_for(db: Database, seconds: float, codes: list[str], reporter: str, batch: int, tag: str) -> int:
@@ -40,38 +43,65 @@ def _ingest_for(db: Database, seconds: float, codes: list[str], reporter: str, b
 
 
 def findings_cost(
-    db: Database, codes: list[str], reporter: str, *, phase_s: float = 60.0, batch: int = 50
+    db: Database,
+    codes: list[str],
+    reporter: str,
+    *,
+    phase_s: float = 60.0,
+    batch: int = 50,
+    maintain_s: float = 5.0,
 ) -> dict[str, Any]:
-    """``findings.ingest_cost_ratio``: small-batch events/s without sweeps over events/s with them."""
+    """``findings.ingest_cost_ratio``: small-batch events/s without findings upkeep over events/s with it."""
     calendar = leakage.calendar_for(db.settings)
-    spent = {True: (0, 0.0), False: (0, 0.0)}
+    workers = db.settings.leakage_workers
+    spent = {mode: (0, 0.0) for mode in _PATTERN}
     sweeps = 0
-    for n, with_sweeps in enumerate(_PATTERN):
+    upkeep: list[tuple[int, int, float]] = []  # events, batteries in scope, seconds of each maintenance
+    findings.sweep(db, calendar, workers=workers)  # maintenance goes on from a sweep
+    for n, mode in enumerate(_PATTERN):
         stop = threading.Event()
 
         def sweeping(stop: threading.Event) -> None:
             nonlocal sweeps
             while not stop.is_set():
-                findings.sweep(db, calendar, workers=db.settings.leakage_workers)
+                findings.sweep(db, calendar, workers=workers)
                 sweeps += 1
 
-        sweeper = threading.Thread(target=sweeping, args=(stop,), daemon=True) if with_sweeps else None
-        if sweeper is not None:
-            sweeper.start()
+        def maintaining(stop: threading.Event) -> None:
+            while not stop.wait(maintain_s):
+                report = findings.maintain(db, calendar, workers=workers)
+                if report is not None:
+                    upkeep.append((report.events, len(report.touched), report.seconds))
+
+        target = {"sweep": sweeping, "maintain": maintaining}.get(mode)
+        beside = threading.Thread(target=target, args=(stop,), daemon=True) if target is not None else None
+        if mode == "maintain":
+            findings.maintain(db, calendar, workers=workers)  # catch up what earlier phases logged
+        if beside is not None:
+            beside.start()
         began = time.perf_counter()
         events = _ingest_for(db, phase_s, codes, reporter, batch, f"fcost{int(time.time())}-{n}")
         elapsed = time.perf_counter() - began
         stop.set()
-        if sweeper is not None:
-            sweeper.join()
-        total, seconds = spent[with_sweeps]
-        spent[with_sweeps] = (total + events, seconds + elapsed)
-    with_rate, without_rate = (spent[k][0] / spent[k][1] for k in (True, False))
+        if beside is not None:
+            beside.join()
+        total, seconds = spent[mode]
+        spent[mode] = (total + events, seconds + elapsed)
+    rate = {mode: spent[mode][0] / spent[mode][1] for mode in spent}
+    scoped = sorted(upkeep, key=lambda u: u[2])
+    median = scoped[len(scoped) // 2] if scoped else (0, 0, 0.0)
     return {
-        "findings.ingest_events_per_s_with_sweeps": with_rate,
-        "findings.ingest_events_per_s_without": without_rate,
-        "findings.ingest_cost_ratio": without_rate / with_rate,
+        "findings.ingest_events_per_s_with_sweeps": rate["sweep"],
+        "findings.ingest_events_per_s_with_maintenance": rate["maintain"],
+        "findings.ingest_events_per_s_without": rate["none"],
+        "findings.ingest_cost_ratio": rate["none"] / rate["maintain"],
+        "findings.ingest_cost_ratio_full_sweeps": rate["none"] / rate["sweep"],
         "findings.cost_sweeps": float(sweeps),
+        "findings.cost_maintenances": float(len(upkeep)),
+        "findings.maintain_p50_s": median[2],
+        "findings.maintain_p50_events": float(median[0]),
+        "findings.maintain_p50_batteries": float(median[1]),
         "findings.cost_phase_s": phase_s,
         "findings.cost_batch": float(batch),
+        "findings.cost_maintain_s": maintain_s,
     }

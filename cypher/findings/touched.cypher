@@ -1,6 +1,7 @@
 // What the events logged at positions [$start, $end) can change: the batteries they (or the events they
-// correct) are about, every pack ever in a vehicle they name or such a battery was in, the batteries derived
-// from or into those, the vehicles, and the recyclers that recycled or received one of the batteries
+// correct) are about, every pack ever in a scrapped or exported vehicle they name or such a battery was in,
+// the batteries derived from or into those, the vehicles, and the recyclers that recycled or received one
+// of the batteries
 // (the dependents are argued rule by rule in app/services/findings/maintain.py).
 // mode: read
 // params: start: int, end: int
@@ -26,8 +27,11 @@ CALL (direct) {
 }
 WITH events, direct, vins + theirs AS vins
 CALL (vins) {
+  // A vehicle's other packs matter only once it is scrapped or exported (a scrapping without its pack, a
+  // separation before it, a handover from a scrapped vehicle; a pack that left in an exported one).
   UNWIND vins AS vin
-  OPTIONAL MATCH (:Vehicle {vin: vin})<-[:INSTALLED_IN]-(b:Battery)
+  OPTIONAL MATCH (v:Vehicle {vin: vin})<-[:INSTALLED_IN]-(b:Battery)
+  WHERE v.scrapped_at IS NOT NULL OR v.exported_at IS NOT NULL
   RETURN collect(DISTINCT b) AS fellows, collect(DISTINCT vin) AS vehicles
 }
 CALL (direct) {

@@ -13,7 +13,10 @@ What one event can change, rule by rule (the closure ``touched.cypher`` takes):
 - battery_missing_at_scrap: the findings of the last pack in a scrapped vehicle, or of the vehicle
   when none was ever in it; an event naming a vehicle (scrapping, installation, removal) changes
   them, so every pack ever in a named vehicle, or in a vehicle a touched battery was in, is in
-  scope, and the named vehicles are (for the vehicle-level findings).
+  scope once that vehicle is scrapped (before, no such finding exists), and the named vehicles are
+  (for the vehicle-level findings).
+- silent_battery: a pack still in a vehicle exported after its last event is excused: the packs
+  of an exported vehicle are in scope too.
 - pre_scrap_separation, unlisted_handover: a pack's removal and the vehicle's scrapping, and the
   pack's handovers: the pack's own events and its vehicles' (the same closure over vehicles).
 - dark_after_removal, lost_in_transit, unexplained_source, post_recycling_event,
