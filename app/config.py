@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     # 0 ms: every batch its own transaction.
     ingest_group_ms: float = Field(2.0, ge=0)
     ingest_group_max_events: int = Field(500, ge=1)
-    ingest_group_slots: int = Field(2, ge=1)
+    ingest_group_slots: int = Field(4, ge=1)
     max_batch_events: int = Field(10_000, ge=1)
     max_page_size: int = Field(1_000, ge=1)
     default_page_size: int = Field(50, ge=1)

@@ -34,7 +34,7 @@ class ApiProcess:
 
 @contextmanager
 def api_process(
-    env: dict[str, str], log_level: str = "warning", ready_s: float = 60.0, workers: int = 1
+    env: dict[str, str], log_level: str = "warning", ready_s: float = 60.0, workers: int = 1, root: Path = ROOT
 ) -> Iterator[ApiProcess]:
     """uvicorn with the app factory (``workers`` processes on one port, as ``make api`` serves it);
     yields once /readyz answers 200, stops it on exit. ``pid`` is uvicorn's (the manager, given workers)."""
@@ -52,7 +52,7 @@ def api_process(
             log_level,
             *(["--workers", str(workers)] if workers > 1 else []),
         ],
-        cwd=ROOT,
+        cwd=root,  # whose ``app`` package is served: this checkout's, or another's (bench/small_batches.py)
         env={**os.environ, **env},
     )
     try:

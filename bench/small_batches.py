@@ -1,14 +1,15 @@
 """Small batches from 8 clients, several API configurations back to back on one store, in one run.
 
 The real-time capture path (``small_batches.events_per_s``) compared with itself: each
-``--variant NAME:VAR=VALUE,...`` starts the API (``--workers`` processes) with those settings on the
-same store, warms it, and runs 8 clients sending batches of 10 repairs for ``--seconds``; the
-variants run in turn, then again in the same order (``--rounds``), so a drift of the machine's load
-shows as a spread rather than as a difference. ``--profile`` instead serves the app in this process
+``--variant NAME[@CHECKOUT]:VAR=VALUE,...`` starts the API (``--workers`` processes; another
+checkout's code, e.g. main's, when given) with those settings on the same store, warms it, and runs
+8 clients sending batches of 10 repairs for ``--seconds``; the variants run in turn, then again in
+the same order (``--rounds``), so a drift of the machine's load shows as a spread rather than as a
+difference. ``--profile`` instead serves the app in this process
 and times where one batch's time goes (``bench.ingest_profile``).
 
     python -m bench.small_batches --uri bolt://127.0.0.1:7689 --password-file var/neo4j-test/password \
-        --batteries 10000 --load --variant serial:INGEST_GROUP_MS=0 --variant grouped:
+        --batteries 10000 --load --variant main@/work/main: --variant serial:INGEST_GROUP_MS=0 --variant grouped:
 
 ``--load`` empties the store it is pointed at and loads a synthetic world: give it a test or bench
 server, never one with data you keep.
@@ -67,10 +68,12 @@ def sample(db: Database, seed: int) -> tuple[list[str], str]:
     return codes, reporter
 
 
-def _variant(text: str) -> tuple[str, dict[str, str]]:
-    name, _, assignments = text.partition(":")
+def _variant(text: str) -> tuple[str, Path, dict[str, str]]:
+    """``NAME[@CHECKOUT]:VAR=VALUE,...``: the API of CHECKOUT (default this one) with those settings."""
+    head, _, assignments = text.partition(":")
+    name, _, checkout = head.partition("@")
     env = dict(a.split("=", 1) for a in assignments.split(",") if a)
-    return name, env
+    return name, Path(checkout) if checkout else ROOT, env
 
 
 def main() -> None:
@@ -118,10 +121,10 @@ def main() -> None:
         for clients in (1, args.clients):
             print(json.dumps(profile(env, key, codes, reporter, clients, args.seconds, args.batch)), flush=True)
         return
-    variants = [_variant(v) for v in args.variant] or [("current", {})]
+    variants = [_variant(v) for v in args.variant] or [("current", ROOT, {})]
     for round_ in range(args.rounds):
-        for name, extra in variants:
-            with api_process({**env, **extra}, workers=args.workers) as api:
+        for name, checkout, extra in variants:
+            with api_process({**env, **extra}, workers=args.workers, root=checkout) as api:
                 run_load(
                     api.port,
                     0,
@@ -148,6 +151,7 @@ def main() -> None:
                 ).summary()
             report: dict[str, Any] = {
                 "variant": name,
+                "checkout": str(checkout),
                 "env": extra,
                 "round": round_,
                 "workers": args.workers,

@@ -314,7 +314,7 @@ def _write_group(tx: ManagedTransaction, batches: list[_Batch]) -> list[_Written
         first = group.first
         for _, w in logged:
             # Each batch's entries and the group's head: a head that includes them all.
-            w.appended = Appended(first, group.size, group.root)
+            w.appended = Appended(first, group.size, group.root, group.tiles)
             first += len(w.logged)
     return written
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +21,7 @@ from neo4j import ManagedTransaction
 from app.db import Database
 from app.errors import FieldProblem, InvalidInput, LogDamaged, NotFound, StoreOutdated
 from app.ledger.signing import Signer
-from app.ledger.tiles import WIDTH, TornLog, TreeView, append, edge_tiles, plan_reads
+from app.ledger.tiles import WIDTH, TileKey, TornLog, TreeView, append, edge_tiles, plan_reads
 from app.ledger.verifier import (
     EMPTY_ROOT,
     head_message,
@@ -50,11 +50,14 @@ UPGRADE_HINT = "run `batterytrace ledger upgrade` once (it re-hashes the chains 
 
 @dataclass(frozen=True)
 class Appended:
-    """Where a batch went in the log: indexes ``first`` .. ``size - 1``, and the root after it."""
+    """Where a batch went in the log: its entries from index ``first``, and the size and root of a
+    tree that holds them (the one its transaction committed). ``tiles`` are the tiles as that
+    transaction left them, so the receipt's proofs need no read of their own."""
 
     first: int
     size: int
     root: str
+    tiles: Mapping[TileKey, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def append_records(tx: ManagedTransaction, records: Sequence[tuple[str, str]]) -
     view = TreeView(size, lambda key: changed.get(key) or tiles.get(key) or _read_one(tx, key))
     root = view.root()
     repo.append(tx, changed, ((eid, state.size + i) for i, (eid, _) in enumerate(records)), size, root)
-    return Appended(state.size, size, root)
+    return Appended(state.size, size, root, {**tiles, **changed})
 
 
 def _read_one(tx: ManagedTransaction | Database, key: tuple[int, int]) -> list[str]:
@@ -102,9 +105,12 @@ def _current(db: Database) -> LogState:
     return state
 
 
-def _view(db: Database, size: int, ask: Any) -> TreeView:
-    """A tree of ``size`` whose tiles for ``ask`` are fetched in one read."""
-    tiles = repo.read_tiles(db, plan_reads(size, ask))
+def _view(db: Database, size: int, ask: Any, held: Mapping[TileKey, list[str]] | None = None) -> TreeView:
+    """A tree of ``size`` whose tiles for ``ask`` are fetched in one read, but for those ``held``
+    already (tiles only grow, so any held since the tree had ``size`` leaves will do)."""
+    held = held or {}
+    wanted = [key for key in plan_reads(size, ask) if key not in held]
+    tiles = {**held, **(repo.read_tiles(db, wanted) if wanted else {})}
     return TreeView(size, lambda key: tiles.get(key) or _read_one(db, key))
 
 
@@ -203,7 +209,9 @@ def receipt(
     """Signed proof that these events (payload, content hash, record hash, recorded_at, imported)
     entered the log, against a head that includes them; with inclusion paths when asked."""
     view = (
-        _view(db, appended.size, lambda v: [v.inclusion(appended.first + i) for i in range(len(logged))])
+        _view(
+            db, appended.size, lambda v: [v.inclusion(appended.first + i) for i in range(len(logged))], appended.tiles
+        )
         if with_proofs
         else None
     )
