@@ -25,22 +25,26 @@ sys.path.insert(0, str(ROOT))
 from app.db import Database  # noqa: E402
 from app.queries import registry  # noqa: E402
 
-#: "e:Event(type, occurred_at)" or "[r:INSTALLED_IN(until_event)]" in an operator's details.
-_SIGNATURE = re.compile(r"(?:RANGE|TEXT|POINT|FULLTEXT|LOOKUP)? ?INDEX \[?\w*:(\w+)\(([\w, ]+)\)")
+#: "e:Event(type, occurred_at)" or "[r:INSTALLED_IN(until_event)]" in an index operator's details.
+_SIGNATURE = re.compile(r"\w*:(\w+)\(([\w, ]+)\)")
 
 
-def _indexes(db: Database) -> dict[tuple[str, tuple[str, ...]], str]:
+def _indexes(db: Database) -> dict[tuple[bool, str, tuple[str, ...]], str]:
+    """(text index?, label or type, properties) -> name: a text and a range index may share the rest."""
     with db.driver.session(database=db.name) as s:
         rows = s.run(
             "SHOW INDEXES YIELD name, type, labelsOrTypes, properties "
-            "WHERE type <> 'LOOKUP' RETURN name, labelsOrTypes[0] AS on, properties"
+            "WHERE type <> 'LOOKUP' RETURN name, type = 'TEXT' AS text, labelsOrTypes[0] AS on, properties"
         )
-        return {(r["on"], tuple(r["properties"])): r["name"] for r in rows}
+        return {(r["text"], r["on"], tuple(r["properties"])): r["name"] for r in rows}
 
 
 def _operators(plan: Any) -> list[str]:
-    details = [str(plan.get("args", {}).get("Details", ""))] if isinstance(plan, dict) else []
-    for child in plan.get("children", []) if isinstance(plan, dict) else []:
+    """The details of every operator that seeks or scans an index (unique seeks included)."""
+    if not isinstance(plan, dict):
+        return []
+    details = [str(plan.get("args", {}).get("Details", ""))] if "Index" in str(plan.get("operatorType")) else []
+    for child in plan.get("children", []):
         details.extend(_operators(child))
     return details
 
@@ -62,7 +66,7 @@ def uses(db: Database) -> tuple[dict[str, list[str]], list[str]]:
             seen = set()
             for text in _operators(plan):
                 for label, props in _SIGNATURE.findall(text):
-                    key = (label, tuple(p.strip() for p in props.split(",")))
+                    key = ("TEXT INDEX" in text, label, tuple(p.strip() for p in props.split(",")))
                     seen.add(by_signature.get(key, f"{label}({props})"))
             for index in seen:
                 used[index].append(name)

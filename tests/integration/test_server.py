@@ -86,3 +86,25 @@ def test_two_findings_feeds_from_a_race_become_one_before_the_constraint(db: Dat
                 raise AssertionError("a second findings feed was accepted")
     finally:
         apply_schema(db)
+
+
+RETIRED_INDEXES = {
+    "battery_maker_level": "FOR (b:Battery) ON (b.maker_code, b.level)",
+    "battery_status": "FOR (b:Battery) ON (b.status)",
+    "event_battery_in": "FOR (e:Event) ON (e.battery_in, e.type)",
+}
+
+
+def test_a_store_from_before_loses_the_indexes_no_query_uses(db: Database) -> None:
+    """A store whose schema still has the retired indexes gets the same shape as a new one when the schema applies."""
+    with db.driver.session(database=db.name) as session:
+        for name, target in RETIRED_INDEXES.items():
+            session.run(f"CREATE INDEX {name} IF NOT EXISTS {target}").consume()  # type: ignore[arg-type]
+        session.run("CALL db.awaitIndexes(60)").consume()
+        before = {r["name"] for r in session.run("SHOW INDEXES YIELD name RETURN name")}
+    assert set(RETIRED_INDEXES) <= before
+    apply_schema(db)
+    with db.driver.session(database=db.name) as session:
+        after = {r["name"] for r in session.run("SHOW INDEXES YIELD name RETURN name")}
+    assert not set(RETIRED_INDEXES) & after
+    assert {"event_battery_type", "event_type_time", "battery_last_event_at"} <= after
