@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import resource
 import shutil
 import statistics
@@ -41,6 +40,7 @@ from bench.concurrency import concurrency  # noqa: E402
 from bench.findings_cost import findings_cost  # noqa: E402
 from bench.ledger_cost import ledger_cost  # noqa: E402
 from bench.load import run_load  # noqa: E402
+from bench.samples import pack_codes, repair_sample  # noqa: E402
 from bench.server import api_process  # noqa: E402
 from bench.store_breakdown import breakdown, index_directories, results_keys  # noqa: E402
 from loaders.files import load_registry, read_batches  # noqa: E402
@@ -146,21 +146,7 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, lo
     # library's (httpx added ~1.5 ms per request here, more than the whole API overhead).
     import http.client
 
-    codes_all = [
-        r["code"]
-        for r in db.read(
-            "trace.list_batteries",
-            after="",
-            maker=None,
-            level="pack",
-            status=None,
-            chemistry=None,
-            provinces=None,
-            limit=200_000,
-        )
-    ]
-    rng = random.Random(seed)
-    codes = [rng.choice(codes_all) for _ in range(samples)]
+    codes = pack_codes(db, seed, samples)
     headers = {"X-API-Key": issue_key(db, "investigator", "bench").key}
 
     def get(conn: http.client.HTTPConnection, path: str) -> int:
@@ -204,27 +190,9 @@ def trace_latency(db: Database, env: dict[str, str], samples: int, seed: int, lo
     }
 
 
-def _writers_sample(db: Database, seed: int) -> tuple[list[str], str]:
-    """5,000 pack codes drawn from the store and one registered company to report repairs of them."""
-    rows = db.read(
-        "trace.list_batteries",
-        after="",
-        maker=None,
-        level="pack",
-        status=None,
-        chemistry=None,
-        provinces=None,
-        limit=200_000,
-    )
-    rng = random.Random(seed)
-    codes = [rng.choice(rows)["code"] for _ in range(5_000)]
-    reporter = db.read("registry.list_companies", after="", limit=1, role=None, province=None)[0]["uscc"]
-    return codes, reporter
-
-
 def concurrency_figures(db: Database, env: dict[str, str], seed: int, seconds: float, workers: int) -> dict[str, Any]:
     """Reads, the mixed load and small batches at 8-16 clients against an API with ``workers``."""
-    codes, reporter = _writers_sample(db, seed)
+    codes, reporter = repair_sample(db, seed)
     reader = issue_key(db, "investigator", "bench concurrency").key
     writer = issue_key(db, "admin", "bench concurrency").key
     with api_process(env, workers=workers) as api:
@@ -421,7 +389,7 @@ def findings_only(args: argparse.Namespace) -> int:
     try:
         apply_schema(db)
         figures = findings_figures(db)  # first: the sweep finds a cold page cache
-        figures.update(findings_cost(db, *_writers_sample(db, args.seed)))
+        figures.update(findings_cost(db, *repair_sample(db, args.seed)))
     finally:
         db.close()
         launcher.stop(BENCH_HOME)
@@ -531,7 +499,7 @@ def main() -> int:
         trace = trace_latency(db, env, args.trace_samples, args.seed, args.load_seconds)
         parallel = concurrency_figures(db, env, args.seed, args.load_seconds, args.api_workers)
         extra = optional_sections(db)
-        extra.update(findings_cost(db, *_writers_sample(db, args.seed)))
+        extra.update(findings_cost(db, *repair_sample(db, args.seed)))
         indexes = index_directories(db)
         version = db.read("health.ping")  # warm
         with db.driver.session(database=db.name) as s:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import tempfile
 from pathlib import Path
@@ -35,6 +34,7 @@ from app.db import Database  # noqa: E402
 from app.security import issue_key  # noqa: E402
 from app.services.store import apply_schema, clear_store  # noqa: E402
 from bench.load import run_load  # noqa: E402
+from bench.samples import repair_sample  # noqa: E402
 from bench.server import api_process  # noqa: E402
 
 
@@ -48,24 +48,6 @@ def _world(db: Database, batteries: int, state: Path) -> None:
     apply_schema(db)
     clear_store(db)
     load_directory(db, world, progress=False)
-
-
-def sample(db: Database, seed: int) -> tuple[list[str], str]:
-    """5,000 pack codes drawn from the store, and a registered repairer to report repairs of them."""
-    rows = db.read(
-        "trace.list_batteries",
-        after="",
-        maker=None,
-        level="pack",
-        status=None,
-        chemistry=None,
-        provinces=None,
-        limit=200_000,
-    )
-    rng = random.Random(seed)
-    codes = [rng.choice(rows)["code"] for _ in range(5_000)]
-    reporter = db.read("registry.list_companies", after="", limit=1, role="repairer", province=None)[0]["uscc"]
-    return codes, reporter
 
 
 def _variant(text: str) -> tuple[str, Path, dict[str, str]]:
@@ -112,7 +94,7 @@ def main() -> None:
     db = Database(settings)
     if args.load:
         _world(db, args.batteries, state)
-    codes, reporter = sample(db, 7)
+    codes, reporter = repair_sample(db, 7, role="repairer")
     key = issue_key(db, "admin", "bench small batches").key
     db.close()
     if args.profile:
