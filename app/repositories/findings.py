@@ -29,6 +29,7 @@ class FeedState:
     log_seen: int | None = None  # the log size the last sweep or maintenance covered
     log_size: int = 0
     maintained_at: datetime | None = None
+    province_packs: dict[str, int] | None = None  # packs per province when the last sweep ran
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +143,14 @@ def feed_state(db: Database) -> FeedState:
         row["log_seen"],
         int(row["log_size"]),
         row["maintained_at"],
+        _province_packs(row["province_codes"], row["province_packs"]),
     )
+
+
+def _province_packs(codes: list[str] | None, packs: list[int] | None) -> dict[str, int] | None:
+    if codes is None or packs is None:
+        return None
+    return {str(p): int(n) for p, n in zip(codes, packs, strict=True)}
 
 
 def claim_sweep(db: Database, at: datetime, until: datetime) -> bool:
@@ -192,8 +200,10 @@ def record_sweep(
     seconds: dict[str, float],
     packs: tuple[int, int],
     recovery_below: list[str],
+    province_packs: dict[str, int],
     log_seen: int,
 ) -> None:
+    codes = sorted(province_packs)
     run(
         tx,
         "findings.record_sweep",
@@ -205,6 +215,8 @@ def record_sweep(
         packs=packs[0],
         batteries=packs[1],
         recovery_below=recovery_below,
+        province_codes=codes,
+        province_packs=[province_packs[c] for c in codes],
         log_seen=log_seen,
     )
 
@@ -249,17 +261,3 @@ def events_of(db: Database, ids: Sequence[str]) -> dict[str, str]:
 
 def open_duties(db: Database, company: str, since: datetime) -> list[DutyRow]:
     return [DutyRow(**r) for r in db.read("findings.open_duties", company=company, since=since)]
-
-
-def record_denominators(db: Database, province_packs: dict[str, int]) -> None:
-    """Keep the packs per province a sweep counted on the feed (``findings.record_denominators``)."""
-    codes = sorted(province_packs)
-    db.write("findings.record_denominators", provinces=codes, packs=[province_packs[c] for c in codes])
-
-
-def denominators(db: Database) -> dict[str, int] | None:
-    """The packs per province the last sweep counted; None when none was recorded."""
-    row = db.read("findings.denominators")[0]
-    if row["provinces"] is None or row["packs"] is None:
-        return None
-    return {str(p): int(n) for p, n in zip(row["provinces"], row["packs"], strict=True)}

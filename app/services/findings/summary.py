@@ -42,7 +42,7 @@ def stored_summary(
         calendar,
         provinces=provinces,
         packs_known=state.packs,
-        province_packs_known=repo.denominators(db),
+        province_packs_known=state.province_packs,
         source="stored",
         swept_at=state.swept_at,
         events_since_sweep=max(0, state.events_now - (state.events_seen or 0)),

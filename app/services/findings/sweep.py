@@ -122,9 +122,9 @@ def sweep(
     below = [r.company for r in leakage.recovery_report(db, as_of=moment).recyclers if r.below]
     at = datetime.now(UTC)
     counts = db.write_unit(
-        "findings.sweep", lambda tx: _apply(tx, found, at, moment, (events_seen, log_seen), seconds, (packs, below))
+        "findings.sweep",
+        lambda tx: _apply(tx, found, at, moment, (events_seen, log_seen), seconds, (packs, below, province_packs)),
     )
-    repo.record_denominators(db, province_packs)
     return SweepReport(
         swept_at=at,
         as_of=moment,
@@ -143,7 +143,7 @@ def _apply(
     as_of: datetime,
     seen: tuple[int, int],
     seconds: dict[str, float],
-    totals: tuple[tuple[int, int], list[str]],
+    totals: tuple[tuple[int, int], list[str], dict[str, int]],
 ) -> dict[str, int]:
     feed = repo.lock_feed(tx, at)
     kept = {k.id: k for k in repo.known(tx, list(found))}
