@@ -6,7 +6,10 @@ defaults at the world's as_of, and compares each rule's findings with the ground
 battery code, or by company for company-level rules. Prints planted, found, true positives,
 precision and recall per rule, with a few misses and false alarms to look at, and writes the
 whole comparison as JSON (``--report``). Then it sweeps the stored findings and checks that they
-are the same set as the rules run from scratch and as a rebuild.
+are the same set as the rules run from scratch and as a rebuild. Last, the planted late fixes
+(``late-fixes/``: a missing step, or a correction, reported after as_of) are ingested and kept by
+maintenance alone, no sweep: each must resolve its finding, with its own event as ``resolved_by``,
+and the stored findings must again be the rules from scratch and a rebuild.
 
 Exit status 0 when every rule has precision and recall 1.0 and the stored findings agree, 1 when
 not, 2 on a setup error::
@@ -27,10 +30,12 @@ from typing import Any
 
 from app.config import Settings, get_settings
 from app.db import Database
+from app.schemas.findings import Case
 from app.services import findings, leakage
 from app.services.store import apply_schema
 from evaluation.common import ROOT, ServerOptions, dedicated_server, ensure_world
-from loaders.files import LoadError, load_directory
+from loaders.files import LoadError, load_directory, load_events
+from loaders.synth.writer import LATE_DIR
 
 DEFAULT_REPORT = ROOT / "var" / "leakage-eval.json"
 
@@ -121,8 +126,14 @@ def check_stored(db: Database, scores: list[RuleScore], as_of: str) -> dict[str,
     """Sweep the stored findings, then hold them against the rules run from scratch (``scores``) and
     against a rebuild (every rule computed again, by stable id): both must be the same set."""
     calendar = leakage.calendar_for(db.settings)
+    report = findings.sweep(db, calendar, as_of=datetime.fromisoformat(as_of), workers=db.settings.leakage_workers)
+    return {"sweep_seconds": report.seconds, **_agreement(db, scores, as_of)}
+
+
+def _agreement(db: Database, scores: list[RuleScore], as_of: str) -> dict[str, Any]:
+    """The unresolved stored findings against the rules from scratch and against a rebuild."""
+    calendar = leakage.calendar_for(db.settings)
     moment = datetime.fromisoformat(as_of)
-    report = findings.sweep(db, calendar, as_of=moment, workers=db.settings.leakage_workers)
     stored = [c for c in findings.iter_cases(db, findings.CaseFilters(), provinces=None) if c.resolved_at is None]
     by_rule: dict[str, set[str]] = defaultdict(set)
     for c in stored:
@@ -131,11 +142,44 @@ def check_stored(db: Database, scores: list[RuleScore], as_of: str) -> dict[str,
     rebuilt, _ = findings.compute(db, calendar, moment, db.settings.leakage_workers)
     same_as_rebuild = set(rebuilt) == {c.id for c in stored}
     return {
-        "sweep_seconds": report.seconds,
         "stored": len(stored),
         "rules_differing_from_scratch": differ,
         "same_as_scratch": not differ,
         "same_as_rebuild": same_as_rebuild,
+    }
+
+
+def check_late_fixes(db: Database, world: Path, truth: dict[str, set[str]], as_of: str) -> dict[str, Any] | None:
+    """Ingest the planted late fixes, keep the findings by maintenance alone (at the world's as_of),
+    and check that each fix resolved its finding with one of its own events, and that the stored
+    findings are still the rules from scratch and a rebuild. None for a world without fixes."""
+    path = world / LATE_DIR / "events.jsonl"
+    if not path.exists():
+        return None
+    with open(world / LATE_DIR / "truth.jsonl", encoding="utf-8") as handle:
+        fixes = [json.loads(line) for line in handle]
+    calendar = leakage.calendar_for(db.settings)
+    loaded = load_events(db, path, resume=False, allow_recorded_at=True, progress=False)
+    began, maintenances = time.perf_counter(), 0
+    while findings.maintain(db, calendar, as_of=datetime.fromisoformat(as_of)) is not None:
+        maintenances += 1
+    seconds = time.perf_counter() - began
+    by_subject: dict[tuple[str, str | None], list[Case]] = defaultdict(list)
+    for c in findings.iter_cases(db, findings.CaseFilters(), provinces=None):
+        by_subject[(c.rule, c.battery)].append(c)
+    unresolved = []
+    for fix in fixes:
+        cases = by_subject.get((fix["rule"], fix["battery"]), [])
+        if not cases or any(c.resolved_at is None or c.resolved_by not in fix["events"] for c in cases):
+            unresolved.append(f"{fix['rule']}:{fix['battery']}")
+    return {
+        "fixes": len(fixes),
+        "events": loaded.accepted,
+        "maintenances": maintenances,
+        "maintain_seconds": round(seconds, 3),
+        "not_resolved_by_their_fix": unresolved,
+        "resolved_by_their_fix": not unresolved,
+        **_agreement(db, score(db, truth, as_of), as_of),
     }
 
 
@@ -147,8 +191,10 @@ def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path
         loaded = load_directory(db, world, progress=sys.stderr.isatty())
         print(f"loaded {loaded.accepted:,} events in {time.perf_counter() - began:.0f} s", file=sys.stderr)
         as_of = f"{manifest['as_of']}T00:00:00+08:00"  # the world's cut-off: events before it exist
-        scores = score(db, read_truth(world), as_of)
+        truth = read_truth(world)
+        scores = score(db, truth, as_of)
         stored = check_stored(db, scores, as_of)
+        late = check_late_fixes(db, world, truth, as_of)
     finally:
         db.close()
     packs, seed = manifest["batteries"], manifest["seed"]
@@ -157,12 +203,20 @@ def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path
         print(line)
     exact = all(s.exact for s in scores)
     kept = stored["same_as_scratch"] and stored["same_as_rebuild"]
+    fixed = late is None or (late["resolved_by_their_fix"] and late["same_as_scratch"] and late["same_as_rebuild"])
     report.parent.mkdir(parents=True, exist_ok=True)
     rows = [
         {**{k: v for k, v in asdict(s).items() if k != "keys"}, "precision": s.precision, "recall": s.recall}
         for s in scores
     ]
-    document = {"world": str(world), "as_of": as_of, "exact": exact, "stored_findings": stored, "rules": rows}
+    document = {
+        "world": str(world),
+        "as_of": as_of,
+        "exact": exact,
+        "stored_findings": stored,
+        "late_fixes": late,
+        "rules": rows,
+    }
     report.write_text(json.dumps(document, indent=2) + "\n")
     print("every rule exact (precision and recall 1.0)" if exact else "NOT exact: see the rules above")
     print(
@@ -171,7 +225,20 @@ def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path
         + (f" (differ: {', '.join(stored['rules_differing_from_scratch'])})" if not stored["same_as_scratch"] else "")
         + f"; same as a rebuild: {stored['same_as_rebuild']}"
     )
-    return 0 if exact and kept else 1
+    if late is not None:
+        print(
+            f"late fixes: {late['fixes']:,} ({late['events']:,} events), kept by {late['maintenances']} maintenance(s) "
+            f"in {late['maintain_seconds']:.1f} s; each resolved by its own event: {late['resolved_by_their_fix']}"
+            + (
+                f" (not: {', '.join(late['not_resolved_by_their_fix'][:5])})"
+                if not late["resolved_by_their_fix"]
+                else ""
+            )
+            + f"; then same as the rules from scratch: {late['same_as_scratch']}"
+            + (f" (differ: {', '.join(late['rules_differing_from_scratch'])})" if not late["same_as_scratch"] else "")
+            + f"; same as a rebuild: {late['same_as_rebuild']}"
+        )
+    return 0 if exact and kept and fixed else 1
 
 
 def run(

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from loaders.synth.timeline import RECORD_MARGIN_DAYS
+
 __all__ = [
     "CATEGORIES",
     "PROVINCES",
@@ -393,6 +395,10 @@ class SynthConfig:
     mass_balance_recyclers: tuple[float, int] = (0.005, 1)  # recyclers declaring inflated input
     mass_balance_factor: float = 1.5
     late_report_days: tuple[int, int] = (70, 150)  # planted late filings: far beyond 30 WD
+    # Of the planted lost, dark, unregistered and implausible cases, the share whose missing step (or a
+    # correction) is also written, reported late_fix_days after as_of, in late-fixes/ (our choice).
+    late_fix_share: float = 0.2
+    late_fix_days: int = 20
 
     # --- planted ground truth for the network analyses (loaders/synth/plant.py) ---------------
     # On by default, so every world (demo, bench) holds a known broker and ring; set plant_broker
@@ -415,6 +421,8 @@ class SynthConfig:
             raise ValueError("batteries must be at least 1")
         if self.as_of <= date(self.first_year, 1, 1):
             raise ValueError(f"as_of must be after {self.first_year}-01-01")
+        if not 1 <= self.late_fix_days < RECORD_MARGIN_DAYS:
+            raise ValueError(f"late_fix_days must be between 1 and {RECORD_MARGIN_DAYS - 1}, got {self.late_fix_days}")
         if self.ring_size < 2:
             raise ValueError(f"ring_size must be at least 2, got {self.ring_size}")
         shares = (
@@ -424,6 +432,7 @@ class SynthConfig:
             "repurpose_share",
             "broker_share",
             "export_share",
+            "late_fix_share",
         )
         for name in shares:
             value = getattr(self, name)

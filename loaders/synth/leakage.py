@@ -28,7 +28,9 @@ The base world also leaks on its own (sales to workshops, labelled where they ha
 not recycled whose last event is older than its class's service life is labelled ``silent_battery`` (unless in
 a vehicle exported at or after it), and every repurposing the ``unfit_second_life`` defaults judge unfit is
 labelled. Labels are ``{"kind": "leakage", "rule", "battery" or "company", "how"}``, compared with the
-findings by ``evaluation.leakage``; draws come from their own stream (``{seed}:plant-leakage``).
+findings by ``evaluation.leakage``; draws come from their own stream (``{seed}:plant-leakage``). A share
+(``late_fix_share``, own stream ``{seed}:late-fixes``) of the lost, dark, unregistered and implausible
+cases also gets its missing step, or a correction, written apart as a late fix (``LateFix``).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from random import Random
 from typing import Any
 
 from loaders.synth import unfit
-from loaders.synth.model import Event, Lifecycle, WorldView, leak_label
+from loaders.synth.model import Event, LateFix, Lifecycle, WorldView, leak_label
 from loaders.synth.plant import NetworkPlanter
 from loaders.synth.registry import Company
 from loaders.synth.timeline import DAY
@@ -77,6 +79,7 @@ class LeakagePlanter:
         self.registry = world.registry
         self.rng = Random(f"{cfg.seed}:plant-leakage")
         self.planted: Counter[str] = Counter()
+        self._late_rng = Random(f"{cfg.seed}:late-fixes")
         end = self.clock.end
         self._silent_before = end - round(SERVICE_LIFE_YEARS * 365.25) * DAY
         self._second_silent_before = end - round(SECOND_LIFE_YEARS * 365.25) * DAY
@@ -206,6 +209,10 @@ class LeakagePlanter:
         )
         return None if receipt is None else (ship, receipt)
 
+    def _late(self, life: Lifecycle, fix: LateFix) -> None:
+        if self._late_rng.random() < self.config.late_fix_share:
+            life.late.append(fix)
+
     # --- scenarios: each returns its labels, or None when the unit does not allow it --------
 
     def _separation(
@@ -250,8 +257,10 @@ class LeakagePlanter:
         if context is None or context[1].t + 40 * DAY >= self.clock.end:
             return None
         removal = context[1]
-        code = removal.body["battery"]
+        code, flow = removal.body["battery"], self._retire_flow(life, removal)
         self._drop_from(life, code, removal.t + 1)
+        if flow is not None and flow[0].t < flow[1].t < self.clock.end:
+            self._late(life, LateFix("dark_after_removal", code, "its next custodian reported late", list(flow)))
         return [leak_label("dark_after_removal", code, "removed by the dismantler, then nothing reported")]
 
     def _lost_in_transit(self, life: Lifecycle) -> list[dict[str, Any]] | None:
@@ -262,6 +271,7 @@ class LeakagePlanter:
         ship, receipt = flow
         code = ship.body["battery"]
         self._drop_from(life, code, receipt.t)
+        self._late(life, LateFix("lost_in_transit", code, "its receipt reported late", [receipt]))
         return [leak_label("lost_in_transit", code, "shipped for recycling or reuse, never received")]
 
     def _unexplained_source(self, life: Lifecycle) -> list[dict[str, Any]] | None:
@@ -321,9 +331,11 @@ class LeakagePlanter:
         recycled = self._recycling(life, 0)
         if recycled is None:
             return None
+        right = recycled.copy()
         recovered = dict(recycled.body["recovered"])
         recovered["li"] = round(recycled.body["input_mass_kg"] * 0.05, 3)
         recycled.body["recovered"] = recovered
+        self._late(life, LateFix("implausible_recovery", right.body["battery"], "corrected late", [right], recycled))
         return [leak_label("implausible_recovery", recycled.body["battery"], "lithium at 5% of the input mass")]
 
     def _prohibited_use(self, life: Lifecycle) -> list[dict[str, Any]] | None:
@@ -387,7 +399,8 @@ class LeakagePlanter:
         if not any(e is not produced and e.t < end for e in self._about(life, code)):
             return None  # nothing else names it by as_of: without its production it leaves no trace
         life.events.remove(produced)
-        return [leak_label("unregistered_battery", produced.body["battery"], "its production never reported")]
+        self._late(life, LateFix("unregistered_battery", code, "its production reported late", [produced]))
+        return [leak_label("unregistered_battery", code, "its production never reported")]
 
     def _late_report(self, life: Lifecycle) -> list[dict[str, Any]] | None:
         end = self.clock.end

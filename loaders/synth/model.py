@@ -16,7 +16,7 @@ from loaders.synth.config import SynthConfig
 from loaders.synth.registry import Company, Registry
 from loaders.synth.timeline import Clock
 
-__all__ = ["Event", "Lifecycle", "Pack", "Planter", "VehicleRecord", "WorldView", "leak_label"]
+__all__ = ["Event", "LateFix", "Lifecycle", "Pack", "Planter", "VehicleRecord", "WorldView", "leak_label"]
 
 
 def leak_label(rule: str, battery: str, how: str) -> dict[str, Any]:
@@ -86,6 +86,19 @@ class VehicleRecord:
 
 
 @dataclass(slots=True)
+class LateFix:
+    """A planted anomaly's missing step, reported after as_of (``late-fixes/``): it must resolve the
+    stored finding of ``rule`` for ``battery``. ``events`` are the step's events; with ``corrects``
+    they are the corrective events of an ``incorrect_data`` correction of that (written) event."""
+
+    rule: str
+    battery: str
+    how: str
+    events: list[Event]
+    corrects: Event | None = None
+
+
+@dataclass(slots=True)
 class Lifecycle:
     """A unit of the world: its events (any order), vehicles, packs and ground-truth labels."""
 
@@ -95,6 +108,7 @@ class Lifecycle:
     vehicles: list[VehicleRecord] = field(default_factory=list)
     packs: list[Pack] = field(default_factory=list)
     labels: list[dict[str, Any]] = field(default_factory=list)
+    late: list[LateFix] = field(default_factory=list)  # steps written apart, reported late
 
 
 class WorldView(Protocol):

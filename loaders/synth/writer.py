@@ -19,13 +19,15 @@ from typing import IO, Any
 
 from app.identifiers import parse_battery_code
 from loaders.synth.config import config_to_json
-from loaders.synth.model import Event, Lifecycle
+from loaders.synth.model import Event, LateFix, Lifecycle
 from loaders.synth.timeline import DAY, Clock
 from loaders.synth.world import World
 
 __all__ = ["FILES", "Writer", "generator_fingerprint"]
 
 FILES = ("companies.jsonl", "stations.jsonl", "vehicles.jsonl", "events.jsonl")
+#: The planted late fixes (``LateFix``): their events and what each must resolve, apart from the world.
+LATE_DIR = "late-fixes"
 
 
 #: Events the local shuffle never moves anything across (see ``_shuffle_locally``).
@@ -107,6 +109,11 @@ class Writer:
         self._events = self._open("events.jsonl")
         self._vehicles = self._open("vehicles.jsonl")
         self._truth: IO[str] | None = None
+        self._late: tuple[IO[str], IO[str]] | None = None
+        self.late_fixes = 0
+        self.late_events = 0
+        # Their own draws and ids, so that the world's files are the same with or without them.
+        self._late_rng = Random(f"{world.config.seed}:late-fix-times")
 
     def _open(self, name: str) -> IO[str]:
         return self._files.enter_context(open(self.out_dir / name, "w", encoding="utf-8", newline="\n"))
@@ -168,6 +175,8 @@ class Writer:
         if lines:
             lines.append("")
             self._events.write("\n".join(lines))
+        if life.late:
+            self._write_late(life.late, {e.body["corrects"] for e in events if e.type == "correction"})
         if life.labels:
             if self._truth is None:
                 self._truth = self._open("ground_truth.jsonl")
@@ -175,6 +184,36 @@ class Writer:
                 self._truth.write(_dumps(label) + "\n")
                 self.label_kinds[str(label.get("kind", "unknown"))] += 1
             self.labels += len(life.labels)
+
+    def _write_late(self, fixes: list[LateFix], corrected: set[str]) -> None:
+        """Each fix's events to late-fixes/events.jsonl, recorded late_fix_days after as_of (after any
+        other report of the battery, so the fix is what resolves its finding), and what it must
+        resolve to late-fixes/truth.jsonl. A correction is noticed on the last day before as_of and
+        filed with its corrective events; one of an event the world already corrected is left out."""
+        clock, rng = self.world.clock, self._late_rng
+        for fix in fixes:
+            noticed = max(clock.office_time(rng, clock.end_day - 1), (fix.corrects.t + 60) if fix.corrects else 0)
+            if fix.corrects is not None and (fix.corrects.event_id in corrected or noticed >= clock.end):
+                continue
+            if self._late is None:
+                (self.out_dir / LATE_DIR).mkdir(exist_ok=True)
+                self._late = (self._open(f"{LATE_DIR}/events.jsonl"), self._open(f"{LATE_DIR}/truth.jsonl"))
+            filed = clock.office_time(rng, clock.end_day + self.config.late_fix_days)
+            steps = fix.events
+            if fix.corrects is not None:
+                for e in steps:
+                    e.event_id = self._late_id()
+                body = {"corrects": fix.corrects.event_id, "reason": "incorrect_data"}
+                correction = Event(noticed, "correction", fix.corrects.reporter, fix.corrects.province, body)
+                correction.body["corrective_event_ids"] = [e.event_id for e in steps]
+                steps = [correction, *steps]
+            for e in steps:
+                if not e.event_id:
+                    e.event_id = self._late_id()
+                self._late[0].write(_event_line(e, clock.format(e.t), clock.format(filed)) + "\n")
+            label = {"rule": fix.rule, "battery": fix.battery, "how": fix.how, "events": [e.event_id for e in steps]}
+            self._late[1].write(_dumps(label) + "\n")
+            self.late_fixes += 1
 
     def _delay(self, event: Event, life: Lifecycle) -> int:
         """Seconds between occurrence and recording: the planted delay, or an upload delay.
@@ -190,6 +229,10 @@ class Writer:
             self.world.lookalike(life, "recorded_late_inside_limit", event_id=event.event_id)
             return (lo + int(rng.random() * (hi - lo + 1))) * DAY
         return min(int(rng.expovariate(1.0 / cfg.record_delay_mean_s)), cfg.record_delay_cap_s)
+
+    def _late_id(self) -> str:
+        self.late_events += 1
+        return f"{self._id_prefix}late-{self.late_events:08d}"
 
     def _new_id(self) -> str:
         self._next_id += 1
@@ -322,6 +365,8 @@ class Writer:
             manifest["world"]["ground_truth_by_kind"] = dict(sorted(self.label_kinds.items()))
         if world.network is not None:
             manifest["planted"] = world.network.summary()
+        if self.late_fixes:
+            manifest["late_fixes"] = {"fixes": self.late_fixes, "events": self.late_events}
         with open(self.out_dir / "manifest.json", "w", encoding="utf-8", newline="\n") as handle:
             json.dump(manifest, handle, indent=2, ensure_ascii=False)
             handle.write("\n")

@@ -4,7 +4,10 @@ A small world with high planting rates (so every rule has cases at this size) go
 real ingest path with its recorded_at values; ``evaluation.leakage.score`` compares each rule's
 findings with ground_truth.jsonl. The 100,000-pack version is ``make leakage-eval``. On the same
 world every rule run for a random set of batteries (a ``Scope``) returns exactly what the
-whole-store run returns for them: the findings keeper maintains findings by such runs.
+whole-store run returns for them: the findings keeper maintains findings by such runs. Then the
+findings are stored by a sweep, and the world's planted late fixes (missing steps and corrections
+reported after as_of) are ingested and kept by maintenance alone: each resolves its own finding,
+and the stored set is again the rules from scratch and a rebuild.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 from app.db import Database
 from app.schemas.leakage import Finding
 from app.services import leakage
-from evaluation.leakage import read_truth, score
+from evaluation.leakage import check_late_fixes, check_stored, read_truth, score
 from loaders.files import load_directory
 from loaders.synth import generate_world
 from loaders.synth.config import SynthConfig
@@ -52,7 +55,18 @@ def test_every_rule_is_exact_on_a_planted_world(db: Database, tmp_path: Path) ->
         assert (s.missed, s.false_alarms) == ([], []), s.rule
         assert s.exact and s.precision == s.recall == 1.0, s
 
-    _scoped_runs_equal_the_whole_store_filtered(db, f"{manifest['as_of']}T00:00:00+08:00")
+    as_of = f"{manifest['as_of']}T00:00:00+08:00"
+    _scoped_runs_equal_the_whole_store_filtered(db, as_of)
+
+    stored = check_stored(db, scores, as_of)
+    assert stored["same_as_scratch"] and stored["same_as_rebuild"], stored
+    late = check_late_fixes(db, tmp_path, truth, as_of)
+    assert late is not None, "the world plants late fixes"
+    fixed_rules = {json.loads(line)["rule"] for line in (tmp_path / "late-fixes" / "truth.jsonl").open()}
+    assert fixed_rules == {"dark_after_removal", "lost_in_transit", "unregistered_battery", "implausible_recovery"}
+    assert late["events"] > late["fixes"] > 0 and late["maintenances"] >= 1
+    assert late["not_resolved_by_their_fix"] == [], late
+    assert late["same_as_scratch"] and late["same_as_rebuild"], late
 
 
 def _recyclers_of(db: Database, batteries: set[str]) -> set[str]:

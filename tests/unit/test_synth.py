@@ -369,6 +369,31 @@ def test_planting_hook_can_edit_units_and_label_them(tmp_path: Path) -> None:
     assert not [e for e in events if e["type"] == "received" and e["reporter"] in workshops]
 
 
+def test_late_fixes_are_written_apart_and_leave_the_world_as_it_was(tmp_path: Path) -> None:
+    rates = {name: min(0.5, rate * 4) for name, rate in SynthConfig().leakage_rates.items()}
+    manifest = generate_world(tmp_path / "with", 1500, 21, leakage_rates=rates, late_fix_share=1.0)
+    generate_world(tmp_path / "without", 1500, 21, leakage_rates=rates, late_fix_share=0.0)
+    for name in (*FILES, "ground_truth.jsonl"):
+        assert (tmp_path / "with" / name).read_bytes() == (tmp_path / "without" / name).read_bytes(), name
+    assert not (tmp_path / "without" / "late-fixes").exists()
+    fixes = _read(tmp_path / "with" / "late-fixes" / "truth.jsonl")
+    events = {e["event_id"]: e for e in _read(tmp_path / "with" / "late-fixes" / "events.jsonl")}
+    assert manifest["late_fixes"] == {"fixes": len(fixes), "events": len(events)} and fixes
+    labels = _read(tmp_path / "with" / "ground_truth.jsonl")
+    planted = {(label["rule"], label.get("battery")) for label in labels if label.get("kind") == "leakage"}
+    world_ids = {e["event_id"] for e in _read(tmp_path / "with" / "events.jsonl")}
+    filed_from = (datetime.fromisoformat(manifest["as_of"]) + timedelta(days=20)).date().isoformat()
+    for fix in fixes:
+        assert (fix["rule"], fix["battery"]) in planted, fix  # a fix answers a planted case
+        for event_id in fix["events"]:
+            event = events[event_id]
+            assert event["occurred_at"] < manifest["as_of"] <= filed_from <= event["recorded_at"], event
+            if event["type"] == "correction":
+                assert event["corrects"] in world_ids and set(event["corrective_event_ids"]) <= set(fix["events"])
+            else:
+                assert fix["battery"] in (event.get("battery"), event.get("new_code")), event
+
+
 def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "cli"
     args = ["--batteries", "100", "--seed", "5", "--out", str(out), "--as-of", "2025-06-30"]
