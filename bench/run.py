@@ -7,8 +7,10 @@ same driver and Cypher), then trace latency is measured over HTTP against a real
 process and, for the same batteries, through the bare driver running the same query. Leakage
 rules and analytics projections are timed when those modules are present.
 
-Writes bench/results.json and prints a table. Wall-clock figures are only compared with each
-other inside one run; tests never assert on them.
+Writes bench/results.json, each step's figures as soon as it has them (a run stopped part way
+keeps what it measured; ``run.completed`` is true only at the end), and prints a table. The
+``--*-only`` modes re-measure one part on the store the last run left. Wall-clock figures are
+only compared with each other inside one run; tests never assert on them.
 """
 
 from __future__ import annotations
@@ -422,7 +424,9 @@ def _update(out: Path, figures: dict[str, Any]) -> None:
     """Merge figures into an existing results file (or start one), and print them."""
     results = json.loads(out.read_text()) if out.exists() else {}
     results.update(figures)
-    out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    written = out.with_name(out.name + ".tmp")
+    written.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    written.replace(out)  # whole or not at all, even when the run is stopped while writing
     print(json.dumps(figures, indent=2))
 
 
@@ -488,65 +492,82 @@ def main() -> int:
     from pydantic import SecretStr
 
     db = Database(Settings(neo4j_uri=instance.uri, neo4j_password=SecretStr(instance.password)))
+    out = args.out
     try:
         apply_schema(db)
         ledger = ledger_cost(db, world)
         if args.ledger_only:
-            _update(args.out, {**ledger, "ledger_measured_at": datetime.now(UTC).isoformat(timespec="seconds")})
+            _update(out, {**ledger, "ledger_measured_at": datetime.now(UTC).isoformat(timespec="seconds")})
             return 0
-        naive = naive_rate(db, world, args.naive_sample)
-        bulk = bulk_load(world, env)
-        trace = trace_latency(db, env, args.trace_samples, args.seed, args.load_seconds)
-        parallel = concurrency_figures(db, env, args.seed, args.load_seconds, args.api_workers)
-        extra = optional_sections(db)
-        extra.update(findings_cost(db, *repair_sample(db, args.seed)))
-        indexes = index_directories(db)
-        version = db.read("health.ping")  # warm
+        # A run starts its results afresh and saves each step's figures as soon as it has them, so a
+        # long run stopped part way keeps what it measured (``run.completed`` says whether it ended).
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("{}\n")
         with db.driver.session(database=db.name) as s:
             rec = s.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v").single()
-        neo4j_version = rec["v"] if rec else "unknown"
-        del version
+        _update(
+            out,
+            {
+                "n_batteries": args.batteries,
+                "machine.cores": os.cpu_count(),
+                "machine.python": platform.python_version(),
+                "neo4j.version": rec["v"] if rec else "unknown",
+                "neo4j.heap": args.heap,
+                "neo4j.pagecache": args.pagecache,
+                "world.generated_events": manifest.get("counts", {}).get("events.jsonl"),
+                "run.started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "run.completed": False,
+                **ledger,
+            },
+        )
+        naive = naive_rate(db, world, args.naive_sample)
+        bulk = bulk_load(world, env)
+        loaded = sum(f.stat().st_size for f in (BENCH_HOME / "data").rglob("*") if f.is_file())
+        _update(
+            out,
+            {
+                "n_events": bulk["events"],
+                "ingest.bulk_events_per_s": bulk["events_per_s"],
+                "ingest.naive_events_per_s": naive,
+                "ingest.ratio": bulk["events_per_s"] / naive,
+                "ingest.bulk_seconds": bulk["seconds"],
+                "memory.loader_peak_rss_mb": bulk["peak_rss_mb"],
+                "store.bytes_after_load": loaded,
+                "store.bytes_per_event_after_load": loaded / bulk["events"],
+            },
+        )
+        # The store-wide passes first (findings, rules, projections), then the reads and writes over HTTP.
+        _update(out, optional_sections(db))
+        _update(out, findings_cost(db, *repair_sample(db, args.seed)))
+        trace = trace_latency(db, env, args.trace_samples, args.seed, args.load_seconds)
+        _update(
+            out,
+            {
+                **{f"trace.{k}": trace[k] for k in ("api_p50_ms", "api_p99_ms", "driver_p50_ms", "driver_p99_ms")},
+                "trace.overhead_ratio_p50": trace["overhead_ratio_p50"],
+                "memory.api_rss_mb": trace["api_rss_mb"],
+                "memory.api_rss_mb_before_trace": trace["api_rss_mb_before"],
+                **{k: v for k, v in trace.items() if k.startswith("load.")},
+            },
+        )
+        _update(out, concurrency_figures(db, env, args.seed, args.load_seconds, args.api_workers))
+        indexes = index_directories(db)
     finally:
         db.close()
         launcher.stop(BENCH_HOME)
     store_bytes = sum(f.stat().st_size for f in (BENCH_HOME / "data").rglob("*") if f.is_file())
-    store_groups = breakdown(BENCH_HOME, indexes)
-    upper_bound = admin_import_sections(world, int(bulk["events"]), bulk["events_per_s"]) if args.admin_import else {}
-
-    results: dict[str, Any] = {
-        "n_batteries": args.batteries,
-        "n_events": bulk["events"],
-        "machine.cores": os.cpu_count(),
-        "machine.python": platform.python_version(),
-        "neo4j.version": neo4j_version,
-        "neo4j.heap": args.heap,
-        "neo4j.pagecache": args.pagecache,
-        "ingest.bulk_events_per_s": bulk["events_per_s"],
-        "ingest.naive_events_per_s": naive,
-        "ingest.ratio": bulk["events_per_s"] / naive,
-        "ingest.bulk_seconds": bulk["seconds"],
-        **ledger,
-        **upper_bound,
-        "trace.api_p50_ms": trace["api_p50_ms"],
-        "trace.api_p99_ms": trace["api_p99_ms"],
-        "trace.driver_p50_ms": trace["driver_p50_ms"],
-        "trace.driver_p99_ms": trace["driver_p99_ms"],
-        "trace.overhead_ratio_p50": trace["overhead_ratio_p50"],
-        "memory.loader_peak_rss_mb": bulk["peak_rss_mb"],
-        "store.bytes": store_bytes,
-        "store.bytes_per_event": store_bytes / bulk["events"],
-        **results_keys(store_groups),
-        "memory.api_rss_mb": trace["api_rss_mb"],
-        "memory.api_rss_mb_before_trace": trace["api_rss_mb_before"],
-        **{k: v for k, v in trace.items() if k.startswith("load.")},
-        **parallel,
-        "world.generated_events": manifest.get("counts", {}).get("events.jsonl"),
-        **extra,
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    _print_table(results, args.out)
+    _update(
+        out,
+        {
+            "store.bytes": store_bytes,
+            "store.bytes_per_event": store_bytes / bulk["events"],
+            **results_keys(breakdown(BENCH_HOME, indexes)),
+        },
+    )
+    if args.admin_import:
+        _update(out, admin_import_sections(world, int(bulk["events"]), bulk["events_per_s"]))
+    _update(out, {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "run.completed": True})
+    _print_table(json.loads(out.read_text()), out)
     return 0
 
 
