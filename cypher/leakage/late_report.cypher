@@ -13,33 +13,32 @@
 // Scope: $batteries null runs the whole store; a list returns only the findings of those batteries (and, for events that
 // name no battery, of the listed $vehicles), starting from them
 // (guarded UNION branches: the whole-store branch is cut by its guard before it scans, the listed one seeks).
+// $smallest_wd (the least of the limits, computed by the service) is a parameter, not an expression: a
+// bound computed in the query costs a store read for every scanned entry, a parameter none.
 // mode: read
-// params: as_of: datetime, since: datetime or null, binding_wd: int, repair_wd: int, dismantler_wd: int, second_life_wd: int, recycler_wd: int, service_point_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, batteries: list[str] or null, vehicles: list[str] or null, skip: int, limit: int
+// params: as_of: datetime, since: datetime or null, smallest_wd: int, binding_wd: int, repair_wd: int, dismantler_wd: int, second_life_wd: int, recycler_wd: int, service_point_wd: int, wd_start: int, wd: list[float], province: str or null, company: str or null, batteries: list[str] or null, vehicles: list[str] or null, skip: int, limit: int
 // returns: battery (null for vehicle events), since (occurred_at), company (the reporter), company_name, province, evidence (the event), missing, details {type, recorded_at, imported, limit_wd, vehicle}
 CALL () {
   WITH 1 AS whole
   WHERE $batteries IS NULL
-  WITH reduce(m = 1000000, x IN [$binding_wd, $repair_wd, $dismantler_wd, $second_life_wd, $recycler_wd, $service_point_wd] | CASE WHEN x < m THEN x ELSE m END) AS smallest
   MATCH (e:Event)
   USING INDEX e:Event(type, occurred_at, recorded_at)
   WHERE e.type IN ['installed', 'removed', 'repaired', 'vehicle_scrapped', 'shipped', 'received', 'repurposed', 'recycled']
     AND e.occurred_at <= $as_of
     AND e.recorded_at IS NOT NULL
     AND ($since IS NULL OR e.occurred_at >= $since)
-    AND e.recorded_at > e.occurred_at + duration({days: smallest})
+    AND e.recorded_at > e.occurred_at + duration({days: $smallest_wd})
   RETURN e
   UNION ALL
-  WITH reduce(m = 1000000, x IN [$binding_wd, $repair_wd, $dismantler_wd, $second_life_wd, $recycler_wd, $service_point_wd] | CASE WHEN x < m THEN x ELSE m END) AS smallest
   UNWIND $batteries AS code
   MATCH (e:Event {battery: code})
   WHERE e.type IN ['installed', 'removed', 'repaired', 'vehicle_scrapped', 'shipped', 'received', 'repurposed', 'recycled']
     AND e.occurred_at <= $as_of
     AND e.recorded_at IS NOT NULL
     AND ($since IS NULL OR e.occurred_at >= $since)
-    AND e.recorded_at > e.occurred_at + duration({days: smallest})
+    AND e.recorded_at > e.occurred_at + duration({days: $smallest_wd})
   RETURN e
   UNION ALL
-  WITH reduce(m = 1000000, x IN [$binding_wd, $repair_wd, $dismantler_wd, $second_life_wd, $recycler_wd, $service_point_wd] | CASE WHEN x < m THEN x ELSE m END) AS smallest
   UNWIND $vehicles AS vin
   MATCH (e:Event {vehicle: vin})
   WHERE $batteries IS NOT NULL
@@ -48,25 +47,26 @@ CALL () {
     AND e.occurred_at <= $as_of
     AND e.recorded_at IS NOT NULL
     AND ($since IS NULL OR e.occurred_at >= $since)
-    AND e.recorded_at > e.occurred_at + duration({days: smallest})
+    AND e.recorded_at > e.occurred_at + duration({days: $smallest_wd})
   RETURN e
 }
 MATCH (c:Company {uscc: e.reporter})
 // The reporter's roles as the registry had them when the event occurred (the version ending after it, else the
 // current record); its licences are the current ones, whatever their windows.
+// The subqueries stand alone in their projection, and coalesce() comes after: a COLLECT nested in an
+// expression makes the planner read both times from the store for every scanned index entry (3 db
+// hits each) instead of testing the values the entry carries.
 WITH e, c,
      COLLECT { MATCH (c)-[:HOLDS]->(l:Licence) RETURN l.scope } AS scopes,
-     coalesce(
-       COLLECT {
-         MATCH (c)-[:VERSION]->(v:CompanyVersion)
-         WHERE v.valid_to > e.occurred_at
-         WITH v
-         ORDER BY v.valid_to
-         LIMIT 1
-         RETURN v.roles
-       }[0],
-       c.roles
-     ) AS roles
+     COLLECT {
+       MATCH (c)-[:VERSION]->(v:CompanyVersion)
+       WHERE v.valid_to > e.occurred_at
+       WITH v
+       ORDER BY v.valid_to
+       LIMIT 1
+       RETURN v.roles
+     } AS versioned
+WITH e, c, scopes, coalesce(versioned[0], c.roles) AS roles
 WITH e, c,
      'automaker' IN roles OR 'importer' IN roles AS automaker,
      'service_point' IN roles AS service_point,

@@ -13,7 +13,7 @@
 CALL () {
   WITH 1 AS whole
   WHERE $batteries IS NULL
-  MATCH (b:Battery)-[i:INSTALLED_IN]->(:Vehicle)
+  MATCH (b)-[i:INSTALLED_IN]->()
   WHERE i.until_event IS NOT NULL
     AND i.until <= $as_of
   RETURN DISTINCT b
@@ -31,17 +31,25 @@ CALL () {
   MATCH (b:Battery {code: code})
   RETURN b
 }
+// The stints are kept as relationships with their start times alone: a swap pack has many, and only
+// the last one before each handover is read in full. Every property is read once (a list filter
+// naming e.occurred_at would read it per element). INSTALLED_IN only ever links a Battery to a
+// Vehicle, so its ends need no label test.
 WITH b, COLLECT {
-  MATCH (b)-[i:INSTALLED_IN]->(v:Vehicle)
-  RETURN {since: i.since, until: i.until, until_event: i.until_event, vin: v.vin, scrapped_at: v.scrapped_at} AS stint
+  MATCH (b)-[i:INSTALLED_IN]->()
+  RETURN {rel: i, since: i.since} AS stint
   ORDER BY stint.since
 } AS stints
+WITH b, stints, [s IN stints | s.since] AS sinces
 MATCH (e:Event {battery: b.code})
 WHERE e.type IN ['shipped', 'received']
   AND e.occurred_at <= $as_of
-WITH b, e, [s IN stints WHERE s.since <= e.occurred_at] AS before
-WHERE size(before) > 0
-WITH b, e, before[-1] AS last
+WITH b, e, e.occurred_at AS at, stints, sinces
+WITH b, e, stints, size([t IN sinces WHERE t <= at]) AS n
+WHERE n > 0
+WITH b, e, stints[n - 1].rel AS i
+WITH b, e, i, endNode(i) AS v
+WITH b, e, {since: i.since, until: i.until, until_event: i.until_event, vin: v.vin, scrapped_at: v.scrapped_at} AS last
 OPTIONAL MATCH (x:Event {event_id: last.until_event})
 WITH e, b, last, x,
      CASE e.type WHEN 'shipped' THEN e.to_company ELSE e.reporter END AS recipient,

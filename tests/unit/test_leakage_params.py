@@ -10,7 +10,7 @@ from app.errors import InvalidInput
 from app.queries import registry
 from app.services import leakage
 from app.services.leakage import RULES, UnknownRule, get_rule, resolve_params
-from app.services.leakage.running import VEHICLE_LEVEL
+from app.services.leakage.running import VEHICLE_LEVEL, query_params
 
 CST = timezone(timedelta(hours=8))
 
@@ -24,6 +24,8 @@ def test_every_rule_has_its_query_and_the_query_takes_what_the_catalogue_gives()
             given |= {"vehicles"}
         if rule.working_days:
             given |= {"wd_start", "wd"}
+            if "smallest_wd" in query.params:  # the least of its limits, for a cheap first filter
+                given |= {"smallest_wd"}
         assert set(query.params) == given, rule.id
         assert query.mode == "read"
 
@@ -86,3 +88,13 @@ def test_catalogue_describes_every_parameter() -> None:
     for rule in listed:
         assert all(p.description for p in rule.parameters)
         assert rule.level in ("battery", "company")
+
+
+def test_late_report_gets_the_least_of_its_limits_for_its_first_filter() -> None:
+    rule = get_rule("late_report")
+    calendar = leakage.make_calendar()
+    default = query_params(rule, rule.parse({}), calendar, 0, 10)
+    limits = ("binding_wd", "repair_wd", "dismantler_wd", "second_life_wd", "recycler_wd", "service_point_wd")
+    assert default["smallest_wd"] == min(default[name] for name in limits)
+    lowered = query_params(rule, rule.parse({"recycler_wd": "2"}), calendar, 0, 10)
+    assert lowered["smallest_wd"] == 2

@@ -70,7 +70,8 @@ def query_params(
         values.update(batteries=sorted(scope.batteries), vehicles=sorted(scope.vehicles))
     if rule.working_days:
         start, table = calendar.ordinal_table(table_end(params.as_of))
-        values.update(wd_start=start, wd=table)
+        limits = [value for name, value in values.items() if name.endswith("_wd") and isinstance(value, int)]
+        values.update(wd_start=start, wd=table, smallest_wd=min(limits, default=0))
     declared = get_query(rule.query).params
     missing = set(declared) - set(values)
     if missing:
