@@ -51,8 +51,12 @@ WHERE abs(imbalance) > $tolerance_kg
 MATCH (c:Company {uscc: recycler})
 WITH c, recycled, declared_kg, accounted_kg, off, imbalance,
      COUNT {
-       MATCH (c)<-[:REPORTED_BY]-(r:Event {type: 'received'})
-       WHERE r.occurred_at > $as_of - duration({days: $days}) AND r.occurred_at <= $as_of
+       // From the recycler's own events (the reporter index), not from every receipt in the window
+       // walked back to its reporter: 36 k db hits instead of 425 k at 100,000 packs.
+       MATCH (r:Event {reporter: c.uscc})
+       USING INDEX r:Event(reporter)
+       WHERE r.type = 'received'
+         AND r.occurred_at > $as_of - duration({days: $days}) AND r.occurred_at <= $as_of
          AND COUNT { (r)<-[:CORRECTS]-() } = 0
      } AS received
 WITH null AS battery,
