@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from neo4j import (
     READ_ACCESS,
+    WRITE_ACCESS,
     Bookmarks,
     Driver,
     GraphDatabase,
@@ -165,6 +166,13 @@ class Database:
         """One named read streamed record by record (exports, summaries): flat in memory."""
         _expect(get_query(name), "read")
         return RowStream(self, name, params)
+
+    def explain(self, name: str, /, **params: Any) -> None:
+        """Plan one named query without running it. The server keeps the plan (keyed by the text and
+        the parameters' types), so the first real run of a large query does not wait for the planner."""
+        query = get_query(name)
+        with self._session(default_access_mode=READ_ACCESS if query.mode == "read" else WRITE_ACCESS) as session:
+            session.run(Query("EXPLAIN " + query.text, metadata={"query": name}), params).consume()
 
     def autocommit(self, name: str, /, **params: Any) -> None:
         """For statements that manage their own transactions (``CALL ... IN TRANSACTIONS``, schema)."""

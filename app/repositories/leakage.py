@@ -38,6 +38,11 @@ def rule_rows(db: Database, query: str, params: dict[str, Any]) -> list[RuleRow]
     return [RuleRow(**r) for r in db.read(query, **params)]
 
 
+def plan_rule(db: Database, query: str, params: dict[str, Any]) -> None:
+    """Have the server plan a rule's query for these parameters' types, without running it."""
+    db.explain(query, **params)
+
+
 class RuleRowStream:
     """A rule's rows streamed from the database (exports, summaries); ``close`` releases the session."""
 
