@@ -319,6 +319,7 @@ def admin_import_sections(world: Path, n_events: int, bulk_events_per_s: float) 
         print(f"bench: admin import failed: {err}", file=sys.stderr)
         return {"ingest.admin_import_error": str(err)[-500:]}
     found["ingest.admin_import_over_bulk"] = found["ingest.admin_import_events_per_s"] / bulk_events_per_s
+    found["ingest.bulk_over_admin"] = bulk_events_per_s / found["ingest.admin_import_events_per_s"]
     return found
 
 
@@ -425,6 +426,13 @@ def _print_table(results: dict[str, Any], out: Path) -> None:
     print(f"written: {out}")
 
 
+def _commit() -> str:
+    """The checkout's commit, so that figures name the code they measured."""
+    command = ["git", "rev-parse", "--short", "HEAD"]
+    found = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    return found.stdout.strip() or "unknown"
+
+
 def _update(out: Path, figures: dict[str, Any]) -> None:
     """Merge figures into an existing results file (or start one), and print them."""
     results = json.loads(out.read_text()) if out.exists() else {}
@@ -521,6 +529,7 @@ def main() -> int:
                 "neo4j.pagecache": args.pagecache,
                 "world.generated_events": manifest.get("counts", {}).get("events.jsonl"),
                 "run.started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "run.commit": _commit(),
                 "run.completed": False,
                 **ledger,
             },
