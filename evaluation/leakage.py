@@ -9,7 +9,8 @@ whole comparison as JSON (``--report``). Then it sweeps the stored findings and 
 are the same set as the rules run from scratch and as a rebuild. Last, the planted late fixes
 (``late-fixes/``: a missing step, or a correction, reported after as_of) are ingested and kept by
 maintenance alone, no sweep: each must resolve its finding, with its own event as ``resolved_by``,
-and the stored findings must again be the rules from scratch and a rebuild.
+and the stored findings must again be the rules from scratch and a rebuild. Each time the summary's
+kept tallies must equal a direct count of the unresolved findings (``tallies_agree``).
 
 Exit status 0 when every rule has precision and recall 1.0 and the stored findings agree, 1 when
 not, 2 on a setup error::
@@ -131,7 +132,8 @@ def check_stored(db: Database, scores: list[RuleScore], as_of: str) -> dict[str,
 
 
 def _agreement(db: Database, scores: list[RuleScore], as_of: str) -> dict[str, Any]:
-    """The unresolved stored findings against the rules from scratch and against a rebuild."""
+    """The unresolved stored findings against the rules from scratch and against a rebuild, and the
+    summary's kept tallies against a direct count of them."""
     calendar = leakage.calendar_for(db.settings)
     moment = datetime.fromisoformat(as_of)
     stored = [c for c in findings.iter_cases(db, findings.CaseFilters(), provinces=None) if c.resolved_at is None]
@@ -141,11 +143,14 @@ def _agreement(db: Database, scores: list[RuleScore], as_of: str) -> dict[str, A
     differ = sorted(s.rule for s in scores if by_rule.get(s.rule, set()) != s.keys)
     rebuilt, _ = findings.compute(db, calendar, moment, db.settings.leakage_workers)
     same_as_rebuild = set(rebuilt) == {c.id for c in stored}
+    tallied = findings.tallies_agree(db)
     return {
         "stored": len(stored),
         "rules_differing_from_scratch": differ,
         "same_as_scratch": not differ,
         "same_as_rebuild": same_as_rebuild,
+        "tallies_agree": tallied.agree,
+        "tallies_differing": tallied.differing,
     }
 
 
@@ -202,8 +207,10 @@ def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path
     for line in table(scores):
         print(line)
     exact = all(s.exact for s in scores)
-    kept = stored["same_as_scratch"] and stored["same_as_rebuild"]
-    fixed = late is None or (late["resolved_by_their_fix"] and late["same_as_scratch"] and late["same_as_rebuild"])
+    kept = stored["same_as_scratch"] and stored["same_as_rebuild"] and stored["tallies_agree"]
+    fixed = late is None or (
+        late["resolved_by_their_fix"] and late["same_as_scratch"] and late["same_as_rebuild"] and late["tallies_agree"]
+    )
     report.parent.mkdir(parents=True, exist_ok=True)
     rows = [
         {**{k: v for k, v in asdict(s).items() if k != "keys"}, "precision": s.precision, "recall": s.recall}
@@ -223,7 +230,7 @@ def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path
         f"stored findings after a sweep ({stored['sweep_seconds']:.1f} s): {stored['stored']:,}; "
         f"same as the rules from scratch: {stored['same_as_scratch']}"
         + (f" (differ: {', '.join(stored['rules_differing_from_scratch'])})" if not stored["same_as_scratch"] else "")
-        + f"; same as a rebuild: {stored['same_as_rebuild']}"
+        + f"; same as a rebuild: {stored['same_as_rebuild']}; tallies agree: {stored['tallies_agree']}"
     )
     if late is not None:
         print(
@@ -236,7 +243,7 @@ def _run(settings: Settings, world: Path, manifest: dict[str, Any], report: Path
             )
             + f"; then same as the rules from scratch: {late['same_as_scratch']}"
             + (f" (differ: {', '.join(late['rules_differing_from_scratch'])})" if not late["same_as_scratch"] else "")
-            + f"; same as a rebuild: {late['same_as_rebuild']}"
+            + f"; same as a rebuild: {late['same_as_rebuild']}; tallies agree: {late['tallies_agree']}"
         )
     return 0 if exact and kept and fixed else 1
 

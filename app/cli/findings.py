@@ -2,8 +2,8 @@
 
 ``sweep`` runs every rule and stores what changed (what a running API's keeper does on its own).
 ``rebuild`` recomputes every finding from the rules and compares it with the stored set; it stores
-the rules' answer (the stored set then equals it) unless ``--check``, which only compares and
-exits 1 when the two differ.
+the rules' answer (the stored set then equals it) and counts the summary's tallies again from the
+stored findings, unless ``--check``, which only compares and exits 1 when the two differ.
 """
 
 from __future__ import annotations
@@ -73,5 +73,5 @@ def _rebuild(args: argparse.Namespace) -> int:
         )
         if args.check:
             return 0 if not missing and not extra else 1
-        print(findings.sweep(db, calendar, as_of=moment, workers=workers).model_dump_json())
+        print(findings.sweep(db, calendar, as_of=moment, workers=workers, recount=True).model_dump_json())
     return 0

@@ -30,6 +30,7 @@ class FeedState:
     log_size: int = 0
     maintained_at: datetime | None = None
     province_packs: dict[str, int] | None = None  # packs per province when the last sweep ran
+    tallied_at: datetime | None = None  # since when the tallies of unresolved findings are kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,22 @@ class Resolved:
     id: str
     resolved_by: str | None
     previous: str
+    rule: str
+    company: str | None
+    province: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Upserted:
+    """A stored finding's state before and after an upsert: what the tallies move by."""
+
+    rule: str
+    company: str | None
+    company_name: str | None
+    was_open: bool
+    was_province: str | None
+    is_open: bool
+    province: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +161,7 @@ def feed_state(db: Database) -> FeedState:
         int(row["log_size"]),
         row["maintained_at"],
         _province_packs(row["province_codes"], row["province_packs"]),
+        row["tallied_at"],
     )
 
 
@@ -178,13 +196,29 @@ def record_maintenance(tx: ManagedTransaction, at: datetime, log_seen: int, even
     run(tx, "findings.record_maintenance", at=at, log_seen=log_seen, events=events)
 
 
-def upsert(tx: ManagedTransaction, at: datetime, rows: Sequence[dict[str, Any]]) -> None:
-    run(tx, "findings.upsert", at=at, rows=list(rows))
+def upsert(tx: ManagedTransaction, at: datetime, rows: Sequence[dict[str, Any]]) -> list[Upserted]:
+    return [Upserted(**r) for r in run(tx, "findings.upsert", at=at, rows=list(rows))]
 
 
 def resolve(tx: ManagedTransaction, at: datetime, last_seen: datetime | None, ids: Sequence[str]) -> list[Resolved]:
     rows = run(tx, "findings.resolve", at=at, last_seen=last_seen, ids=list(ids))
-    return [Resolved(r["id"], r["resolved_by"], r["previous"]) for r in rows]
+    return [Resolved(r["id"], r["resolved_by"], r["previous"], r["rule"], r["company"], r["province"]) for r in rows]
+
+
+def tally(tx: ManagedTransaction, rows: Sequence[dict[str, Any]]) -> None:
+    run(tx, "findings.tally", rows=list(rows))
+
+
+def tallies(db: Database, provinces: list[str] | None) -> list[Count]:
+    return [Count(**r) for r in db.read("findings.tallies", provinces=provinces)]
+
+
+def clear_tallies(tx: ManagedTransaction) -> int:
+    return int(run(tx, "findings.clear_tallies")[0]["removed"])
+
+
+def mark_tallied(tx: ManagedTransaction, at: datetime) -> None:
+    run(tx, "findings.mark_tallied", at=at)
 
 
 def record_changes(tx: ManagedTransaction, rows: Sequence[dict[str, Any]]) -> None:
@@ -246,8 +280,8 @@ def changes(db: Database, after: int, provinces: list[str] | None, company: str 
     return [Change(**r["change"]) for r in rows]
 
 
-def counts(db: Database, provinces: list[str] | None) -> list[Count]:
-    return [Count(**r) for r in db.read("findings.counts", provinces=provinces)]
+def counts(where: Database | ManagedTransaction, provinces: list[str] | None) -> list[Count]:
+    return [Count(**r) for r in read_in(where, "findings.counts", provinces=provinces)]
 
 
 def daily(db: Database, start: date, end: date, provinces: list[str] | None) -> list[DayRow]:

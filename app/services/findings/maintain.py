@@ -123,7 +123,7 @@ def maintain(
             for k in repo.known_in_scope(tx, sorted(subjects.scope.batteries), list(found))
             if k.resolved or subjects.holds(k.rule, k.battery, k.company, _vehicle(k.details))
         }
-        counts = apply_found(tx, found, kept, at, last_seen(feed))
+        counts = apply_found(tx, found, kept, at, last_seen(feed), tallied=feed["tallied_at"] is not None)
         repo.record_maintenance(tx, at, end, touched.events)
         return counts
 

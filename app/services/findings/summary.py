@@ -1,4 +1,4 @@
-"""The leakage summary from the stored findings: one aggregation instead of every rule run again."""
+"""The leakage summary from the stored findings: their kept tallies instead of every rule run again."""
 
 from __future__ import annotations
 
@@ -29,9 +29,12 @@ def stored_summary(
     if state.swept_at is None or state.as_of is None:
         return None
     scope = sorted(provinces) if provinces is not None else None
+    # The kept tallies (one row per rule, province and company); the findings themselves on a store
+    # whose findings predate the tallies, until its next sweep counts them.
+    counted = repo.tallies(db, scope) if state.tallied_at is not None else repo.counts(db, scope)
     tallies = [
         (c.rule, c.province, c.company, c.company_name, c.count)
-        for c in repo.counts(db, scope)
+        for c in counted
         if (company is None or c.company == company) and (province is None or c.province == province)
     ]
     return leakage.assemble(

@@ -28,6 +28,7 @@ from app.repositories import leakage as leakage_repo
 from app.schemas.findings import SweepReport
 from app.schemas.leakage import Finding
 from app.services import leakage
+from app.services.findings import tallies
 
 #: Rows per query when a sweep stores what it found (one transaction in all).
 CHUNK = 5000
@@ -110,8 +111,10 @@ def sweep(
     *,
     as_of: datetime | None = None,
     workers: int = 1,
+    recount: bool = False,
 ) -> SweepReport:
-    """Run every rule (as of now, or ``as_of``) and bring the stored findings and the feed up to date."""
+    """Run every rule (as of now, or ``as_of``) and bring the stored findings and the feed up to date
+    (with ``recount``, the tallies counted again from the findings: a rebuild)."""
     began = time.perf_counter()
     state = repo.feed_state(db)
     events_seen, log_seen = state.events_now, state.log_size
@@ -123,7 +126,9 @@ def sweep(
     at = datetime.now(UTC)
     counts = db.write_unit(
         "findings.sweep",
-        lambda tx: _apply(tx, found, at, moment, (events_seen, log_seen), seconds, (packs, below, province_packs)),
+        lambda tx: _apply(
+            tx, found, at, moment, (events_seen, log_seen), seconds, (packs, below, province_packs), recount
+        ),
     )
     return SweepReport(
         swept_at=at,
@@ -144,10 +149,11 @@ def _apply(
     seen: tuple[int, int],
     seconds: dict[str, float],
     totals: tuple[tuple[int, int], list[str], dict[str, int]],
+    recount: bool,
 ) -> dict[str, int]:
     feed = repo.lock_feed(tx, at)
     kept = {k.id: k for k in repo.known(tx, list(found))}
-    counts = apply_found(tx, found, kept, at, last_seen(feed))
+    counts = apply_found(tx, found, kept, at, last_seen(feed), tallied=feed["tallied_at"] is not None and not recount)
     repo.record_sweep(tx, at, as_of, seen[0], seconds, *totals, log_seen=seen[1])
     return counts
 
@@ -164,8 +170,11 @@ def apply_found(
     kept: Mapping[str, repo.Known | repo.KnownInScope],
     at: datetime,
     previous_sweep: datetime | None,
+    *,
+    tallied: bool,
 ) -> dict[str, int]:
-    """Open, reopen, update and resolve the kept findings against what was found, with their feed changes.
+    """Open, reopen, update and resolve the kept findings against what was found, with their feed changes
+    and the tallies: moved by the changes when the feed says they are kept (``tallied``), else counted.
 
     ``kept`` is every stored finding the run could have found (unresolved, or found again): what it
     holds unresolved and ``found`` lacks is resolved, so a scoped run passes only its scope's.
@@ -185,15 +194,21 @@ def apply_found(
         elif k.digest != _digest(f):
             updated += 1
             rows.append(_row(fid, f, reopen=False))
+    upserted: list[repo.Upserted] = []
     for chunk in _chunks(rows):
-        repo.upsert(tx, at, chunk)
+        upserted.extend(repo.upsert(tx, at, chunk))
     gone = [fid for fid, k in kept.items() if not k.resolved and fid not in found]
-    resolved = 0
+    cleared: list[repo.Resolved] = []
     for chunk in _chunks(gone):
-        for r in repo.resolve(tx, at, previous_sweep, chunk):
-            resolved += 1
-            changes.append(_change(r.id, "resolved", at, "resolved", r.previous, resolved_by=r.resolved_by))
+        cleared.extend(repo.resolve(tx, at, previous_sweep, chunk))
+    for r in cleared:
+        changes.append(_change(r.id, "resolved", at, "resolved", r.previous, resolved_by=r.resolved_by))
+    resolved = len(cleared)
     for chunk in _chunks(changes):
         repo.record_changes(tx, chunk)
+    if tallied:
+        tallies.move(tx, upserted, cleared)
+    else:
+        tallies.recount(tx, at)
     still_open = sum(1 for k in kept.values() if not k.resolved and k.id in found) + opened + reopened
     return {"opened": opened, "reopened": reopened, "resolved": resolved, "updated": updated, "open": still_open}
