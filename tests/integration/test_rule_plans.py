@@ -22,9 +22,8 @@ def test_every_rule_is_planned_whole_and_scoped(db: Database, monkeypatch: pytes
         explain(name, **params)
 
     monkeypatch.setattr(db, "explain", spy)
-    seconds = leakage.plan_all(db, leakage.calendar_for(db.settings))
+    leakage.plan_all(db, leakage.calendar_for(db.settings))
 
-    assert seconds > 0
     queries = {rule.query for rule in leakage.RULES.values()}
     assert {name for name, _, _ in calls} == queries
     for query in queries:
