@@ -45,6 +45,7 @@ from loaders.synth import unfit
 from loaders.synth.model import Event, LateFix, Lifecycle, WorldView, leak_label
 from loaders.synth.plant import NetworkPlanter
 from loaders.synth.registry import Company
+from loaders.synth.silence import label_silent
 from loaders.synth.timeline import DAY
 
 __all__ = ["SECOND_LIFE_YEARS", "SERVICE_LIFE_YEARS", "LeakagePlanter"]
@@ -54,7 +55,6 @@ SERVICE_LIFE_YEARS = 8.0
 SECOND_LIFE_YEARS = 5.0
 MASS_BALANCE_DAYS = 365  # recycler_mass_balance's default window
 PRE_SCRAP_DAYS = 90  # pre_scrap_separation's default
-_SUBJECT_KEYS = ("battery", "battery_in", "battery_out", "new_code")
 _BANNED_APPLICATION = "e_bike"
 
 
@@ -140,7 +140,7 @@ class LeakagePlanter:
                         break
         self._inflate(life)
         self._label_informal_handovers(life)
-        self._label_silent(life)
+        label_silent(life, self.clock.end, self._silent_before, self._second_silent_before)
         life.labels.extend(unfit.labels(life, self.clock.end))  # every unfit repurposing, however it came
 
     # --- shared pieces ----------------------------------------------------------------------
@@ -389,7 +389,7 @@ class LeakagePlanter:
         if sold is None or sold.t >= self._silent_before - 200 * DAY:
             return None
         life.events[:] = [e for e in life.events if e.t <= sold.t]
-        return []  # the silent pack is labelled with every other silent one (_label_silent)
+        return []  # the silent pack is labelled with every other silent one (silence.label_silent)
 
     def _unregistered_battery(self, life: Lifecycle) -> list[dict[str, Any]] | None:
         produced = self._first_pack(life)
@@ -460,47 +460,6 @@ class LeakagePlanter:
                 life.labels.append(
                     leak_label("pre_scrap_separation", e.body["battery"], "separated just before scrapping")
                 )
-
-    def _label_silent(self, life: Lifecycle) -> None:
-        """Every pack of the unit silent on as_of: no event for its class's service life."""
-        end = self.clock.end
-        # code -> (time, what its last event made it): recycled, or repurposed into a product.
-        last: dict[str, tuple[int, str]] = {}
-        second: set[str] = set()
-        assembled: set[str] = set()
-        inside: dict[str, str | None] = {}  # code -> the vehicle it is in (as the replay places it)
-        exported: dict[str, int] = {}  # VIN -> its first export
-        for e in sorted(life.events, key=lambda e: e.t):
-            if e.t >= end:
-                break
-            body = e.body
-            for key in _SUBJECT_KEYS:
-                code = body.get(key)
-                if code is not None:
-                    last[code] = (e.t, e.type if key == "battery" else key)
-            assembled.update(body.get("components", ()))  # judged through their pack
-            if e.type == "repurposed":
-                second.add(body["new_code"])
-            if e.type == "installed":
-                inside[body["battery"]] = body["vehicle"]
-            elif e.type == "swapped":
-                inside[body["battery_out"]], inside[body["battery_in"]] = None, body["vehicle"]
-            elif e.type in ("removed", "repurposed", "recycled"):
-                inside[body["battery"]] = None
-            elif e.type == "vehicle_exported":
-                exported.setdefault(body["vehicle"], e.t)
-        for code, (t, what) in last.items():
-            if what in ("recycled", "repurposed") or code in assembled:
-                continue
-            is_second = code in second or len(code) == 19
-            silent = t < (self._second_silent_before if is_second else self._silent_before)
-            vin = inside.get(code)
-            if vin is not None and exported.get(vin, -1) >= t:
-                if silent:  # abroad in its vehicle: excused, and a look-alike of silence
-                    life.labels.append({"kind": "legitimate", "as": "exported_in_its_vehicle", "battery": code})
-                continue
-            if silent:
-                life.labels.append(leak_label("silent_battery", code, "no event for longer than its service life"))
 
     def closing(self) -> Lifecycle:
         """An event-less unit with the recyclers' labels and the count of each scenario."""
